@@ -1,0 +1,263 @@
+"""``localize.toml``: the project's settings, validated once, read everywhere.
+
+SPEC section 6 names every key. Unknown top-level keys are an error, so a
+typo (``target_locale``) never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from localize.errors import ConfigError, LocaleError
+from localize.locales import LocaleInfo, parse_locale
+
+CONFIG_NAME = "localize.toml"
+
+_ENGINE_KEYS = {
+    "name": str,
+    "url": str,
+    "concurrency": int,
+    "rate_limit": (int, float),
+    "timeout": (int, float),
+    "retries": int,
+    "model": str,
+    "formality": str,
+    "max_retry_after": (int, float),
+    "price_per_million_chars": (int, float),
+}
+_TOP_KEYS = {
+    "source_locale", "target_locales", "base_url", "url_pattern", "x_default", "publish",
+    "min_completion", "fuzzy_threshold", "tm_trust_reviewed", "mt_notice", "template",
+    "fallbacks", "engine", "engines", "qa",
+}
+DEFAULT_MT_NOTICE = "This page contains machine translation that has not been reviewed."
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """One engine's settings; ``None`` means "the engine's own default"."""
+
+    name: str
+    url: str | None = None
+    concurrency: int | None = None
+    rate_limit: float | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    model: str | None = None
+    formality: str | None = None
+    max_retry_after: float | None = None
+    price_per_million_chars: float | None = None
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything in ``localize.toml``, with locales parsed and defaults filled in."""
+
+    root: Path
+    source_locale: LocaleInfo
+    target_locales: tuple[LocaleInfo, ...]
+    base_url: str = "https://example.com"
+    url_pattern: str = "{locale}/{slug}/"
+    x_default: LocaleInfo | None = None
+    publish: str = "machine"
+    min_completion: float = 0.8
+    fuzzy_threshold: float = 0.75
+    tm_trust_reviewed: bool = False
+    mt_notice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    template: str = ""
+    fallbacks: Mapping[str, tuple[LocaleInfo, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    engine: EngineSettings = field(default_factory=lambda: EngineSettings(name="google"))
+    engines: Mapping[str, EngineSettings] = field(default_factory=lambda: MappingProxyType({}))
+    qa_ignore: frozenset[str] = frozenset()
+
+    def engine_for(self, locale: LocaleInfo, override: str | None = None) -> EngineSettings:
+        """The engine settings for one target locale (SPEC sections 4 and 6)."""
+        own = self.engines.get(locale.posix)
+        if locale.is_pseudo:
+            return own if own is not None else EngineSettings(name="pseudo")
+        if override:
+            if override == self.engine.name:
+                return self.engine
+            return EngineSettings(name=override)
+        return own if own is not None else self.engine
+
+    def notice_for(self, locale: LocaleInfo) -> str:
+        """The machine-translation notice in the source wording for ``locale`` (or the default)."""
+        return self.mt_notice.get(locale.posix) or self.mt_notice.get("*") or DEFAULT_MT_NOTICE
+
+    def fallbacks_for(self, locale: LocaleInfo) -> tuple[LocaleInfo, ...]:
+        return self.fallbacks.get(locale.posix, ())
+
+    @property
+    def all_locales(self) -> tuple[LocaleInfo, ...]:
+        return (self.source_locale, *self.target_locales)
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate ``<root>/localize.toml``; raise ConfigError naming file and line."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"no {CONFIG_NAME} here (run 'localize init' to create one)", path)
+    raw_bytes = path.read_bytes()
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path, line) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, line) from exc
+    return parse_settings(data, root, path, text)
+
+
+def _line_from_message(message: str) -> int | None:
+    marker = "(at line "
+    if marker in message:
+        return int(message.split(marker, 1)[1].split(",", 1)[0])
+    return None
+
+
+def _key_line(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip().strip("[]").strip()
+        if stripped.startswith(key):
+            return number
+    return None
+
+
+def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None, text: str = "") -> Settings:
+    """Validate a parsed TOML mapping into Settings."""
+    path = path or root / CONFIG_NAME
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(message, path, _key_line(text, key))
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise fail(key, f"unknown setting {key!r}")
+
+    def locale(key: str, value: Any) -> LocaleInfo:
+        if not isinstance(value, str):
+            raise fail(key, f"{key} must be a locale string")
+        try:
+            return parse_locale(value)
+        except LocaleError as exc:
+            raise fail(key, f"{key}: {exc.message}") from exc
+
+    if "source_locale" not in data:
+        raise fail("source_locale", "source_locale is required")
+    source = locale("source_locale", data["source_locale"])
+    targets_raw = data.get("target_locales", [])
+    if not isinstance(targets_raw, list):
+        raise fail("target_locales", "target_locales must be a list of locales")
+    targets: list[LocaleInfo] = []
+    for value in targets_raw:
+        loc = locale("target_locales", value)
+        if loc.posix == source.posix:
+            raise fail("target_locales", f"target_locales lists the source locale {loc.bcp47}")
+        if loc not in targets:
+            targets.append(loc)
+    kwargs: dict[str, Any] = {}
+    for key, kind in (("base_url", str), ("url_pattern", str), ("template", str)):
+        if key in data:
+            if not isinstance(data[key], kind):
+                raise fail(key, f"{key} must be a string")
+            kwargs[key] = data[key]
+    if "base_url" in kwargs:
+        kwargs["base_url"] = kwargs["base_url"].rstrip("/")
+        if not kwargs["base_url"].startswith(("http://", "https://")):
+            raise fail("base_url", "base_url must be an absolute http(s) URL")
+    pattern = kwargs.get("url_pattern", "{locale}/{slug}/")
+    if "{slug}" not in pattern or "{locale}" not in pattern or pattern.startswith("/") or ".." in pattern:
+        raise fail("url_pattern", "url_pattern must be relative and contain {locale} and {slug}")
+    if "x_default" in data:
+        kwargs["x_default"] = locale("x_default", data["x_default"])
+    if "publish" in data:
+        if data["publish"] not in ("machine", "reviewed"):
+            raise fail("publish", 'publish must be "machine" or "reviewed"')
+        kwargs["publish"] = data["publish"]
+    for key in ("min_completion", "fuzzy_threshold"):
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise fail(key, f"{key} must be a number between 0 and 1")
+            kwargs[key] = float(value)
+    if "tm_trust_reviewed" in data:
+        if not isinstance(data["tm_trust_reviewed"], bool):
+            raise fail("tm_trust_reviewed", "tm_trust_reviewed must be true or false")
+        kwargs["tm_trust_reviewed"] = data["tm_trust_reviewed"]
+    kwargs["mt_notice"] = _parse_notice(data.get("mt_notice"), fail, locale)
+    kwargs["fallbacks"] = _parse_fallbacks(data.get("fallbacks", {}), fail, locale)
+    engine = _parse_engine(data.get("engine", {}), "engine", fail, EngineSettings(name="google"))
+    kwargs["engine"] = engine
+    engines_raw = data.get("engines", {})
+    if not isinstance(engines_raw, dict):
+        raise fail("engines", "[engines] must be a table of locale tables")
+    engines: dict[str, EngineSettings] = {}
+    for key, table in engines_raw.items():
+        loc = locale("engines", key)
+        name = table.get("name") if isinstance(table, dict) else None
+        base = engine if name in (None, engine.name) else EngineSettings(name=name)
+        if loc.is_pseudo and name is None:
+            base = EngineSettings(name="pseudo")
+        engines[loc.posix] = _parse_engine(table, f'engines."{key}"', fail, base)
+    kwargs["engines"] = MappingProxyType(engines)
+    qa = data.get("qa", {})
+    ignore = qa.get("ignore", []) if isinstance(qa, dict) else None
+    if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
+        raise fail("qa", "[qa] ignore must be a list of check names")
+    kwargs["qa_ignore"] = frozenset(ignore)
+    return Settings(root=root, source_locale=source, target_locales=tuple(targets), **kwargs)
+
+
+def _parse_notice(raw: Any, fail: Any, locale: Any) -> Mapping[str, str]:
+    if raw is None:
+        return MappingProxyType({})
+    if isinstance(raw, str):
+        return MappingProxyType({"*": raw})
+    if isinstance(raw, dict):
+        out: dict[str, str] = {}
+        for key, value in raw.items():
+            if not isinstance(value, str):
+                raise fail("mt_notice", "mt_notice values must be strings")
+            out["*" if key in ("*", "default") else locale("mt_notice", key).posix] = value
+        return MappingProxyType(out)
+    raise fail("mt_notice", "mt_notice must be a string or a table by locale")
+
+
+def _parse_fallbacks(raw: Any, fail: Any, locale: Any) -> Mapping[str, tuple[LocaleInfo, ...]]:
+    if not isinstance(raw, dict):
+        raise fail("fallbacks", "fallbacks must be a table of locale lists")
+    out: dict[str, tuple[LocaleInfo, ...]] = {}
+    for key, chain in raw.items():
+        if not isinstance(chain, list):
+            raise fail("fallbacks", f"fallbacks for {key} must be a list")
+        out[locale("fallbacks", key).posix] = tuple(locale("fallbacks", c) for c in chain)
+    return MappingProxyType(out)
+
+
+def _parse_engine(table: Any, label: str, fail: Any, base: EngineSettings) -> EngineSettings:
+    if not isinstance(table, dict):
+        raise fail(label, f"[{label}] must be a table")
+    values: dict[str, Any] = {}
+    extra = dict(base.extra)
+    for key, value in table.items():
+        kind = _ENGINE_KEYS.get(key)
+        if kind is None:
+            extra[key] = value
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise fail(label, f"[{label}] {key} has the wrong type")
+        values[key] = float(value) if kind == (int, float) else value
+    for key in ("concurrency", "retries"):
+        if key in values and values[key] < (1 if key == "concurrency" else 0):
+            raise fail(label, f"[{label}] {key} is out of range")
+    return replace(base, **values, extra=MappingProxyType(extra))
