@@ -1,0 +1,116 @@
+"""The library's short list for build scripts: one function per pipeline stage.
+
+    from localize.api import Project, extract_project, translate_project, build_site
+    project = Project.open("path/to/project")
+    extract_project(project)
+    translate_project(project, engine_override="memory")
+    build_site(project)
+
+Each function lives in its stage's module; this module only gathers them and
+adds the two compositions the CLI needs (``segment_file`` and ``run_pipeline``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localize.config import CONFIG_NAME, load_settings
+from localize.errors import EXIT_NEEDS_ATTENTION, InputError
+from localize.locales import LocaleInfo, parse_locale
+from localize.model import Segment
+from localize.project import Project
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def __getattr__(name: str) -> Any:
+    """Stage functions are imported on first use so ``import localize.api`` stays cheap."""
+    modules = {
+        "read_document": "localize.readers",
+        "segment_document": "localize.segment",
+        "extract_project": "localize.catalog.extract",
+        "project_status": "localize.catalog.status",
+        "translate_project": "localize.translate",
+        "check_project": "localize.qa",
+        "build_site": "localize.site",
+        "check_site": "localize.site",
+    }
+    if name in modules:
+        import importlib
+
+        return getattr(importlib.import_module(modules[name]), name)
+    raise AttributeError(name)
+
+
+def guess_language(text: str) -> LocaleInfo:
+    """A best guess for a file outside any project: kana -> ja, Han -> zh-Hant, else en."""
+    if _KANA.search(text):
+        return parse_locale("ja")
+    if _HAN.search(text):
+        return parse_locale("zh-Hant")
+    return parse_locale("en")
+
+
+def segment_file(file: Path, locale_code: str | None, project_dir: Path) -> tuple[Segment, ...]:
+    """Read and segment one file in the given locale, the project's source locale, or a guess."""
+    from localize.readers import read_document
+    from localize.segment import segment_document
+
+    if not file.is_file():
+        raise InputError("no such file", file)
+    document = read_document(file, source_path=str(file))
+    if locale_code:
+        locale = parse_locale(locale_code)
+    elif (project_dir / CONFIG_NAME).is_file():
+        locale = load_settings(project_dir.resolve()).source_locale
+    else:
+        locale = guess_language(document.text)
+    return segment_document(document, locale)
+
+
+@dataclass
+class PipelineOutcome:
+    """What ``localize run`` did, stage by stage."""
+
+    project: Project
+    reports: dict[str, Any] = field(default_factory=dict)
+    exit_code: int = 0
+    elapsed_s: float = 0.0
+
+    def to_text(self) -> str:
+        from localize.catalog.status import project_status, render_status
+
+        site = self.reports.get("build")
+        where = getattr(site, "out", None) or self.project.site_dir
+        lines = [f"Site built in {where} ({self.elapsed_s:.1f} s)."]
+        check = self.reports.get("check")
+        if check is not None and check.errors:
+            lines.append(f"QA found {check.errors} error(s): run 'localize check' for the list.")
+        lines.append(render_status(project_status(self.project)))
+        return "\n".join(lines)
+
+
+def run_pipeline(project: Project, progress: bool = True, quiet: bool = False) -> PipelineOutcome:
+    """extract, translate, check, build (SPEC section 5); build runs even when check finds errors."""
+    from localize.catalog.extract import extract_project
+    from localize.qa import check_project
+    from localize.site import build_site
+    from localize.translate import translate_project
+
+    started = time.monotonic()
+    outcome = PipelineOutcome(project)
+    outcome.reports["extract"] = extract_project(project)
+    translated = translate_project(project, progress=progress, quiet=quiet)
+    outcome.reports["translate"] = translated
+    checked = check_project(project, None)
+    outcome.reports["check"] = checked
+    outcome.reports["build"] = build_site(project, None, None)
+    if translated.exit_code or checked.errors:
+        outcome.exit_code = EXIT_NEEDS_ATTENTION
+    outcome.elapsed_s = time.monotonic() - started
+    return outcome

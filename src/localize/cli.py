@@ -1,0 +1,294 @@
+"""The ``localize`` command: a thin click layer over the library (SPEC section 5).
+
+Each command parses options, calls one library function and turns the result
+into output and an exit status. Library errors become one line on standard
+error and SPEC's exit codes; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from localize import __version__
+from localize.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NEEDS_ATTENTION,
+    InputError,
+    LocalizeError,
+)
+
+log = logging.getLogger("localize")
+
+
+class Context:
+    """What every command needs: the project directory and the verbosity."""
+
+    def __init__(self, project_dir: Path, quiet: bool):
+        self.project_dir = project_dir
+        self.quiet = quiet
+        self._project: Any = None
+
+    @property
+    def project(self) -> Any:
+        if self._project is None:
+            from localize.project import Project
+
+            self._project = Project.open(self.project_dir)
+        return self._project
+
+    def locales(self, codes: tuple[str, ...]) -> list[Any] | None:
+        if not codes:
+            return None
+        from localize.locales import parse_locale
+
+        return [parse_locale(code) for code in codes]
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _locked(ctx: Context) -> Iterator[None]:
+    from localize.lock import project_lock
+
+    with project_lock(ctx.project):
+        yield
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    "project_dir",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The content project (default: the current directory).",
+)
+@click.option("--quiet", is_flag=True, help="Silence logs and progress on standard error.")
+@click.version_option(__version__, prog_name="localize")
+@click.pass_context
+def cli(click_ctx: click.Context, project_dir: Path, quiet: bool) -> None:
+    """Translate articles into parallel locale pages through reviewed gettext catalogs."""
+    logging.basicConfig(format="%(message)s", stream=sys.stderr, force=True)
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    click_ctx.obj = Context(project_dir, quiet)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--source", "source", default="en", show_default=True, help="The source locale.")
+@click.option("--target", "targets", multiple=True, help="A target locale (repeatable).")
+@pass_context
+def init(ctx: Context, directory: Path | None, source: str, targets: tuple[str, ...]) -> None:
+    """Create localize.toml, content/, glossaries/ and locales/."""
+    from localize.scaffold import init_project
+
+    root = init_project(directory or ctx.project_dir, source, list(targets))
+    log.info("created a localize project in %s", root)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--locale", "locale_code", help="The language of FILE (default: the project's source locale).")
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC's segments JSON.")
+@pass_context
+def segments(ctx: Context, file: Path, locale_code: str | None, as_json: bool) -> None:
+    """Show how FILE is read and segmented."""
+    from localize.api import segment_file
+
+    result = segment_file(file, locale_code, ctx.project_dir)
+    if as_json:
+        _emit_json([segment.to_json() for segment in result])
+        return
+    for segment in result:
+        click.echo(f"{segment.line:>5}  {segment.block:>3}  {segment.kind:<11} {segment.text}")
+
+
+@cli.command()
+@pass_context
+def extract(ctx: Context) -> None:
+    """Write and merge POT and PO catalogs from content/."""
+    from localize.catalog.extract import extract_project
+
+    with _locked(ctx):
+        report = extract_project(ctx.project)
+    log.info("%s", report)
+
+
+@cli.command()
+@click.option("--locale", "locale_codes", multiple=True, help="Only this target locale (repeatable).")
+@click.option("--engine", "engine_name", help="Use this engine for every locale of the run.")
+@click.option("--dry-run", is_flag=True, help="Send nothing; report what would be sent and its cost.")
+@click.option("--max-chars", type=click.IntRange(min=0), help="Hard cap on characters sent.")
+@click.option("--refresh-stale", is_flag=True, help="Retranslate stale entries, keeping the old text in a comment.")
+@click.option("--retry-failed", is_flag=True, help="Try entries whose last attempt failed again.")
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC's translate JSON.")
+@pass_context
+def translate(
+    ctx: Context,
+    locale_codes: tuple[str, ...],
+    engine_name: str | None,
+    dry_run: bool,
+    max_chars: int | None,
+    refresh_stale: bool,
+    retry_failed: bool,
+    as_json: bool,
+) -> None:
+    """Fill catalogs from translation memory, cache and machine translation."""
+    from localize.translate import translate_project
+
+    with _locked(ctx):
+        report = translate_project(
+            ctx.project,
+            locales=ctx.locales(locale_codes),
+            engine_override=engine_name,
+            dry_run=dry_run,
+            max_chars=max_chars,
+            refresh_stale=refresh_stale,
+            retry_failed=retry_failed,
+            progress=not ctx.quiet,
+            quiet=ctx.quiet,
+        )
+    _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
+    if report.exit_code:
+        raise SystemExit(report.exit_code)
+
+
+@cli.command()
+@click.argument("site_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--locale", "locale_codes", multiple=True, help="Only this locale (repeatable).")
+@click.option("--site", is_flag=True, help="Validate a built site instead of the catalogs.")
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC's check JSON.")
+@pass_context
+def check(
+    ctx: Context, site_dir: Path | None, locale_codes: tuple[str, ...], site: bool, as_json: bool
+) -> None:
+    """QA of the catalogs, or with --site [DIR] of a built site."""
+    if site_dir is not None and not site:
+        raise click.UsageError("a directory is only taken with --site")
+    if site:
+        from localize.site import check_site
+
+        report = check_site(ctx.project, site_dir)
+    else:
+        from localize.qa import check_project
+
+        report = check_project(ctx.project, ctx.locales(locale_codes))
+    _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
+    if report.errors:
+        raise SystemExit(EXIT_NEEDS_ATTENTION)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC's status JSON.")
+@pass_context
+def status(ctx: Context, as_json: bool) -> None:
+    """Per article and locale: reviewed, machine, stale, missing, failed, obsolete."""
+    from localize.catalog.status import project_status, render_status
+
+    data = project_status(ctx.project)
+    _emit_json(data) if as_json else click.echo(render_status(data))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output directory (default: <project>/site).")
+@click.option("--publish", type=click.Choice(["reviewed", "machine"]), help="Override the publish setting.")
+@pass_context
+def build(ctx: Context, out: Path | None, publish: str | None) -> None:
+    """Build the locale pages, sitemap.xml and manifest.json."""
+    from localize.site import build_site
+
+    with _locked(ctx):
+        report = build_site(ctx.project, out, publish)
+    log.info("%s", report)
+
+
+@cli.command()
+@pass_context
+def run(ctx: Context) -> None:
+    """extract, translate, check and build; exit 1 when something needs a person."""
+    from localize.api import run_pipeline
+
+    with _locked(ctx):
+        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet)
+    click.echo(outcome.to_text())
+    if outcome.exit_code:
+        raise SystemExit(outcome.exit_code)
+
+
+@cli.group()
+def tm() -> None:
+    """Translation memory in and out as TMX 1.4b."""
+
+
+@tm.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--locale", "locale_codes", multiple=True, help="Only this locale (repeatable).")
+@pass_context
+def tm_export(ctx: Context, file: Path, locale_codes: tuple[str, ...]) -> None:
+    """Write the translation memory to FILE (TMX 1.4b)."""
+    from localize.catalog.tmx import export_tmx
+
+    count = export_tmx(ctx.project, file, ctx.locales(locale_codes))
+    log.info("exported %d translation units to %s", count, file)
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def tm_import(ctx: Context, file: Path) -> None:
+    """Read reviewed pairs from FILE (TMX) into the translation memory."""
+    from localize.catalog.tmx import import_tmx
+
+    if not file.is_file():
+        raise InputError("no such file", file)
+    with _locked(ctx):
+        count = import_tmx(ctx.project, file)
+    log.info("imported %d translation units from %s", count, file)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the click group, mapping errors to SPEC's exit codes."""
+    sys.exit(invoke(cli.main, argv))
+
+
+def invoke(command: Callable[..., Any], argv: list[str] | None) -> int:
+    try:
+        command(args=argv, prog_name="localize", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_BAD_INPUT
+    except click.exceptions.Abort:
+        click.echo("localize: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("localize: interrupted; what finished was saved", err=True)
+        return EXIT_INTERRUPTED
+    except LocalizeError as exc:
+        click.echo(f"localize: error: {exc}", err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"localize: error: {where}{exc.strerror or exc}", err=True)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    main()
