@@ -58,11 +58,11 @@ def guess_language(text: str) -> LocaleInfo:
 
 def segment_file(file: Path, locale_code: str | None, project_dir: Path) -> tuple[Segment, ...]:
     """Read and segment one file in the given locale, the project's source locale, or a guess."""
+    if not file.is_file():
+        raise InputError("no such file", file)
     from localize.readers import read_document
     from localize.segment import segment_document
 
-    if not file.is_file():
-        raise InputError("no such file", file)
     document = read_document(file, source_path=str(file))
     if locale_code:
         locale = parse_locale(locale_code)

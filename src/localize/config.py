@@ -114,6 +114,8 @@ def load_settings(root: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        if line is None and "end of document" in str(exc):
+            line = max(1, len(text.splitlines()))
         raise ConfigError(f"invalid TOML: {exc}", path, line) from exc
     return parse_settings(data, root, path, text)
 
@@ -126,11 +128,18 @@ def _line_from_message(message: str) -> int | None:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
+    """The line of ``key``; ``table/field`` finds the field after the table's header."""
+    table, _, wanted = key.rpartition("/")
+    start = 0
+    lines = text.splitlines()
+    if table:
+        header = _key_line(text, table)
+        start = header or 0
+    for number, line in enumerate(lines[start:], start + 1):
         stripped = line.strip().strip("[]").strip()
-        if stripped.startswith(key):
+        if stripped.startswith(wanted):
             return number
-    return None
+    return start or None
 
 
 def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None, text: str = "") -> Settings:
@@ -255,9 +264,9 @@ def _parse_engine(table: Any, label: str, fail: Any, base: EngineSettings) -> En
             extra[key] = value
             continue
         if isinstance(value, bool) or not isinstance(value, kind):
-            raise fail(label, f"[{label}] {key} has the wrong type")
+            raise fail(f"{label}/{key}", f"[{label}] {key} has the wrong type")
         values[key] = float(value) if kind == (int, float) else value
     for key in ("concurrency", "retries"):
         if key in values and values[key] < (1 if key == "concurrency" else 0):
-            raise fail(label, f"[{label}] {key} is out of range")
+            raise fail(f"{label}/{key}", f"[{label}] {key} is out of range")
     return replace(base, **values, extra=MappingProxyType(extra))
