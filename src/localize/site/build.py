@@ -1,0 +1,246 @@
+"""``localize build``: every qualifying page, sitemap.xml and manifest.json, written only when changed.
+
+Pages no longer published are removed, but only files this tool wrote (listed in
+the previous manifest, content unchanged since); catalogs are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import localize
+from localize.errors import InputError
+from localize.fileio import write_if_changed
+from localize.project import Project
+from localize.site.incremental import BuildCache, combined_key, file_sha256
+from localize.site.links import ASSETS_DIR
+from localize.site.manifest import (
+    MANIFEST_NAME,
+    ArticleEntry,
+    PageEntry,
+    previous_pages,
+    render_manifest,
+)
+from localize.site.pages import PageTemplate, load_template
+from localize.site.plan import (
+    ArticleInputs,
+    ArticlePlan,
+    catalog_locales,
+    plan_article,
+    read_article,
+)
+from localize.site.render import render_article, sitemap_urls, url_paths
+from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
+from localize.site.urls import absolute_url, page_file_path
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did; ``str()`` is the one-line summary the CLI logs."""
+
+    out: Path
+    pages: tuple[tuple[str, str, str], ...]  # (slug, bcp47, path under out)
+    written: tuple[str, ...]  # paths under out rewritten by this build
+    removed: tuple[str, ...]
+    left_out: tuple[tuple[str, str, float], ...]  # (slug, bcp47, publishable share of own catalog)
+
+    def __str__(self) -> str:
+        text = (f"built {len(self.pages)} page(s) in {self.out}: {len(self.written)} file(s) written, "
+                f"{len(self.removed)} removed")
+        if self.left_out:
+            text += f", {len(self.left_out)} page(s) left out below min_completion"
+        return text
+
+
+@dataclass
+class _Article:
+    path: Path
+    plan: ArticlePlan
+    key: str
+    inputs: ArticleInputs | None
+
+
+def build_site(project: Project, out: Path | None = None, publish: str | None = None,
+               sitemap_limit: int = MAX_URLS) -> BuildReport:
+    """Build the site of ``project`` into ``out`` (default ``<project>/site``)."""
+    settings = project.settings
+    publish = publish or settings.publish
+    if publish not in ("reviewed", "machine"):
+        raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
+    out = Path(out).resolve() if out is not None else project.site_dir
+    template = load_template(project.root, settings.template)
+    global_key = combined_key([
+        "site-build", localize.__version__, file_sha256(project.config_path), template.fingerprint, publish,
+    ])
+    cache = BuildCache(project.state_dir, out, global_key)
+    articles = _plan_articles(project, cache, global_key, publish)
+    article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
+    written: list[str] = []
+    entries: list[ArticleEntry] = []
+    all_assets: set[str] = set()
+    for article in articles:
+        entry, assets, changed = _build_article(project, article, article_pages, cache, template, publish, out)
+        entries.append(entry)
+        all_assets |= assets
+        written += changed
+    written += _copy_assets(project, out, all_assets, cache)
+    removed = _remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
+    written += _write_sitemaps(project, articles, out, sitemap_limit, removed)
+    manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
+    if write_if_changed(out / MANIFEST_NAME, manifest):
+        written.append(MANIFEST_NAME)
+    cache.save()
+    return BuildReport(
+        out=out,
+        pages=tuple((e.slug, p.locale, p.path) for e in entries for p in e.pages),
+        written=tuple(written),
+        removed=tuple(sorted(removed)),
+        left_out=tuple((a.plan.slug, lp.locale.bcp47, _share(lp.completion, publish))
+                       for a in articles for lp in a.plan.left_out),
+    )
+
+
+def _share(completion, publish: str) -> float:  # type: ignore[no-untyped-def]
+    usable = completion.reviewed + (completion.machine if publish == "machine" else 0)
+    return round(usable / completion.total, 4) if completion.total else 0.0
+
+
+def _article_key(project: Project, path: Path, slug: str, global_key: str) -> str:
+    parts = [global_key, project.relative(path), file_sha256(path), slug]
+    for locale in catalog_locales(project.settings):
+        parts += [locale.posix, file_sha256(project.po_path(slug, locale))]
+    return combined_key(parts)
+
+
+def _plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str) -> list[_Article]:
+    """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
+    articles: list[_Article] = []
+    by_slug: dict[str, Path] = {}
+    content_dir = project.content_dir.resolve()
+    for path in project.source_files():
+        source_rel = project.relative(path)
+        content_rel = path.resolve().relative_to(content_dir).as_posix()
+        cached_slug = cache.previous_entry(source_rel).get("slug")
+        plan = None
+        if isinstance(cached_slug, str):
+            key = _article_key(project, path, cached_slug, global_key)
+            plan = cache.plan(source_rel, key, content_rel)
+        inputs = None
+        if plan is None:
+            slug, inputs = read_article(project, path)
+            key = _article_key(project, path, slug, global_key)
+            plan = plan_article(project, path, slug, inputs, publish)
+        if plan.slug in by_slug:
+            raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
+                             source_rel)
+        by_slug[plan.slug] = path
+        articles.append(_Article(path, plan, key, inputs))
+    return articles
+
+
+def _target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
+    """What a link target is now: an article's pages, a file's hash, or nothing."""
+    if target in article_pages:
+        return json.dumps(dict(sorted(article_pages[target].items())))
+    sha = file_sha256(project.content_dir / target)
+    return f"file:{sha}" if sha else "none"
+
+
+def _build_article(project: Project, article: _Article, article_pages: Mapping[str, Mapping[str, str]],
+                   cache: BuildCache, template: PageTemplate, publish: str,
+                   out: Path) -> tuple[ArticleEntry, set[str], list[str]]:
+    plan = article.plan
+    previous = cache.previous_entry(plan.source_rel)
+    targets = {t: _target_state(project, t, article_pages) for t in previous.get("targets", {})}
+    written: list[str] = []
+    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
+        shas = dict(previous["pages"])
+        assets = set(previous.get("assets", []))
+    else:
+        inputs = article.inputs
+        if inputs is None:
+            _, inputs = read_article(project, article.path)
+        rendered = render_article(project, plan, inputs, article_pages, template, publish)
+        shas = {}
+        for page in rendered.pages:
+            shas[page.file_path] = hashlib.sha256(page.content).hexdigest()
+            if write_if_changed(out / page.file_path, page.content):
+                written.append(page.file_path)
+        assets = set(rendered.assets)
+        targets = {t: _target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
+    cache.record(plan, article.key, targets, assets, shas)
+    return _manifest_entry(project, plan, shas), assets, written
+
+
+def _manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
+    settings = project.settings
+    paths = url_paths(project, plan)
+    pages = []
+    for locale_plan in plan.published:
+        locale = locale_plan.locale
+        url_path = paths[locale.posix]
+        file_path = page_file_path(url_path)
+        pages.append(PageEntry(
+            locale=locale.bcp47,
+            hreflang=None if locale.is_pseudo else locale.hreflang,
+            url=absolute_url(settings.base_url, url_path),
+            path=file_path,
+            completion=locale_plan.completion,
+            sha256=shas[file_path],
+        ))
+    return ArticleEntry(plan.slug, plan.source_rel, tuple(pages))
+
+
+def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCache) -> list[str]:
+    written = []
+    for asset in sorted(assets):
+        data = (project.content_dir / asset).read_bytes()
+        target = f"{ASSETS_DIR}/{asset}"
+        cache.assets[target] = hashlib.sha256(data).hexdigest()
+        if write_if_changed(out / target, data):
+            written.append(target)
+    return written
+
+
+def _remove_unpublished(out: Path, pages: set[str], cache: BuildCache, assets: set[str]) -> set[str]:
+    """Delete pages and assets the last build wrote that this one does not, if left as written."""
+    removed: set[str] = set()
+    owned = dict(previous_pages(out))
+    owned.update(cache.previous_assets)
+    keep = pages | {f"{ASSETS_DIR}/{a}" for a in assets}
+    for path, sha in owned.items():
+        if path in keep or ".." in Path(path).parts or Path(path).is_absolute():
+            continue
+        target = out / path
+        if target.is_file() and file_sha256(target) == sha:
+            target.unlink()
+            removed.add(path)
+            _prune_empty_dirs(target.parent, out)
+    return removed
+
+
+def _prune_empty_dirs(directory: Path, out: Path) -> None:
+    while directory != out and out in directory.parents:
+        try:
+            os.rmdir(directory)
+        except OSError:
+            return
+        directory = directory.parent
+
+
+def _write_sitemaps(project: Project, articles: list[_Article], out: Path, limit: int,
+                    removed: set[str]) -> list[str]:
+    base_url = project.settings.base_url
+    old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()
+    urls = [url for article in articles for url in sitemap_urls(project, article.plan)]
+    files = render_sitemaps(urls, base_url, limit)
+    written = [name for name, data in sorted(files.items()) if write_if_changed(out / name, data)]
+    for name in sorted(old_files - set(files)):
+        (out / name).unlink(missing_ok=True)
+        removed.add(name)
+    return written

@@ -1,0 +1,112 @@
+"""What the last build saw, so a build with nothing changed reads and renders almost nothing.
+
+Kept in ``.localize/site-build.json`` (never in ``<out>``): per article, the
+hash of its inputs (source file, its catalogs, the settings and template), its
+publishing plan, the state of what its links point at, and the sha256 of each
+page written. A page is rendered again when any of those differ or its file in
+``<out>`` is not what was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from localize.fileio import write_if_changed
+from localize.locales import parse_locale
+from localize.site.manifest import Completion
+from localize.site.plan import ArticlePlan, LocalePlan
+
+CACHE_NAME = "site-build.json"
+FORMAT = "1"
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, "" when there is none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return ""
+
+
+def combined_key(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _plans_to_json(plans: Iterable[LocalePlan]) -> list[list[Any]]:
+    return [[p.locale.posix, p.completion.total, p.completion.reviewed, p.completion.machine,
+             p.completion.missing] for p in plans]
+
+
+def _plans_from_json(rows: Iterable[list[Any]]) -> tuple[LocalePlan, ...]:
+    return tuple(LocalePlan(parse_locale(row[0]), Completion(*row[1:5])) for row in rows)
+
+
+class BuildCache:
+    """Per-article records of the previous build into the same ``<out>`` with the same settings."""
+
+    def __init__(self, state_dir: Path, out: Path, global_key: str) -> None:
+        self.path = state_dir / CACHE_NAME
+        self.out = str(out)
+        self.global_key = global_key
+        self.previous: dict[str, Any] = {}
+        self.previous_assets: dict[str, str] = {}
+        self.articles: dict[str, Any] = {}
+        self.assets: dict[str, str] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("out") != self.out:
+            return
+        self.previous_assets = dict(data.get("assets", {}))
+        if data.get("format") == FORMAT and data.get("global") == global_key:
+            self.previous = dict(data.get("articles", {}))
+
+    def plan(self, source_rel: str, key: str, content_rel: str) -> ArticlePlan | None:
+        """The cached plan of an article whose inputs hash to ``key``, else None."""
+        entry = self.previous.get(source_rel)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            return ArticlePlan(entry["slug"], source_rel, content_rel, _plans_from_json(entry["published"]),
+                               _plans_from_json(entry["left_out"]))
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def pages_reusable(self, source_rel: str, key: str, targets: Mapping[str, str], out: Path) -> bool:
+        """Whether the pages written last time are still right and still intact in ``out``."""
+        entry = self.previous.get(source_rel)
+        if not isinstance(entry, dict) or entry.get("key") != key or entry.get("targets") != targets:
+            return False
+        pages = entry.get("pages", {})
+        return bool(pages) and all(file_sha256(out / path) == sha for path, sha in pages.items())
+
+    def previous_entry(self, source_rel: str) -> dict[str, Any]:
+        entry = self.previous.get(source_rel)
+        return entry if isinstance(entry, dict) else {}
+
+    def record(self, plan: ArticlePlan, key: str, targets: Mapping[str, str], assets: Iterable[str],
+               pages: Mapping[str, str]) -> None:
+        self.articles[plan.source_rel] = {
+            "key": key,
+            "slug": plan.slug,
+            "published": _plans_to_json(plan.published),
+            "left_out": _plans_to_json(plan.left_out),
+            "targets": dict(sorted(targets.items())),
+            "assets": sorted(assets),
+            "pages": dict(sorted(pages.items())),
+        }
+
+    def save(self) -> None:
+        data = {"format": FORMAT, "out": self.out, "global": self.global_key,
+                "assets": dict(sorted(self.assets.items())),
+                "articles": dict(sorted(self.articles.items()))}
+        write_if_changed(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))

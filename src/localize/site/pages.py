@@ -1,0 +1,110 @@
+"""The page model handed to the Jinja2 template, and the template itself.
+
+The built-in template is ``localize/templates/page.html``; ``template`` in
+localize.toml names a replacement (path relative to the project) that receives
+the same ``page`` object. Autoescaping is on: only ``page.body`` and
+``page.title_html``, built from escaped pieces, are Markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from localize.errors import InputError
+
+BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "page.html"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A ``<link rel="alternate" hreflang>``: hreflang value and absolute URL."""
+
+    hreflang: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SwitcherItem:
+    """One language-switcher entry, labelled in its own language."""
+
+    label: str
+    lang: str
+    hreflang: str | None
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PageModel:
+    """Everything a template needs for one page."""
+
+    lang: str
+    dir: str
+    slug: str
+    title: str
+    title_html: Markup
+    show_title: bool
+    description: str
+    canonical: str
+    alternates: tuple[Alternate, ...]
+    noindex: bool
+    og_locale: str
+    og_alternates: tuple[str, ...]
+    notice: Notice | None
+    switcher: tuple[SwitcherItem, ...]
+    body: Markup
+    source_lang: str
+
+
+@dataclass(frozen=True)
+class PageTemplate:
+    """A loaded template and the bytes it came from (part of every page's input key)."""
+
+    template: jinja2.Template
+    fingerprint: str
+
+    def render(self, page: PageModel) -> bytes:
+        text = self.template.render(page=page)
+        if not text.endswith("\n"):
+            text += "\n"
+        return text.encode("utf-8")
+
+
+def load_template(root: Path, name: str) -> PageTemplate:
+    """The project's template (``name`` relative to ``root``) or the built-in one."""
+    import hashlib
+
+    path = (root / name) if name else BUILTIN_TEMPLATE
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("template not found", path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("template is not valid UTF-8", path) from exc
+    try:
+        template = _environment().from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"template syntax error: {exc.message}", path, exc.lineno) from exc
+    return PageTemplate(template, hashlib.sha256(source.encode("utf-8")).hexdigest())
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

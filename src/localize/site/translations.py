@@ -1,0 +1,127 @@
+"""Which text each segment shows on a locale's page, under SPEC's publishing rules.
+
+A segment shows the locale's own publishable translation, else the first
+publishable one along ``fallbacks``, else the source text. A translation whose
+markup its source does not have (``placeables.is_markup_safe``) is never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from localize.locales import LocaleInfo
+from localize.model import PLAIN_TEXT_KINDS, DocumentFormat, Segment
+from localize.site.manifest import Completion
+
+PUBLISHABLE = {"reviewed": frozenset({"reviewed"}), "machine": frozenset({"reviewed", "machine"})}
+
+
+@dataclass(frozen=True)
+class CatalogText:
+    """One locale's usable entries for one article: msgid -> (translation, state)."""
+
+    locale: LocaleInfo
+    entries: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def empty(cls, locale: LocaleInfo) -> CatalogText:
+        return cls(locale, MappingProxyType({}))
+
+
+def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
+    """Live entries of a PO file with a translation that is reviewed or machine (stale never)."""
+    if not path.is_file():
+        return CatalogText.empty(locale)
+    from localize.catalog.state import entry_state
+
+    po = _load_po(path)
+    entries: dict[str, tuple[str, str]] = {}
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural:
+            continue
+        state = entry_state(entry)
+        if state in ("reviewed", "machine") and entry.msgid not in entries:
+            entries[entry.msgid] = (entry.msgstr, state)
+    return CatalogText(locale, MappingProxyType(entries))
+
+
+def _load_po(path: Path):  # type: ignore[no-untyped-def]
+    try:
+        from localize.catalog.pofile import load_po
+    except ImportError:  # catalog package not landed yet: same parse, without its checks
+        import polib
+
+        return polib.pofile(str(path), wrapwidth=0)
+    return load_po(path)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The text a segment shows: ``locale`` None means the source text."""
+
+    text: str
+    locale: LocaleInfo | None
+    machine: bool
+
+
+class SegmentChooser:
+    """Picks each segment's text for one page; remembers the safety verdicts it computed."""
+
+    def __init__(self, fmt: DocumentFormat, chain: Sequence[CatalogText], publish: str,
+                 own_publish: str) -> None:
+        self.fmt = fmt
+        self.chain = tuple(chain)
+        self.publish = publish
+        self.own_publish = own_publish
+        self._safe: dict[tuple[str, str], bool] = {}
+
+    def usable(self, segment: Segment, catalog: CatalogText, publish: str) -> tuple[str, str] | None:
+        found = catalog.entries.get(segment.text)
+        if found is None or found[1] not in PUBLISHABLE[publish]:
+            return None
+        if not self.is_safe(segment, found[0]):
+            return None
+        return found
+
+    def is_safe(self, segment: Segment, translation: str) -> bool:
+        if segment.kind in PLAIN_TEXT_KINDS:
+            return True  # plain text kinds are always escaped, never rendered as markup
+        key = (segment.text, translation)
+        if key not in self._safe:
+            from localize.placeables import is_markup_safe
+
+            self._safe[key] = bool(is_markup_safe(segment.text, translation, self.fmt))
+        return self._safe[key]
+
+    def choose(self, segment: Segment) -> Choice:
+        for position, catalog in enumerate(self.chain):
+            publish = self.own_publish if position == 0 else self.publish
+            found = self.usable(segment, catalog, publish)
+            if found is not None:
+                return Choice(found[0], catalog.locale, found[1] == "machine")
+        return Choice(segment.text, None, False)
+
+    def completion(self, segments: Sequence[Segment]) -> tuple[Completion, int]:
+        """Catalog states of the distinct msgids, and how many the page can publish itself."""
+        own = self.chain[0]
+        seen: dict[str, Segment] = {}
+        for segment in segments:
+            seen.setdefault(segment.text, segment)
+        reviewed = machine = publishable = 0
+        for msgid, segment in seen.items():
+            found = own.entries.get(msgid)
+            if found is None:
+                continue
+            reviewed += found[1] == "reviewed"
+            machine += found[1] == "machine"
+            publishable += self.usable(segment, own, self.own_publish) is not None
+        total = len(seen)
+        return Completion(total, reviewed, machine, total - reviewed - machine), publishable
+
+
+def qualifies(publishable: int, total: int, min_completion: float) -> bool:
+    """SPEC: share of publishable segments >= min_completion, and at least one translated."""
+    return publishable >= 1 and total > 0 and publishable >= min_completion * total - 1e-9
