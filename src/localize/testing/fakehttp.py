@@ -220,7 +220,7 @@ class FakeMTServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> FakeMTServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server = _Server(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
@@ -251,6 +251,12 @@ class FakeMTServer:
         with self._lock:
             self._active += delta
             self.max_in_flight = max(self.max_in_flight, self._active)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # many workers connect at once; the default backlog of 5 drops SYNs
+    daemon_threads = True
+    block_on_close = False
 
 
 class _Abort(Exception):
