@@ -1,0 +1,109 @@
+"""Project glossaries: approved, forbidden and do-not-translate terms (SPEC sections 3, 8, 9).
+
+Usage::
+
+    from localize.glossary import load_project_glossary
+    glossary = load_project_glossary(project)        # every glossaries/*.tbx, *.csv, *.tsv
+    for match in glossary.find(text):                # non-overlapping, longest first, by start
+        match.term.target_for(locale)                # None = no approved target for locale
+    glossary.fingerprint                             # changes whenever a term's rendering does
+
+Files: TBX 2008/2019 (tbx.py), CSV/TSV (tables.py); merge rules in merge.py,
+matching rules in matcher.py, safe XML parsing (reused for TMX) in xmlsafe.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from localize.errors import InputError
+from localize.glossary.matcher import TermMatcher
+from localize.glossary.merge import merge_records
+from localize.glossary.tables import read_table
+from localize.glossary.tbx import read_tbx
+from localize.glossary.terms import Term, TermMatch, TermRecord
+from localize.locales import LocaleInfo
+
+if TYPE_CHECKING:
+    from localize.project import Project
+
+__all__ = ["Glossary", "Term", "TermMatch", "load_glossary", "load_project_glossary"]
+
+
+def _fingerprint(terms: Sequence[Term]) -> str:
+    """sha256 over what changes a rendering (not notes or origins), independent of file order."""
+    rows = sorted(
+        [
+            term.source,
+            sorted(term.targets.items()),
+            sorted((k, list(v)) for k, v in term.forbidden.items()),
+            term.keep,
+            term.case_sensitive,
+        ]
+        for term in terms
+    )
+    payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Glossary:
+    """An immutable set of terms with a matcher built on first use."""
+
+    def __init__(self, terms: Sequence[Term]):
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self.fingerprint: str = _fingerprint(self.terms)
+        self._matcher: TermMatcher | None = None
+        self._by_source = {term.source: term for term in self.terms}
+
+    @classmethod
+    def empty(cls) -> Glossary:
+        return cls(())
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Terms in ``text``: non-overlapping, longest first, sorted by start (original offsets)."""
+        if self._matcher is None:
+            self._matcher = TermMatcher(self.terms)
+        return self._matcher.find(text)
+
+    def get(self, source: str) -> Term | None:
+        """The term whose source is exactly ``source`` (as written in the glossary)."""
+        return self._by_source.get(source)
+
+    def __repr__(self) -> str:
+        return f"Glossary({len(self.terms)} terms, {self.fingerprint[:12]})"
+
+
+def _display_name(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def read_records(path: Path, source: LocaleInfo, name: str) -> list[TermRecord]:
+    """Records of one glossary file, by suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".tbx":
+        return read_tbx(path, source, name)
+    if suffix in (".csv", ".tsv"):
+        return read_table(path, source, name)
+    raise InputError("unsupported glossary format (use .tbx, .csv or .tsv)", name)
+
+
+def load_glossary(paths: Sequence[Path], source: LocaleInfo, root: Path | None = None) -> Glossary:
+    """Read and merge glossary files; messages name files relative to ``root`` when given."""
+    records: list[TermRecord] = []
+    for path in paths:
+        records.extend(read_records(Path(path), source, _display_name(Path(path), root)))
+    return Glossary(merge_records(records))
+
+
+def load_project_glossary(project: Project) -> Glossary:
+    """Every glossary under the project's glossaries/ with its source locale."""
+    return load_glossary(project.glossary_files(), project.settings.source_locale, project.root)

@@ -1,0 +1,163 @@
+"""CSV and TSV glossaries: a header row of locale tags, then one term per row.
+
+Columns: the one whose tag matches the project's source locale (or one named
+``term`` / ``source``) holds the source term; every other locale column holds
+that locale's target. Optional columns: ``translate`` (yes/no; no = keep the
+term as it is in every locale), ``case_sensitive`` (yes/no/true/false/1/0) and
+``note``. An empty target cell means "no approved target for that locale".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from localize.errors import InputError, LocaleError
+from localize.glossary.terms import TermRecord, is_source_locale
+from localize.locales import LocaleInfo, parse_locale
+
+_SOURCE_NAMES = {"term", "source"}
+_OPTION_NAMES = {"translate", "case_sensitive", "note"}
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class _Header:
+    source: int
+    targets: tuple[tuple[int, str], ...]  # (column, posix locale)
+    options: dict[str, int]
+    width: int
+
+
+def read_table(path: Path, source: LocaleInfo, name: str) -> list[TermRecord]:
+    """Records of one .csv or .tsv file; InputError(name, line) for anything malformed."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = _decode(path, name)
+    rows = _rows(text, delimiter, name)
+    if not rows:
+        raise InputError("empty glossary: a header row of locale tags is required", name, 1)
+    header_line, header_cells = rows[0]
+    header = _parse_header(header_cells, source, name, header_line)
+    records = []
+    for line, cells in rows[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        records.append(_record(cells, header, name, line))
+    return records
+
+
+def _decode(path: Path, name: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", name) from exc
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError("NUL byte in glossary (is it UTF-16? save it as UTF-8)", name, line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", name, line) from exc
+
+
+def _rows(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
+    """(first line of the record, cells) for every record; quoted fields may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"malformed {'TSV' if delimiter == chr(9) else 'CSV'}: {exc}", name, start) from exc
+    return rows
+
+
+def _parse_header(cells: list[str], source: LocaleInfo, name: str, line: int) -> _Header:
+    source_columns: list[int] = []
+    targets: list[tuple[int, str]] = []
+    options: dict[str, int] = {}
+    seen_targets: dict[str, int] = {}
+    for column, raw in enumerate(cells):
+        tag = raw.strip()
+        key = tag.lower()
+        if not tag:
+            raise InputError(f"empty header in column {column + 1}", name, line)
+        if key in _SOURCE_NAMES:
+            source_columns.append(column)
+            continue
+        if key in _OPTION_NAMES:
+            if key in options:
+                raise InputError(f"duplicate column {tag!r}", name, line)
+            options[key] = column
+            continue
+        info = _header_locale(tag, column, name, line)
+        if is_source_locale(info, source):
+            source_columns.append(column)
+        elif info.posix in seen_targets:
+            raise InputError(f"two columns for locale {info.bcp47} ({tag!r})", name, line)
+        else:
+            seen_targets[info.posix] = column
+            targets.append((column, info.posix))
+    if not source_columns:
+        raise InputError(
+            f"no source column: name one {source.bcp47} (or 'term' / 'source')", name, line
+        )
+    if len(source_columns) > 1:
+        names = ", ".join(repr(cells[c].strip()) for c in source_columns)
+        raise InputError(f"more than one source column: {names}", name, line)
+    return _Header(source_columns[0], tuple(targets), options, len(cells))
+
+
+def _header_locale(tag: str, column: int, name: str, line: int) -> LocaleInfo:
+    try:
+        return parse_locale(tag)
+    except LocaleError as exc:
+        raise InputError(
+            f"unknown header {tag!r} in column {column + 1}: expected a locale tag, "
+            f"'term', 'source', 'translate', 'case_sensitive' or 'note' ({exc.message})",
+            name,
+            line,
+        ) from exc
+
+
+def _record(cells: list[str], header: _Header, name: str, line: int) -> TermRecord:
+    if len(cells) != header.width:
+        raise InputError(f"row has {len(cells)} cells, the header has {header.width}", name, line)
+    term = cells[header.source].strip()
+    if not term:
+        raise InputError("row without a source term", name, line)
+    targets = {posix: cells[col].strip() for col, posix in header.targets if cells[col].strip()}
+    translate = _flag(cells, header, "translate", name, line)
+    case_sensitive = _flag(cells, header, "case_sensitive", name, line)
+    note_col = header.options.get("note")
+    return TermRecord(
+        source=term,
+        targets=MappingProxyType(targets),
+        forbidden=MappingProxyType({}),
+        translate=translate,
+        case_sensitive=bool(case_sensitive),
+        note=cells[note_col].strip() if note_col is not None else "",
+        file=name,
+        line=line,
+    )
+
+
+def _flag(cells: list[str], header: _Header, column: str, name: str, line: int) -> bool | None:
+    index = header.options.get(column)
+    if index is None:
+        return None
+    value = cells[index].strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(f"{column} must be yes or no, not {cells[index].strip()!r}", name, line)
