@@ -1,0 +1,254 @@
+"""``localize extract``: POT templates and merged PO catalogs from content/ (SPEC sections 3, 8).
+
+Two phases, so bad input never leaves a half-updated project: first every
+changed article is read, segmented and merged in memory (a malformed source or
+PO raises InputError here, before any write); then the catalogs whose bytes
+changed are written atomically. Unchanged articles are skipped by content hash
+(see ``localize.catalog.hashes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polib
+
+from localize.catalog.hashes import ExtractState, content_hash, global_key
+from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
+from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
+from localize.errors import InputError
+from localize.fileio import write_if_changed
+from localize.locales import LocaleInfo
+from localize.project import Project
+
+if TYPE_CHECKING:
+    from localize.model import Document, Segment
+
+
+@dataclass(frozen=True)
+class ExtractReport:
+    """What one extract run did."""
+
+    articles: int
+    skipped: int
+    segments: int
+    written: tuple[str, ...]
+    kept: int = 0
+    renumbered: int = 0
+    fuzzy: int = 0
+    new: int = 0
+    revived: int = 0
+    obsoleted: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"extracted {self.articles} article(s) ({self.skipped} unchanged, skipped), "
+            f"{self.segments} segment(s); wrote {len(self.written)} catalog(s); "
+            f"entries: {self.new} new, {self.fuzzy} fuzzy, {self.renumbered} renumbered, "
+            f"{self.revived} revived, {self.obsoleted} obsoleted"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "skipped": self.skipped,
+            "segments": self.segments,
+            "written": list(self.written),
+            "kept": self.kept,
+            "renumbered": self.renumbered,
+            "fuzzy": self.fuzzy,
+            "new": self.new,
+            "revived": self.revived,
+            "obsoleted": self.obsoleted,
+        }
+
+
+@dataclass
+class _Article:
+    """One source file on this run: its bytes' hash and, when it must be merged, its document."""
+
+    path: Path
+    source: str
+    digest: str
+    slug: str
+    document: Document | None = None
+
+
+@dataclass
+class _Plan:
+    writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    stats: MergeStats = field(default_factory=MergeStats)
+    segments: int = 0
+
+
+def extract_project(
+    project: Project, slugs: Sequence[str] | None = None, glossary: Any | None = None
+) -> ExtractReport:
+    """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article."""
+    if glossary is None:
+        glossary = _load_glossary(project)
+    key = global_key(project, getattr(glossary, "fingerprint", ""))
+    state = ExtractState.load(project)
+    articles = _scan(project, state, key)
+    selected = _select(articles, slugs)
+    changed = [a for a in selected if a.document is not None]
+    plan = _Plan()
+    for article in changed:
+        _plan_article(project, article, glossary, plan)
+    written: list[str] = []
+    for path, data in plan.writes:
+        if write_if_changed(path, data):
+            written.append(project.relative(path))
+    for article in changed:
+        state.record(project, article.source, article.digest, article.slug, plan.outputs[article.source])
+    state.forget_missing({a.source for a in articles})
+    state.save()
+    stats = plan.stats
+    return ExtractReport(
+        articles=len(selected),
+        skipped=len(selected) - len(changed),
+        segments=plan.segments,
+        written=tuple(written),
+        kept=stats.kept,
+        renumbered=stats.renumbered,
+        fuzzy=stats.fuzzy,
+        new=stats.new,
+        revived=stats.revived,
+        obsoleted=stats.obsoleted,
+    )
+
+
+def _load_glossary(project: Project) -> Any:
+    from localize.glossary import load_project_glossary
+
+    return load_project_glossary(project)
+
+
+def _scan(project: Project, state: ExtractState, key: str) -> list[_Article]:
+    """Every source file with its slug; only changed ones are read and parsed."""
+    from localize.readers import read_document
+
+    articles: list[_Article] = []
+    by_slug: dict[str, str] = {}
+    for path in project.source_files():
+        source = project.relative(path)
+        digest = content_hash(path.read_bytes(), key)
+        slug = state.unchanged(project, source, digest)
+        document = None
+        if slug is None:
+            document = read_document(path, source)
+            slug = document.slug or project.default_slug(path)
+        if slug in by_slug:
+            raise InputError(f"slug {slug!r} is also used by {by_slug[slug]}", source)
+        by_slug[slug] = source
+        articles.append(_Article(path, source, digest, slug, document))
+    return articles
+
+
+def _select(articles: list[_Article], slugs: Sequence[str] | None) -> list[_Article]:
+    if slugs is None:
+        return articles
+    known = {a.slug: a for a in articles}
+    for slug in slugs:
+        if slug not in known:
+            raise InputError(f"no article has the slug {slug!r}")
+    wanted = set(slugs)
+    return [a for a in articles if a.slug in wanted]
+
+
+@dataclass
+class _Sentence:
+    msgid: str
+    occurrences: list[tuple[str, str]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+
+def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[_Sentence]:
+    """One entry per distinct sentence, in document order, with every reference and block kind."""
+    found: dict[str, _Sentence] = {}
+    for segment in segments:
+        sentence = found.setdefault(segment.text, _Sentence(segment.text))
+        reference = (document.source_path, str(segment.line))
+        if reference not in sentence.occurrences:
+            sentence.occurrences.append(reference)
+        if segment.kind not in sentence.kinds:
+            sentence.kinds.append(segment.kind)
+    return list(found.values())
+
+
+def source_entries(
+    document: Document, sentences: Sequence[_Sentence], glossary: Any, locale: LocaleInfo | None
+) -> list[SourceEntry]:
+    """The tool-owned side of each entry; ``locale`` None is the POT form of the terms comment."""
+    from localize.placeables import placeables_comment, terms_comment
+
+    entries = []
+    for sentence in sentences:
+        lines = ["kind: " + ", ".join(sentence.kinds)]
+        placeables = placeables_comment(sentence.msgid, document.format, glossary)
+        if placeables:
+            lines.append("placeables: " + placeables)
+        terms = terms_comment(sentence.msgid, glossary, locale)
+        if terms:
+            lines.append("terms: " + terms)
+        entries.append(SourceEntry(sentence.msgid, tuple(sentence.occurrences), "\n".join(lines)))
+    return entries
+
+
+def _plan_article(project: Project, article: _Article, glossary: Any, plan: _Plan) -> None:
+    from localize.segment import segment_document
+
+    assert article.document is not None
+    settings = project.settings
+    segments = segment_document(article.document, settings.source_locale)
+    sentences = distinct_sentences(article.document, segments)
+    plan.segments += len(segments)
+    pot_path = project.pot_path(article.slug)
+    pot_entries = source_entries(article.document, sentences, glossary, None)
+    pot_data, date = _template_bytes(pot_path, article.slug, pot_entries)
+    plan.writes.append((pot_path, pot_data))
+    outputs = [pot_path]
+    for locale in settings.target_locales:
+        po_path = project.po_path(article.slug, locale)
+        old = load_po(po_path) if po_path.exists() else None
+        header = catalog_header(article.slug, locale, date, old.metadata if old else None)
+        entries = source_entries(article.document, sentences, glossary, locale)
+        po, stats = merge_catalog(old, entries, settings.fuzzy_threshold, header)
+        plan.stats.add(stats)
+        plan.writes.append((po_path, po_bytes(po)))
+        outputs.append(po_path)
+    plan.outputs[article.source] = outputs
+
+
+def _template_bytes(path: Path, slug: str, entries: Sequence[SourceEntry]) -> tuple[bytes, str]:
+    """The POT's bytes and creation date: the old date unless the content changed (no churn)."""
+    old_date = None
+    old_bytes = None
+    if path.exists():
+        old = load_po(path)
+        old_date = old.metadata.get("POT-Creation-Date")
+        old_bytes = path.read_bytes()
+    if old_date:
+        data = po_bytes(_template(slug, entries, old_date))
+        if data == old_bytes:
+            return data, old_date
+    date = now_stamp()
+    return po_bytes(_template(slug, entries, date)), date
+
+
+def _template(slug: str, entries: Sequence[SourceEntry], date: str) -> polib.POFile:
+    pot = new_catalog(catalog_header(slug, None, date))
+    for entry in entries:
+        pot.append(
+            polib.POEntry(
+                msgid=entry.msgid,
+                msgstr="",
+                occurrences=list(entry.occurrences),
+                comment=entry.comment,
+            )
+        )
+    return pot

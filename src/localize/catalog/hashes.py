@@ -1,0 +1,97 @@
+"""What extract remembers between runs, so unchanged articles are skipped.
+
+``.localize/extract.json`` records, per source file, a content hash (source
+bytes + glossary fingerprint + the settings that shape catalogs + the tool
+version) and the size and mtime of every catalog it wrote. An article is
+skipped only when its hash matches and none of its catalogs was touched since
+(a translator's edit, a ``translate`` run or a deleted file makes it merge again,
+which also re-validates that PO).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localize import __version__
+from localize.fileio import write_if_changed
+from localize.project import Project
+
+#: Bump when the catalog layout changes so every article is extracted again.
+CATALOG_FORMAT = "1"
+
+
+def global_key(project: Project, glossary_fingerprint: str) -> str:
+    """Everything besides the source text that shapes a catalog."""
+    settings = project.settings
+    parts = [
+        __version__,
+        CATALOG_FORMAT,
+        settings.source_locale.posix,
+        ",".join(locale.posix for locale in settings.target_locales),
+        repr(settings.fuzzy_threshold),
+        glossary_fingerprint,
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def content_hash(source: bytes, key: str) -> str:
+    return hashlib.sha256(key.encode("ascii") + b"\x00" + source).hexdigest()
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+@dataclass
+class ExtractState:
+    """Per source file (project-relative): hash, slug and the stamps of its catalogs."""
+
+    path: Path
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, project: Project) -> ExtractState:
+        path = project.state_dir / "extract.json"
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+            data = {}
+        files = data.get("files") if isinstance(data, dict) else None
+        return cls(path, files if isinstance(files, dict) else {})
+
+    def unchanged(self, project: Project, source: str, digest: str) -> str | None:
+        """The recorded slug when ``source`` and all its catalogs are as last written."""
+        record = self.files.get(source)
+        if not isinstance(record, dict) or record.get("sha") != digest:
+            return None
+        outputs = record.get("outputs")
+        if not isinstance(outputs, dict) or not outputs:
+            return None
+        for relative, stamp in outputs.items():
+            if file_stamp(project.root / relative) != stamp:
+                return None
+        slug = record.get("slug")
+        return slug if isinstance(slug, str) else None
+
+    def record(self, project: Project, source: str, digest: str, slug: str, outputs: list[Path]) -> None:
+        self.files[source] = {
+            "sha": digest,
+            "slug": slug,
+            "outputs": {project.relative(p): file_stamp(p) for p in outputs},
+        }
+
+    def forget_missing(self, present: set[str]) -> None:
+        for source in [s for s in self.files if s not in present]:
+            del self.files[source]
+
+    def save(self) -> None:
+        data = json.dumps({"files": self.files}, ensure_ascii=False, indent=0, sort_keys=True)
+        write_if_changed(self.path, (data + "\n").encode("utf-8"))

@@ -1,0 +1,176 @@
+"""Reading and writing gettext catalogs with one policy (SPEC section 8).
+
+Every catalog the tool writes goes through ``save_po``: no wrapping (CJK text
+has no spaces to wrap at), deterministic bytes, atomic replacement, and no
+write at all when the bytes would not change, so a no-op run touches nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import polib
+
+from localize.errors import InputError
+from localize.fileio import write_if_changed
+from localize.locales import LocaleInfo
+
+#: Header fields a translator (or their editor) owns; merges keep them as they are.
+TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
+#: Header fields the tool regenerates on every merge.
+TOOL_FIELDS = (
+    "Project-Id-Version",
+    "POT-Creation-Date",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+)
+MACHINE_PREFIX = "machine translation: "
+PREVIOUS_PREFIX = "previous translation: "
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def load_po(path: Path) -> polib.POFile:
+    """Parse a PO/POT file; InputError naming file and line when it is not valid gettext."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", path, raw[: exc.start].count(b"\n") + 1) from exc
+    if "\x00" in text:
+        raise InputError("contains NUL bytes", path, text[: text.index("\x00")].count("\n") + 1)
+    try:
+        po = polib.pofile(text, wrapwidth=0, encoding="utf-8", check_for_duplicates=False)
+    except (OSError, ValueError) as exc:
+        match = _SYNTAX_LINE.search(str(exc))
+        message = str(exc).replace("po file ", "").replace("Syntax error in ", "syntax error")
+        raise InputError(
+            f"malformed PO: {message}", path, int(match.group(1)) if match else None
+        ) from exc
+    _check_duplicates(po, path)
+    po.wrapwidth = 0
+    return po
+
+
+def _check_duplicates(po: polib.POFile, path: Path) -> None:
+    """gettext needs unique msgids (per msgctxt) among live entries and among obsolete ones."""
+    seen: set[tuple[bool, str | None, str]] = set()
+    for entry in po:
+        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise InputError(
+                f"malformed PO: duplicate msgid {entry.msgid[:60]!r}", path, entry.linenum
+            )
+        seen.add(key)
+
+
+def po_bytes(po: polib.POFile) -> bytes:
+    """The canonical serialisation: polib's writer with wrapping off."""
+    po.wrapwidth = 0
+    return str(po).encode("utf-8")
+
+
+def save_po(po: polib.POFile, path: Path) -> bool:
+    """Write atomically, only if the bytes differ; True when the file was written."""
+    return write_if_changed(Path(path), po_bytes(po))
+
+
+def mark_machine(entry: polib.POEntry, translation: str, engine: str) -> None:
+    """Store an engine's (or the memory's) translation as a machine entry.
+
+    Refuses a reviewed entry: the tool never rewords a reviewed translation.
+    A stale translation being replaced is kept as ``# previous translation: ...``.
+    """
+    if entry.msgstr and "fuzzy" not in entry.flags:
+        raise ValueError(f"refusing to overwrite the reviewed translation of {entry.msgid!r}")
+    old = entry.msgstr
+    lines = [
+        line
+        for line in (entry.tcomment or "").splitlines()
+        if not line.startswith(MACHINE_PREFIX)
+    ]
+    if old and old != translation:
+        keep = PREVIOUS_PREFIX + " ".join(old.split("\n"))
+        if keep not in lines:
+            lines.append(keep)
+    lines.insert(0, MACHINE_PREFIX + engine)
+    entry.tcomment = "\n".join(lines)
+    entry.msgstr = translation
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.previous_msgctxt = None
+    set_fuzzy(entry, True)
+
+
+def set_fuzzy(entry: polib.POEntry, fuzzy: bool) -> None:
+    """Add or drop the fuzzy flag; fuzzy goes first, as gettext writes it."""
+    others = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.flags = (["fuzzy"] if fuzzy else []) + others
+
+
+def add_translator_comment(entry: polib.POEntry, line: str) -> None:
+    """Append one translator comment line unless it is there already."""
+    lines = (entry.tcomment or "").splitlines()
+    if line not in lines:
+        lines.append(line)
+    entry.tcomment = "\n".join(lines)
+
+
+def now_stamp() -> str:
+    """A gettext date; SOURCE_DATE_EPOCH (reproducible builds) wins over the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime(seconds))
+
+
+def catalog_header(
+    slug: str,
+    locale: LocaleInfo | None,
+    creation_date: str,
+    previous: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Header fields in a fixed order: tool fields regenerated, every other field kept.
+
+    ``locale`` None makes a POT header (no Language, generic Plural-Forms).
+    """
+    fields: dict[str, str] = {
+        "Project-Id-Version": slug,
+        "POT-Creation-Date": creation_date,
+    }
+    kept = dict(previous or {})
+    for name in TRANSLATOR_FIELDS:
+        if name in kept:
+            fields[name] = kept[name]
+    fields["Language"] = locale.posix if locale is not None else ""
+    fields["MIME-Version"] = "1.0"
+    fields["Content-Type"] = "text/plain; charset=UTF-8"
+    fields["Content-Transfer-Encoding"] = "8bit"
+    fields["Plural-Forms"] = (
+        locale.plural_forms if locale is not None else "nplurals=INTEGER; plural=EXPRESSION;"
+    )
+    if locale is None:
+        del fields["Language"]
+        del fields["Plural-Forms"]
+    for name, value in kept.items():
+        if name not in fields and name not in TOOL_FIELDS:
+            fields[name] = value
+    return fields
+
+
+def new_catalog(metadata: Mapping[str, str], header_comment: str = "") -> polib.POFile:
+    """An empty catalog with the no-wrap policy and the given header."""
+    po = polib.POFile(wrapwidth=0, check_for_duplicates=False)
+    po.metadata = dict(metadata)
+    po.header = header_comment
+    po.metadata_is_fuzzy = []
+    return po

@@ -1,0 +1,92 @@
+"""``localize status``: per article and locale, how far the translation is (SPEC section 5).
+
+Articles are the templates under ``locales/templates/`` (what extract produced);
+a locale whose PO is missing counts every template entry as missing. Counts use
+``entry_state`` so status, translate and build agree on what each entry is.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from localize.catalog.pofile import load_po
+from localize.catalog.state import entry_state
+from localize.failures import FailureLog
+from localize.project import Project
+
+COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
+
+
+def template_slugs(project: Project) -> dict[str, Path]:
+    """Slug -> POT path, sorted."""
+    base = project.locales_dir / "templates"
+    if not base.is_dir():
+        return {}
+    found = {p.relative_to(base).with_suffix("").as_posix(): p for p in base.rglob("*.pot")}
+    return dict(sorted(found.items()))
+
+
+def catalog_counts(po: polib.POFile, failures: dict[str, str]) -> dict[str, int]:
+    """SPEC's counts for one catalog; ``failures`` maps msgid -> reason for this slug."""
+    counts = dict.fromkeys(COUNT_FIELDS, 0)
+    for entry in po:
+        if entry.obsolete:
+            counts["obsolete"] += 1
+            continue
+        state = entry_state(entry)
+        counts[state] += 1
+        counts["total"] += 1
+        if state == "missing" and entry.msgid in failures:
+            counts["failed"] += 1
+    return counts
+
+
+def project_status(project: Project) -> dict[str, Any]:
+    """The ``status --json`` document: articles x target locales, plus totals per locale."""
+    locales = project.settings.target_locales
+    totals = {loc.bcp47: dict.fromkeys(COUNT_FIELDS, 0) for loc in locales}
+    logs = {loc.posix: FailureLog.load(project.state_dir, loc) for loc in locales}
+    articles = []
+    for slug, pot_path in template_slugs(project).items():
+        per_locale: dict[str, dict[str, int]] = {}
+        template: polib.POFile | None = None
+        for locale in locales:
+            po_path = project.po_path(slug, locale)
+            if po_path.exists():
+                po = load_po(po_path)
+            else:
+                template = template if template is not None else load_po(pot_path)
+                po = template
+            counts = catalog_counts(po, logs[locale.posix].for_slug(slug))
+            per_locale[locale.bcp47] = counts
+            for name, value in counts.items():
+                totals[locale.bcp47][name] += value
+        articles.append({"slug": slug, "locales": per_locale})
+    return {"locales": [loc.bcp47 for loc in locales], "articles": articles, "totals": totals}
+
+
+def render_status(data: dict[str, Any], width: int | None = None) -> str:
+    """A table for terminals: one row per article and locale, then the totals."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Translation status", show_lines=False)
+    table.add_column("article")
+    table.add_column("locale")
+    for name in COUNT_FIELDS:
+        table.add_column(name, justify="right")
+    for article in data["articles"]:
+        for locale, counts in article["locales"].items():
+            table.add_row(article["slug"], locale, *(str(counts[n]) for n in COUNT_FIELDS))
+    if data["articles"]:
+        table.add_section()
+    for locale, counts in data["totals"].items():
+        table.add_row("(all)", locale, *(str(counts[n]) for n in COUNT_FIELDS), style="bold")
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 120, force_terminal=False, color_system=None)
+    console.print(table)
+    return buffer.getvalue().rstrip("\n")

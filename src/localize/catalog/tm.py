@@ -1,0 +1,221 @@
+"""Translation memory over all catalogs of one locale, and the TM pass of ``translate`` (SPEC section 7).
+
+What counts as memory (a source of truth for a sentence):
+
+- live entries that are reviewed or machine (a stale entry's translation was made
+  for its previous msgid, not for its msgid, so it is never offered);
+- obsolete entries that are reviewed (a translator approved that pair; the
+  sentence may have moved to another article);
+- pairs imported from TMX (``localize tm import``), kept in ``.localize/tm/<posix>.json``
+  and treated as reviewed.
+
+Exact look-ups prefer reviewed over machine, then catalogs in sorted path order
+over imported pairs. Near look-ups use ``rapidfuzz.process.extractOne`` with
+``fuzz.ratio`` over whitespace-normalised text (the scorer merge uses) and a
+score cutoff, which rapidfuzz uses to skip most candidates early.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from rapidfuzz import fuzz, process
+
+from localize.catalog.merge import normalise_space
+from localize.catalog.pofile import (
+    add_translator_comment,
+    load_po,
+    mark_machine,
+    save_po,
+    set_fuzzy,
+)
+from localize.catalog.state import entry_state
+from localize.errors import InputError
+from localize.locales import LocaleInfo
+from localize.project import Project
+
+MEMORY_ENGINE = "memory"
+
+
+@dataclass(frozen=True)
+class TMMatch:
+    """One memory hit: the remembered pair, how much to trust it, where it came from."""
+
+    source: str
+    translation: str
+    reviewed: bool
+    score: float
+    file: str
+
+
+@dataclass(frozen=True)
+class FillReport:
+    """What the TM pass wrote for one locale."""
+
+    locale: str
+    exact: int
+    near: int
+    reviewed: int
+    written: tuple[str, ...]
+
+    @property
+    def hits(self) -> int:
+        return self.exact + self.near
+
+
+def locale_catalogs(project: Project, locale: LocaleInfo) -> dict[str, Path]:
+    """Slug -> PO path for every catalog of ``locale`` on disk, sorted by slug."""
+    base = project.locales_dir / locale.posix / "LC_MESSAGES"
+    if not base.is_dir():
+        return {}
+    found = {p.relative_to(base).with_suffix("").as_posix(): p for p in base.rglob("*.po")}
+    return dict(sorted(found.items()))
+
+
+def imported_pairs_path(project: Project, locale: LocaleInfo) -> Path:
+    return project.state_dir / "tm" / f"{locale.posix}.json"
+
+
+def load_imported_pairs(project: Project, locale: LocaleInfo) -> dict[str, dict[str, str]]:
+    """source -> {"translation", "file"} from earlier TMX imports."""
+    path = imported_pairs_path(project, locale)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"unreadable translation memory: {exc}", path) from exc
+    return data if isinstance(data, dict) else {}
+
+
+class TranslationMemory:
+    """Exact and near look-ups over remembered (source, translation) pairs."""
+
+    def __init__(self, matches: Iterable[TMMatch]):
+        best: dict[str, TMMatch] = {}
+        for match in matches:
+            current = best.get(match.source)
+            if current is None or (match.reviewed and not current.reviewed):
+                best[match.source] = match
+        self._exact = best
+        self._sources = list(best)
+        self._choices = [normalise_space(s) for s in self._sources]
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    @classmethod
+    def for_locale(cls, project: Project, locale: LocaleInfo) -> TranslationMemory:
+        catalogs = {
+            project.relative(path): load_po(path) for path in locale_catalogs(project, locale).values()
+        }
+        return cls.from_catalogs(catalogs, load_imported_pairs(project, locale))
+
+    @classmethod
+    def from_catalogs(
+        cls,
+        catalogs: Mapping[str, polib.POFile],
+        imported: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> TranslationMemory:
+        return cls([*_catalog_matches(catalogs), *_imported_matches(imported or {})])
+
+    def exact(self, msgid: str) -> TMMatch | None:
+        return self._exact.get(msgid)
+
+    def near(self, msgid: str, threshold: float) -> TMMatch | None:
+        """The most similar remembered source scoring at least ``threshold`` (0..1)."""
+        if not self._choices:
+            return None
+        found = process.extractOne(
+            normalise_space(msgid),
+            self._choices,
+            scorer=fuzz.ratio,
+            score_cutoff=threshold * 100.0,
+        )
+        if found is None:
+            return None
+        match = self._exact[self._sources[found[2]]]
+        return TMMatch(match.source, match.translation, match.reviewed, found[1] / 100.0, match.file)
+
+
+def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
+    reviewed: list[TMMatch] = []
+    machine: list[TMMatch] = []
+    for file, po in catalogs.items():
+        for entry in po:
+            if entry.msgctxt or entry.msgid_plural:
+                continue
+            state = entry_state(entry)
+            if state == "reviewed":
+                reviewed.append(TMMatch(entry.msgid, entry.msgstr, True, 1.0, file))
+            elif state == "machine" and not entry.obsolete:
+                machine.append(TMMatch(entry.msgid, entry.msgstr, False, 1.0, file))
+    return reviewed + machine
+
+
+def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMMatch]:
+    for source, record in sorted(imported.items()):
+        translation = record.get("translation") if isinstance(record, Mapping) else None
+        if isinstance(translation, str) and translation:
+            yield TMMatch(source, translation, True, 1.0, str(record.get("file", "tmx")))
+
+
+def fill_from_memory(
+    project: Project, locale: LocaleInfo, slugs: Sequence[str] | None = None
+) -> FillReport:
+    """The TM pass: fill missing entries of ``locale`` from the memory, before any engine.
+
+    Every catalog is parsed (and so validated) before any is written.
+    """
+    paths = locale_catalogs(project, locale)
+    catalogs = {slug: load_po(path) for slug, path in paths.items()}
+    memory = TranslationMemory.from_catalogs(
+        {project.relative(paths[s]): po for s, po in catalogs.items()},
+        load_imported_pairs(project, locale),
+    )
+    settings = project.settings
+    exact = near = reviewed = 0
+    written: list[str] = []
+    for slug, po in catalogs.items():
+        if slugs is not None and slug not in slugs:
+            continue
+        counts = fill_catalog(po, memory, settings.fuzzy_threshold, settings.tm_trust_reviewed)
+        exact, near, reviewed = exact + counts[0], near + counts[1], reviewed + counts[2]
+        if any(counts) and save_po(po, paths[slug]):
+            written.append(project.relative(paths[slug]))
+    return FillReport(locale.bcp47, exact, near, reviewed, tuple(written))
+
+
+def fill_catalog(
+    po: polib.POFile, memory: TranslationMemory, threshold: float, trust_reviewed: bool
+) -> tuple[int, int, int]:
+    """Fill the missing live entries of one catalog; (exact, near, of which reviewed)."""
+    exact = near = reviewed = 0
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural or entry_state(entry) != "missing":
+            continue
+        match = memory.exact(entry.msgid)
+        if match is not None:
+            exact += 1
+            if match.reviewed and trust_reviewed:
+                entry.msgstr = match.translation
+                set_fuzzy(entry, False)
+                add_translator_comment(entry, f"translation memory: reviewed in {match.file}")
+                reviewed += 1
+            else:
+                mark_machine(entry, match.translation, MEMORY_ENGINE)
+            continue
+        match = memory.near(entry.msgid, threshold)
+        if match is not None:
+            near += 1
+            entry.msgstr = match.translation
+            entry.previous_msgid = match.source
+            set_fuzzy(entry, True)
+            add_translator_comment(
+                entry, f"translation memory: {round(match.score * 100)}% match from {match.file}"
+            )
+    return exact, near, reviewed
