@@ -231,3 +231,12 @@ def test_missing_credentials_are_permanent_without_network(monkeypatch: pytest.M
                 parse_locale("ko" if name == "papago" else "ar" if name == "qcri" else "ja"),
             )
         assert caught.value.reason == "auth"
+
+
+def test_deepl_sends_at_most_fifty_texts_per_request() -> None:
+    texts = [f"句{i}" for i in range(120)]
+    with DeepLServer() as server:
+        result = _engine("deepl", server).translate(texts, ZH_TW, EN)
+        sizes = [len(call["texts"]) for call in server.calls]
+    assert result == [f"[EN-US] {t}" for t in texts]
+    assert sizes == [50, 50, 20]

@@ -102,7 +102,9 @@ class DeepLEngine(Engine):
             split = split_to_fit(core, fits, source.language) if core else []
             plan.append((lead, trail, len(pieces), len(split)))
             pieces.extend(split)
-        translated = self._send(pieces, source_code, target_code) if pieces else []
+        translated: list[str] = []
+        for start in range(0, len(pieces), self.max_texts):  # the API takes 50 texts per request
+            translated += self._send(pieces[start : start + self.max_texts], source_code, target_code)
         out = []
         for text, (lead, trail, start, count) in zip(texts, plan, strict=True):
             if not count:
