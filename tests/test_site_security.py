@@ -1,0 +1,100 @@
+"""Hostile translations in catalogs never become markup on a page (SPEC section 9)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "site"))
+
+from sitekit import make_project, write_catalog  # noqa: E402
+
+from localize.site import build_site  # noqa: E402
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '<a href="javascript:alert(3)">x</a>',
+    "[click](javascript:alert(4))",
+    "<b>unbalanced",
+    "</p><div onclick=alert(5)>x</div>",
+    '" onerror="alert(6)',
+    "<svg/onload=alert(7)>",
+    "<iframe src=//evil.example></iframe>",
+    '<a href="guide.md" onmouseover="alert(8)">x</a>',
+]
+ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "span", "em",
+                "strong", "code", "br", "article", "main", "nav", "blockquote", "table", "thead",
+                "tbody", "tr", "th", "td", "figure", "figcaption", "pre", "hr"}
+
+
+def hostile_translator():  # type: ignore[no-untyped-def]
+    counter = iter(range(10_000))
+
+    def translate(segment):  # type: ignore[no-untyped-def]
+        return f"{HOSTILE[next(counter) % len(HOSTILE)]} {segment.text}"
+
+    return translate
+
+
+def assert_no_active_markup(path: Path) -> None:
+    doc = lxml_html.document_fromstring(path.read_bytes())
+    assert doc.find(".//script") is None, path
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (path, element.tag, name)
+            assert "javascript:" not in value.lower().replace(" ", ""), (path, name, value)
+    body_tags = {el.tag for el in doc.find("body").iter() if isinstance(el.tag, str)}
+    assert body_tags <= ALLOWED_TAGS | {"body"}, (path, body_tags - ALLOWED_TAGS)
+
+
+def test_hostile_msgstrs_in_catalogs_never_become_markup(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", min_completion=0.0)
+    for slug in ("gemma", "guide"):
+        for code, state in (("en", "reviewed"), ("ja", "machine"), ("ar-XB", "machine")):
+            write_catalog(project, slug, code, hostile_translator(), state=state)
+    out = build_site(project).out
+    pages = sorted(out.rglob("index.html"))
+    assert len(pages) >= 6
+    for path in pages:
+        assert_no_active_markup(path)
+
+
+def test_unsafe_segment_takes_the_fallback_and_safe_ones_render(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", min_completion=0.0)
+
+    def translate(segment):  # type: ignore[no-untyped-def]
+        if "安裝指南" in segment.text and "[" in segment.text:
+            return "Read [the guide](javascript:alert(1))."  # a changed URL: not the source's markup
+        if "第一項" in segment.text:
+            return "<script>alert(2)</script>Step one: download the model."
+        return f"EN {segment.text}"
+
+    write_catalog(project, "gemma", "en", translate)
+    out = build_site(project).out
+    doc = lxml_html.document_fromstring((out / "en/gemma/index.html").read_bytes())
+    main = doc.find(".//main")
+    text = main.text_content()
+    assert "Read the guide" not in text and "Step one" not in text and "alert" not in text
+    source_spans = " ".join(s.text_content() for s in main.iterfind(".//span[@lang='zh-Hant-TW']"))
+    assert "安裝指南" in source_spans and "第一項" in source_spans
+    assert "EN " in text  # safe translations still show
+    assert_no_active_markup(out / "en/gemma/index.html")
+
+
+def test_plain_text_kinds_are_escaped_text(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", min_completion=0.0)
+
+    def translate(segment):  # type: ignore[no-untyped-def]
+        return f"<script>x</script>{segment.text}\"'><b>" if segment.kind in ("title", "description", "alt") else None
+
+    write_catalog(project, "gemma", "en", translate)
+    path = build_site(project).out / "en/gemma/index.html"
+    doc = lxml_html.document_fromstring(path.read_bytes())
+    assert doc.findtext(".//title").startswith("<script>x</script>")  # shown as text, not parsed
+    assert doc.find(".//meta[@name='description']").get("content").startswith("<script>")
+    assert_no_active_markup(path)
