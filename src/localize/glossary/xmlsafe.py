@@ -85,7 +85,10 @@ def parse_xml_bytes(data: bytes, origin: str) -> etree._ElementTree:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
         raise InputError(f"malformed XML: {exc.msg}", origin, line) from exc
     tree = root.getroottree()
-    _check_internal_subset(tree, origin)
+    if tree.docinfo.internalDTD is not None:
+        _check_internal_subset(tree, origin)
+    if tree.docinfo.doctype:
+        _reject_entity_references(tree, origin)
     return tree
 
 
@@ -106,3 +109,13 @@ def _check_internal_subset(tree: etree._ElementTree, origin: str) -> None:
         return
     for _entity in dtd.iterentities():
         raise InputError("XML entity declarations are not allowed", origin, 1)
+
+
+def _reject_entity_references(tree: etree._ElementTree, origin: str) -> None:
+    """A reference to an entity only an (unloaded) external DTD could define is an error."""
+    for reference in tree.getroot().iter(etree.Entity):
+        raise InputError(
+            f"XML entity reference {reference.text} is not allowed (entities are never expanded)",
+            origin,
+            reference.sourceline,
+        )

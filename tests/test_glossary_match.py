@@ -1,0 +1,148 @@
+"""Term matching: longest first, case, NFKC with original offsets, word boundaries."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from localize.glossary import Glossary, Term, load_glossary
+from localize.glossary.matcher import normalize_text
+from localize.locales import parse_locale
+
+DATA = Path(__file__).parent / "data" / "glossary"
+
+
+def _glossary(*sources: str, case_sensitive: tuple[str, ...] = ()) -> Glossary:
+    return Glossary([Term(source=s, case_sensitive=s in case_sensitive) for s in sources])
+
+
+def _found(glossary: Glossary, text: str) -> list[tuple[str, int, int, str]]:
+    return [(m.term.source, m.start, m.end, m.text) for m in glossary.find(text)]
+
+
+def test_project_glossary_in_mixed_text() -> None:
+    glossary = load_glossary(sorted(DATA.iterdir()), parse_locale("zh-TW"))
+    text = "我們在裝置端執行 Gemma 4 的開放模型，以 Apache 2.0 授權，並透過 Android AICore 提供。"
+    found = [(m.term.source, m.text) for m in glossary.find(text)]
+    assert found == [
+        ("裝置端", "裝置端"),
+        ("Gemma 4", "Gemma 4"),
+        ("開放模型", "開放模型"),
+        ("Apache 2.0", "Apache 2.0"),
+        ("Android AICore", "Android AICore"),
+    ]
+    for match in glossary.find(text):
+        assert text[match.start : match.end] == match.text
+
+
+def test_longest_match_wins_over_shorter_and_earlier() -> None:
+    glossary = _glossary("Gemma", "Gemma 4", "模型", "開放模型", "AB", "BCD")
+    assert _found(glossary, "Gemma 4 開放模型") == [
+        ("Gemma 4", 0, 7, "Gemma 4"),
+        ("開放模型", 8, 12, "開放模型"),
+    ]
+    assert [m[0] for m in _found(glossary, "zz ABCD zz")] == []  # both inside a word
+    assert [m[0] for m in _found(glossary, "AB BCD")] == ["AB", "BCD"]
+    cjk = _glossary("資料", "料理", "資料料理")
+    assert [m[0] for m in _found(cjk, "資料理")] == ["資料"]  # equal length: leftmost
+    assert [m[0] for m in _found(cjk, "吃資料料理")] == ["資料料理"]
+
+
+def test_overlap_resolution_is_longest_first_not_leftmost() -> None:
+    glossary = _glossary("模型", "型權重")
+    assert [m[0] for m in _found(glossary, "模型權重")] == ["型權重"]
+
+
+def test_case_insensitive_unless_case_sensitive() -> None:
+    glossary = _glossary("gemma 4", "TPU", case_sensitive=("TPU",))
+    assert [m[3] for m in _found(glossary, "GEMMA 4 and Gemma 4")] == ["GEMMA 4", "Gemma 4"]
+    assert [m[3] for m in _found(glossary, "tpu Tpu TPU")] == ["TPU"]
+
+
+def test_case_sensitive_term_preferred_on_equal_span() -> None:
+    glossary = Glossary([Term(source="ai"), Term(source="AI", case_sensitive=True, keep=True)])
+    (match,) = glossary.find("use AI now")
+    assert match.term.keep
+    (match,) = glossary.find("use Ai now")
+    assert not match.term.keep
+
+
+def test_nfkc_full_width_and_offsets_into_original() -> None:
+    glossary = _glossary("Gemma 4", "Apache 2.0", "株式会社")
+    text = "（ＧＥＭＭＡ　４）、Ａｐａｃｈｅ　２．０ と ㍿。"
+    found = _found(glossary, text)
+    assert found == [
+        ("Gemma 4", 1, 8, "ＧＥＭＭＡ　４"),
+        ("Apache 2.0", 10, 20, "Ａｐａｃｈｅ　２．０"),
+        ("株式会社", 23, 24, "㍿"),
+    ]
+
+
+def test_offsets_after_length_changing_normalisation() -> None:
+    glossary = _glossary("café", "ガイド", "Gemma")
+    text = "㍿㍿ cafe\u0301 ｶﾞｲﾄﾞ ﬁ Gemma"
+    found = _found(glossary, text)
+    assert found == [
+        ("café", 3, 8, "cafe\u0301"),
+        ("ガイド", 9, 14, "ｶﾞｲﾄﾞ"),
+        ("Gemma", 17, 22, "Gemma"),
+    ]
+
+
+def test_word_boundaries_for_spaced_scripts_only() -> None:
+    glossary = _glossary("Gemma", "Gemma 4", "AI", "模型", "API")
+    assert _found(glossary, "Gemmas") == []
+    assert _found(glossary, "xGemma") == []
+    assert [m[0] for m in _found(glossary, "Gemma 4 的模型")] == ["Gemma 4", "模型"]
+    assert [m[0] for m in _found(glossary, "使用Gemma 4的AI模型")] == ["Gemma 4", "AI", "模型"]
+    assert [m[0] for m in _found(glossary, "Gemma 40")] == ["Gemma"]
+    assert [m[0] for m in _found(glossary, "(API), API-key, APIs, _API")] == ["API", "API"]
+    assert [m[0] for m in _found(glossary, "大模型化")] == ["模型"]
+
+
+def test_term_with_punctuation_at_edges() -> None:
+    glossary = _glossary("C++", ".NET")
+    assert [m[3] for m in _found(glossary, "C++ and ASP.NET and .NET")] == ["C++", ".NET", ".NET"]
+
+
+def test_empty_glossary_and_text() -> None:
+    assert Glossary.empty().find("Gemma 4") == []
+    assert _glossary("Gemma").find("") == []
+
+
+def test_normalize_text_map_is_consistent_on_random_text() -> None:
+    """Every matched span maps back to an original slice that normalises to the same text."""
+    rng = random.Random(7)
+    alphabet = list("abcAB 模型ＡＢｃ１２，。㍿ﬁｶﾞ") + ["e\u0301", "\u3000", "½"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        normalized = normalize_text(text)
+        assert normalized.norm == unicodedata.normalize("NFKC", text)
+        for start in range(len(normalized.norm)):
+            for end in range(start + 1, len(normalized.norm) + 1):
+                o_start = normalized.original_start(start)
+                o_end = normalized.original_end(end)
+                assert 0 <= o_start < o_end <= len(text)
+                assert normalized.norm[start:end] in unicodedata.normalize("NFKC", text[o_start:o_end])
+
+
+@pytest.mark.parametrize("term", ["Gemma 4", "開放模型", "Android AICore"])
+def test_every_occurrence_found_in_generated_text(term: str) -> None:
+    rng = random.Random(term)
+    filler = ["的", "在", "模", "。", " and ", " the ", "，"]
+    glossary = _glossary(term)
+    pieces, expected = [], []
+    position = 0
+    for _ in range(50):
+        chunk = "".join(rng.choice(filler) for _ in range(rng.randint(1, 4)))
+        pieces.append(chunk)
+        position += len(chunk)
+        pieces.append(term)
+        expected.append(position)
+        position += len(term)
+    text = "".join(pieces)
+    assert [m.start for m in glossary.find(text)] == expected
+    assert _found(glossary, text.replace(term, term[:-1] + "x" + term[-1])) == []
