@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from localize.config import DEFAULT_MT_NOTICE, Settings
-from localize.locales import LocaleInfo
+from localize.errors import LocaleError
+from localize.locales import LocaleInfo, parse_locale
 from localize.site.pages import Notice
 from localize.site.translations import CatalogText
 
@@ -36,7 +37,16 @@ def _builtin_key(locale: LocaleInfo) -> str:
 
 
 def notice_for(settings: Settings, locale: LocaleInfo, catalogs: Sequence[CatalogText]) -> Notice:
-    """The notice text for a page in ``locale`` and the language it is written in."""
+    """The notice text for a page in ``locale``, with the language (and direction) it is written in."""
+    found = _notice(settings, locale, catalogs)
+    try:
+        direction = parse_locale(found.lang).direction
+    except LocaleError:
+        direction = locale.direction
+    return Notice(found.text, found.lang, direction)
+
+
+def _notice(settings: Settings, locale: LocaleInfo, catalogs: Sequence[CatalogText]) -> Notice:
     own = settings.mt_notice.get(locale.posix)
     if own:
         return Notice(own, locale.bcp47)

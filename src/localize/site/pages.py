@@ -43,6 +43,7 @@ class SwitcherItem:
 class Notice:
     text: str
     lang: str
+    dir: str = "ltr"
 
 
 @dataclass(frozen=True)
