@@ -1,0 +1,239 @@
+"""One locale's machine-translation pass: mask, dedupe, cache, send, assemble, write.
+
+Every entry is masked through ``masking.SafeTranslation``; its attempts form
+rounds: round 1 sends every entry's first attempt, entries whose answer
+fails verification move on to their next attempt in round 2, and so on.
+Within a round identical masked texts are sent once; every answer goes to
+the cache the moment it arrives (the driver's ``on_answer``), so nothing is
+ever paid for twice. A text whose request failed in transport is not tried
+again in this run; its entries are recorded as failed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from localize.errors import EngineError
+from localize.failures import FailureLog
+from localize.locales import LocaleInfo
+from localize.translate.cache import CacheScope, TranslationCache
+from localize.translate.driver import (
+    BatchDriver,
+    CharBudget,
+    DriverLimits,
+    TokenBucket,
+    make_batches,
+)
+from localize.translate.progress import Progress
+from localize.translate.report import Failure
+from localize.translate.work import WorkItem
+
+
+@dataclass
+class RoundTally:
+    """Counters of one locale pass (mutable while it runs)."""
+
+    segments: set[int] = field(default_factory=set)
+    cache_hits: int = 0
+    characters: int = 0
+    requests: int = 0
+    retries: int = 0
+    translated: int = 0
+    capped: set[int] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PassContext:
+    """Everything a locale pass needs besides its work items."""
+
+    engine: Any
+    source: LocaleInfo
+    target: LocaleInfo
+    glossary: Any
+    cache: TranslationCache | None
+    bucket: TokenBucket
+    budget: CharBudget
+    progress: Progress
+    failures: FailureLog
+    limits: DriverLimits
+
+
+class LocalePass:
+    """Runs the rounds for one locale; results are written into the work items' entries."""
+
+    def __init__(self, context: PassContext, items: Sequence[WorkItem]):
+        self.ctx = context
+        self.items = list(items)
+        engine = context.engine
+        self.scope = CacheScope(
+            engine.name, engine.cache_options(), context.source.bcp47, context.target.bcp47
+        )
+        self.answers: dict[str, str] = {}
+        self.failed_texts: dict[str, str] = {}
+        self.unsent: set[str] = set()
+        self.tally = RoundTally()
+        self._lock = threading.Lock()
+        self._iterators: dict[int, Iterator[Any]] = {}
+        self.active: dict[int, Any] = {}
+
+    # -- setup --------------------------------------------------------------------------------
+    def _first_attempts(self) -> None:
+        from localize.masking import SafeTranslation
+
+        for index, item in enumerate(self.items):
+            safe = SafeTranslation(
+                item.msgid, item.fmt, self.ctx.glossary, self.ctx.source, self.ctx.target
+            )
+            iterator = iter(safe.attempts())
+            self._iterators[index] = iterator
+            attempt = next(iterator, None)
+            if attempt is None:
+                self._fail(index, "masking produced no attempt")
+            else:
+                self.active[index] = attempt
+
+    def _needed(self) -> list[str]:
+        """Distinct texts of the active attempts not answered yet, in first-seen order."""
+        seen: dict[str, None] = {}
+        for attempt in self.active.values():
+            for text in attempt.requests:
+                if text not in self.answers and text not in self.failed_texts:
+                    seen.setdefault(text, None)
+        return list(seen)
+
+    def _from_cache(self, texts: list[str]) -> list[str]:
+        """Answer what the cache holds; the texts still to send."""
+        if self.ctx.cache is not None and texts:
+            self.answers.update(self.ctx.cache.get_many(self.scope, texts))
+        return [t for t in texts if t not in self.answers]
+
+    def _count_round(self, to_send: set[str], first: bool) -> None:
+        for index, attempt in self.active.items():
+            needs = any(t in to_send for t in attempt.requests)
+            if needs:
+                self.tally.segments.add(index)
+            elif first:
+                self.tally.cache_hits += 1
+
+    # -- dry run ------------------------------------------------------------------------------
+    def estimate(self) -> RoundTally:
+        """Round 1 without sending: what would go out after TM and cache, under the cap."""
+        self._first_attempts()
+        to_send = self._from_cache(self._needed())
+        engine = self.ctx.engine
+        sendable: set[str] = set()
+        for batch in make_batches(to_send, engine.max_chars, getattr(engine, "max_texts", 1)):
+            chars = sum(len(t) for t in batch)
+            if self.ctx.budget.reserve(chars):
+                self.tally.requests += 1
+                self.tally.characters += chars
+                sendable.update(batch)
+            else:
+                self.unsent.update(batch)
+        self._count_round(set(to_send), first=True)
+        for index, attempt in self.active.items():
+            if any(t in self.unsent for t in attempt.requests):
+                self.tally.segments.discard(index)
+                self.tally.capped.add(index)
+        return self.tally
+
+    # -- real run -----------------------------------------------------------------------------
+    def run(self) -> RoundTally:
+        """All rounds; on Ctrl-C or an engine refusing everything, keep what finished, re-raise."""
+        self._first_attempts()
+        first = True
+        try:
+            while self.active:
+                to_send = self._from_cache(self._needed())
+                self._count_round(set(to_send), first)
+                if to_send:
+                    self._send(to_send)
+                self._settle(final=False)
+                first = False
+        except (KeyboardInterrupt, EngineError):
+            self._settle(final=True)
+            raise
+        return self.tally
+
+    def _send(self, texts: list[str]) -> None:
+        engine = self.ctx.engine
+        batches = make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
+        self.ctx.progress.start(f"{self.ctx.target.bcp47} [{engine.name}]", len(texts))
+        driver = BatchDriver(
+            engine,
+            self.ctx.source,
+            self.ctx.target,
+            self.ctx.limits,
+            bucket=self.ctx.bucket,
+            budget=self.ctx.budget,
+            on_answer=self._store,
+            on_done=self._done,
+        )
+        try:
+            driver.run(batches)
+        finally:
+            stats = driver.stats
+            self.tally.requests += stats.requests
+            self.tally.retries += stats.retries
+            self.tally.characters += stats.characters
+            for outcome in stats.outcomes:
+                if outcome.answers is not None:
+                    continue
+                for text in outcome.texts:
+                    if outcome.attempts and not outcome.capped:
+                        self.failed_texts.setdefault(text, outcome.error or "no answer")
+                    else:
+                        self.unsent.add(text)
+
+    def _store(self, texts: Sequence[str], answers: Sequence[str]) -> None:
+        """Worker thread: the answer is durable in the cache before anything else uses it."""
+        if self.ctx.cache is not None:
+            self.ctx.cache.put_many(self.scope, texts, answers)
+        with self._lock:
+            self.answers.update(zip(texts, answers, strict=True))
+
+    def _done(self, outcome: Any) -> None:
+        self.ctx.progress.advance(len(outcome.texts))
+
+    # -- assembling ---------------------------------------------------------------------------
+    def _settle(self, final: bool) -> None:
+        """Assemble every active attempt whose answers are all in; advance or fail the rest."""
+        following: dict[int, Any] = {}
+        for index, attempt in self.active.items():
+            requests = attempt.requests
+            lost = [self.failed_texts[t] for t in requests if t in self.failed_texts]
+            if lost and not final:
+                self._fail(index, f"engine failed: {lost[0]}")
+                continue
+            if any(t not in self.answers for t in requests):
+                if not final and any(t in self.unsent for t in requests):
+                    self.tally.capped.add(index)
+                continue
+            restored = attempt.assemble([self.answers[t] for t in requests])
+            if restored.translation:
+                self._succeed(index, restored.translation)
+            elif final:
+                continue
+            elif (following_attempt := next(self._iterators[index], None)) is not None:
+                following[index] = following_attempt
+            else:
+                self._fail(index, "verification failed: " + "; ".join(restored.problems))
+        self.active = following
+
+    def _succeed(self, index: int, translation: str) -> None:
+        from localize.catalog.pofile import mark_machine
+
+        item = self.items[index]
+        mark_machine(item.entry, translation, self.ctx.engine.name)
+        self.ctx.failures.clear(item.slug, item.msgid)
+        self.tally.translated += 1
+        self.tally.capped.discard(index)
+
+    def _fail(self, index: int, reason: str) -> None:
+        item = self.items[index]
+        self.ctx.failures.record(item.slug, item.msgid, reason)
+        self.tally.failures.append(Failure(item.slug, item.msgid, reason))

@@ -1,0 +1,206 @@
+"""``localize translate``: translation memory, then cache, then an engine, locale by locale.
+
+For each target locale: the TM pass (SPEC section 7) fills what the project's
+own catalogs already know; the entries still missing (plus stale ones with
+--refresh-stale, and failed ones with --retry-failed) are masked, looked up
+in the cache and sent to the locale's engine; results are written as fuzzy
+machine entries and each catalog is saved atomically after its locale, or
+on Ctrl-C with whatever finished. The project lock is the caller's job (the
+CLI takes it), so build scripts may compose stages under one lock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from localize.failures import FailureLog
+from localize.locales import LocaleInfo
+from localize.project import Project
+from localize.translate.cache import CACHE_NAME, TranslationCache
+from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
+from localize.translate.progress import Progress, make_progress
+from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
+from localize.translate.rounds import LocalePass, PassContext, RoundTally
+from localize.translate.work import WorkItem, locale_catalogs, save_catalogs, select_work
+
+MEMORY_ENGINE = "memory"
+
+
+class _RunState:
+    """What the locales of one run share: cap, rate buckets, cache, glossary, display."""
+
+    def __init__(self, project: Project, dry_run: bool, max_chars: int | None, progress: Progress):
+        self.project = project
+        self.dry_run = dry_run
+        self.budget = CharBudget(max_chars)
+        self.progress = progress
+        self.buckets: dict[tuple[str, str | None], TokenBucket] = {}
+        self._cache: TranslationCache | None = None
+        self._glossary: Any = None
+
+    def cache(self) -> TranslationCache | None:
+        """The project's cache; a dry run never creates one."""
+        path = self.project.state_dir / CACHE_NAME
+        if self._cache is None and (not self.dry_run or path.exists()):
+            self._cache = TranslationCache(path)
+        return self._cache
+
+    def glossary(self) -> Any:
+        if self._glossary is None:
+            from localize.glossary import load_project_glossary
+
+            self._glossary = load_project_glossary(self.project)
+        return self._glossary
+
+    def bucket(self, engine: Any, limits: DriverLimits) -> TokenBucket:
+        """One token bucket per engine and endpoint for the whole run."""
+        key = (engine.name, getattr(engine.settings, "url", None))
+        if key not in self.buckets:
+            self.buckets[key] = TokenBucket(limits.rate_limit)
+        return self.buckets[key]
+
+    def close(self) -> None:
+        self.progress.close()
+        if self._cache is not None:
+            self._cache.close()
+
+
+def translate_project(
+    project: Project,
+    locales: Sequence[LocaleInfo] | None = None,
+    engine_override: str | None = None,
+    dry_run: bool = False,
+    max_chars: int | None = None,
+    refresh_stale: bool = False,
+    retry_failed: bool = False,
+    progress: bool = True,
+    quiet: bool = False,
+) -> TranslateReport:
+    """Translate every target locale (or ``locales``); see the module docstring.
+
+    Raises EngineError (exit 2) when an engine refuses every request of a locale,
+    and re-raises KeyboardInterrupt after saving what finished (exit 130).
+    """
+    started = time.monotonic()
+    targets = tuple(locales) if locales else project.settings.target_locales
+    state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet))
+    rows: list[EngineLocaleReport] = []
+    try:
+        for locale in targets:
+            rows.append(
+                _translate_locale(state, locale, engine_override, refresh_stale, retry_failed)
+            )
+    finally:
+        state.close()
+    return TranslateReport(
+        dry_run=dry_run,
+        engines=tuple(rows),
+        elapsed_s=time.monotonic() - started,
+        max_chars_reached=state.budget.refused,
+    )
+
+
+def _translate_locale(
+    state: _RunState,
+    locale: LocaleInfo,
+    engine_override: str | None,
+    refresh_stale: bool,
+    retry_failed: bool,
+) -> EngineLocaleReport:
+    project = state.project
+    settings = project.settings.engine_for(locale, engine_override)
+    tm_hits = 0 if state.dry_run else _memory_pass(project, locale)
+    catalogs = locale_catalogs(project, locale)
+    failures = FailureLog.load(project.state_dir, locale)
+    items, _ = select_work(catalogs, failures, refresh_stale, retry_failed)
+    if state.dry_run:
+        items, tm_hits = _without_memory_matches(project, locale, items)
+    if settings.name == MEMORY_ENGINE:
+        return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
+    from localize.engines import get_engine
+
+    engine = get_engine(settings)
+    limits = DriverLimits.for_engine(engine)
+    context = PassContext(
+        engine=engine,
+        source=project.settings.source_locale,
+        target=locale,
+        glossary=state.glossary(),
+        cache=None if getattr(engine, "is_offline", False) else state.cache(),
+        bucket=state.bucket(engine, limits),
+        budget=state.budget,
+        progress=state.progress,
+        failures=failures,
+        limits=limits,
+    )
+    locale_pass = LocalePass(context, items)
+    if state.dry_run:
+        tally = locale_pass.estimate()
+    else:
+        try:
+            tally = locale_pass.run()
+        finally:
+            save_catalogs(catalogs)
+            failures.save()
+        state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
+    return _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
+
+
+def _row(
+    engine: str, locale: LocaleInfo, tally: RoundTally, tm_hits: int, price: float | None
+) -> EngineLocaleReport:
+    return EngineLocaleReport(
+        engine=engine,
+        locale=locale.bcp47,
+        segments=len(tally.segments - tally.capped),
+        characters=tally.characters,
+        cache_hits=tally.cache_hits,
+        tm_hits=tm_hits,
+        requests=tally.requests,
+        retries=tally.retries,
+        failed=len(tally.failures),
+        estimated_cost=estimate_cost(tally.characters, price),
+        translated=tally.translated,
+        capped=len(tally.capped),
+        failures=tuple(tally.failures),
+    )
+
+
+def _memory_pass(project: Project, locale: LocaleInfo) -> int:
+    """SPEC section 7's TM pass (it writes the catalogs itself); the number of entries filled."""
+    from localize.catalog.tm import fill_from_memory
+
+    return _filled_count(fill_from_memory(project, locale))
+
+
+def _filled_count(report: Any) -> int:
+    if isinstance(report, int):
+        return report
+    for name in ("hits", "filled", "tm_hits"):
+        value = getattr(report, name, None)
+        if isinstance(value, int):
+            return value
+    return int(getattr(report, "exact", 0)) + int(getattr(report, "near", 0))
+
+
+def _without_memory_matches(
+    project: Project, locale: LocaleInfo, items: list[WorkItem]
+) -> tuple[list[WorkItem], int]:
+    """Dry run: what the TM pass would fill (exact or near), computed without writing."""
+    from localize.catalog.state import entry_state
+    from localize.catalog.tm import TranslationMemory
+
+    memory = TranslationMemory.for_locale(project, locale)
+    threshold = project.settings.fuzzy_threshold
+    kept: list[WorkItem] = []
+    hits = 0
+    for item in items:
+        if entry_state(item.entry) == "missing" and (
+            memory.exact(item.msgid) is not None or memory.near(item.msgid, threshold) is not None
+        ):
+            hits += 1
+        else:
+            kept.append(item)
+    return kept, hits

@@ -1,0 +1,94 @@
+"""Which PO entries of a locale go to an engine (SPEC sections 7 and 8).
+
+Missing entries always; stale ones only with --refresh-stale; entries whose
+last attempt failed only with --retry-failed. Reviewed and machine entries
+are never touched, nor obsolete, plural or header entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from localize.catalog.state import entry_state
+from localize.failures import FailureLog
+from localize.locales import LocaleInfo
+from localize.project import Project
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One locale's PO file of one article, loaded."""
+
+    slug: str
+    path: Path
+    po: polib.POFile
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One entry to translate; ``entry`` is the live polib object the result is written into."""
+
+    catalog: int  # index into the locale's catalogs
+    slug: str
+    entry: polib.POEntry
+    fmt: str  # "markdown" or "html", from the entry's #: reference
+
+    @property
+    def msgid(self) -> str:
+        return str(self.entry.msgid)
+
+
+def locale_catalogs(project: Project, locale: LocaleInfo) -> list[Catalog]:
+    """Every ``locales/<posix>/LC_MESSAGES/**/*.po``, sorted by slug (slugs may contain '/')."""
+    from localize.catalog.pofile import load_po
+
+    base = project.locales_dir / locale.posix / "LC_MESSAGES"
+    if not base.is_dir():
+        return []
+    catalogs = []
+    for path in sorted(base.rglob("*.po")):
+        slug = path.relative_to(base).with_suffix("").as_posix()
+        catalogs.append(Catalog(slug, path, load_po(path)))
+    return catalogs
+
+
+def entry_format(entry: polib.POEntry) -> str:
+    """The source format from the first ``#:`` reference: .html/.htm -> html, else markdown."""
+    for reference in entry.occurrences or ():
+        name = reference[0] if isinstance(reference, tuple) else str(reference)
+        if name.lower().endswith((".html", ".htm")):
+            return "html"
+        if name:
+            return "markdown"
+    return "markdown"
+
+
+def select_work(
+    catalogs: list[Catalog], failures: FailureLog, refresh_stale: bool, retry_failed: bool
+) -> tuple[list[WorkItem], int]:
+    """Entries to send, in catalog order, and how many were skipped as failed before."""
+    items: list[WorkItem] = []
+    skipped_failed = 0
+    for index, catalog in enumerate(catalogs):
+        for entry in catalog.po:
+            if entry.obsolete or not entry.msgid or entry.msgid_plural:
+                continue
+            state = entry_state(entry)
+            if state == "missing":
+                if failures.reason(catalog.slug, entry.msgid) is not None and not retry_failed:
+                    skipped_failed += 1
+                    continue
+            elif not (state == "stale" and refresh_stale):
+                continue
+            items.append(WorkItem(index, catalog.slug, entry, entry_format(entry)))
+    return items, skipped_failed
+
+
+def save_catalogs(catalogs: list[Catalog]) -> int:
+    """Write every catalog that changed (atomically); the number written."""
+    from localize.catalog.pofile import save_po
+
+    return sum(1 for catalog in catalogs if save_po(catalog.po, catalog.path))
