@@ -13,9 +13,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "site"))
 
-from conftest import require_tool  # noqa: E402
 from sitekit import make_project, tagged, write_catalog  # noqa: E402
 
+from conftest import require_tool  # noqa: E402
 from localize.site import build_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
