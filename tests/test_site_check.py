@@ -103,3 +103,11 @@ def test_no_site_is_an_input_error(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     with pytest.raises(InputError):
         check_site(project, tmp_path / "nowhere")
+
+
+def test_broken_relative_link_is_a_warning(site) -> None:  # type: ignore[no-untyped-def]
+    project, out = site
+    edit(out / "en/gemma/index.html", 'href="../guide/#setup"', 'href="../nowhere/#setup"')
+    report = check_site(project, out)
+    assert report.errors == 0
+    assert [(f.check, f.file) for f in report.findings] == [("links", "en/gemma/index.html")]

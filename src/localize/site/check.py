@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
@@ -82,6 +83,7 @@ class _Page:
     canonicals: tuple[str, ...]
     alternates: tuple[tuple[str, str], ...]
     site_links: tuple[str, ...]  # absolute URLs on this site other than head links
+    relative_links: tuple[str, ...]  # relative href/src values in the body
 
 
 def check_site(project: Project, site_dir: Path | None = None) -> SiteCheckReport:
@@ -148,8 +150,13 @@ class _Checker:
         site_links = tuple(sorted({href for el in root.iter("a", "img", "meta")
                                    for href in (el.get("href"), el.get("src"), el.get("content"))
                                    if href and href.startswith(prefix)}))
+        body = root.find("body")
+        relative = tuple(sorted({href for el in (body.iter("a", "img") if body is not None else ())
+                                 for href in (el.get("href"), el.get("src"))
+                                 if href and not urlsplit(href).scheme and not href.startswith(("#", "/"))}))
         return _Page(rel, absolute_url(self.base_url, url_path), lang, locale, (root.get("dir") or "").strip(),
-                     bool(locale and locale.is_pseudo) or "noindex" in robots, canonicals, alternates, site_links)
+                     bool(locale and locale.is_pseudo) or "noindex" in robots, canonicals, alternates, site_links,
+                     relative)
 
     def resolves(self, url: str) -> bool:
         path = url_to_site_path(self.base_url, url.split("#", 1)[0].split("?", 1)[0])
@@ -165,6 +172,9 @@ class _Checker:
         for url in page.site_links:
             if not self.resolves(url):
                 self.add(page, "urls", f"{url} does not resolve to a built page")
+        for href in page.relative_links:
+            if not self.resolves(urljoin(page.url, href)):
+                self.add(page, "links", f"link {href!r} does not resolve to a file of the site", "warning")
         self.check_cluster(page)
 
     def check_lang_dir(self, page: _Page) -> None:
