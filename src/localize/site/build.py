@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import localize
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
-from localize.site.incremental import BuildCache, combined_key, file_sha256
+from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.links import ASSETS_DIR
 from localize.site.manifest import (
     MANIFEST_NAME,
@@ -75,7 +74,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     out = Path(out).resolve() if out is not None else project.site_dir
     template = load_template(project.root, settings.template)
     global_key = combined_key([
-        "site-build", localize.__version__, file_sha256(project.config_path), template.fingerprint, publish,
+        "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,
     ])
     cache = BuildCache(project.state_dir, out, global_key)
     articles = _plan_articles(project, cache, global_key, publish)

@@ -32,6 +32,19 @@ def file_sha256(path: Path) -> str:
         return ""
 
 
+def code_fingerprint() -> str:
+    """Size and mtime of the package's code and templates: a changed reader or renderer rebuilds all."""
+    import localize
+
+    package = Path(localize.__file__).resolve().parent
+    parts = [localize.__version__]
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html") and path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.relative_to(package).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return combined_key(parts)
+
+
 def combined_key(parts: Iterable[str]) -> str:
     digest = hashlib.sha256()
     for part in parts:
