@@ -7,14 +7,14 @@ masked text. A re-run (even after the catalogs were deleted) therefore never
 pays for the same masked text again; a glossary or masking change alters
 the masked text and so makes a new key by itself.
 
-SQLite in WAL mode under ``.localize/cache.sqlite``; one connection per
-thread (SQLite connections are not shared across threads), each write its
-own short transaction so an interrupted run keeps every answer it got.
+SQLite in WAL mode under ``.localize/cache.sqlite``; one connection shared
+by the worker threads behind a lock (in-process writers then queue on the
+lock instead of sleeping in SQLite's busy handler), each write its own
+short transaction so an interrupted run keeps every answer it got.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import sqlite3
 import threading
@@ -58,48 +58,43 @@ class CacheScope:
 
 
 class TranslationCache:
-    """Raw engine answers by cache key; thread-safe (one connection per thread)."""
+    """Raw engine answers by cache key; thread-safe (one connection behind a lock)."""
 
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        connection = self._connection()
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(_SCHEMA)
+        self._db: sqlite3.Connection | None = sqlite3.connect(
+            path, timeout=30.0, check_same_thread=False, isolation_level=None
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
 
     @classmethod
     def for_project(cls, state_dir: Path) -> TranslationCache:
         return cls(state_dir / CACHE_NAME)
 
     def _connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(
-                self.path, timeout=30.0, check_same_thread=False, isolation_level=None
-            )
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return connection
+        if self._db is None:
+            raise RuntimeError("the translation cache is closed")
+        return self._db
 
     def get_many(self, scope: CacheScope, texts: Iterable[str]) -> dict[str, str]:
         """The cached answer of each text that has one."""
         wanted = {scope.key(t): t for t in texts}
         found: dict[str, str] = {}
         keys = list(wanted)
-        connection = self._connection()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = connection.execute(
-                f"SELECT key, answer FROM answers WHERE key IN ({marks})", chunk
-            )
-            for key, answer in rows:
-                found[wanted[key]] = answer
+        with self._lock:
+            connection = self._connection()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = connection.execute(
+                    f"SELECT key, answer FROM answers WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, answer in rows:
+                    found[wanted[key]] = answer
         return found
 
     def get(self, scope: CacheScope, text: str) -> str | None:
@@ -112,31 +107,32 @@ class TranslationCache:
             (scope.key(t), scope.engine, scope.target, a, now)
             for t, a in zip(texts, answers, strict=True)
         ]
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            connection.executemany(
-                "INSERT OR REPLACE INTO answers (key, engine, target, answer, created) VALUES (?,?,?,?,?)",
-                rows,
-            )
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        with self._lock:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO answers (key, engine, target, answer, created) "
+                    "VALUES (?,?,?,?,?)",
+                    rows,
+                )
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def put(self, scope: CacheScope, text: str, answer: str) -> None:
         self.put_many(scope, [text], [answer])
 
     def count(self) -> int:
-        return int(self._connection().execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+        with self._lock:
+            return int(self._connection().execute("SELECT COUNT(*) FROM answers").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
-            for connection in self._connections:
-                with contextlib.suppress(sqlite3.ProgrammingError):
-                    connection.close()
-            self._connections.clear()
-        self._local = threading.local()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def __enter__(self) -> TranslationCache:
         return self

@@ -176,33 +176,37 @@ class BatchDriver:
 
     # -- public -----------------------------------------------------------------------------
     def run(self, batches: Sequence[tuple[str, ...]]) -> DriverStats:
-        """Send every batch; raise EngineError when the engine refuses all, re-raise Ctrl-C."""
+        """Send every batch; raise EngineError when the engine refuses all, re-raise Ctrl-C.
+
+        At most twice ``concurrency`` batches are queued at a time, so waiting stays cheap
+        for thousands of batches and a stop leaves the rest simply unsubmitted.
+        """
         if not batches:
             return self.stats
-        refusal_window = min(len(batches), max(3, self.limits.concurrency))
-        self._refusal_window = refusal_window
+        self._refusal_window = min(len(batches), max(3, self.limits.concurrency))
+        queue = iter(batches)
+        window = 2 * self.limits.concurrency
         executor = ThreadPoolExecutor(max_workers=self.limits.concurrency, thread_name_prefix="mt")
-        futures: set[Future[BatchOutcome]] = {executor.submit(self._send, b) for b in batches}
+        futures: set[Future[BatchOutcome]] = set()
         try:
-            while futures:
+            while True:
+                while len(futures) < window and not self._engine_refuses():
+                    batch = next(queue, None)
+                    if batch is None:
+                        break
+                    futures.add(executor.submit(self._send, batch))
+                if not futures:
+                    break
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._collect(future.result())
-                if self._refused_everything(refusal_window):
-                    break
-        except BaseException:
+        finally:
             self._stop.set()
             executor.shutdown(wait=True, cancel_futures=True)
             for future in futures:
                 if future.done() and not future.cancelled() and future.exception() is None:
                     self._collect(future.result())
-            raise
-        self._stop.set()
-        executor.shutdown(wait=True, cancel_futures=True)
-        for future in futures:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                self._collect(future.result())
-        if self._refused_everything(refusal_window):
+        if self._engine_refuses():
             raise EngineError(self._refusal_message())
         return self.stats
 
@@ -222,9 +226,6 @@ class BatchDriver:
             stats.failed += 1
         if self.on_done is not None:
             self.on_done(outcome)
-
-    def _refused_everything(self, window: int) -> bool:
-        return self._engine_refuses()
 
     def _refusal_message(self) -> str:
         reasons = [o.error for o in self.stats.outcomes if o.permanent and o.error]

@@ -1,0 +1,124 @@
+"""Machine-translation throughput: localize's driver against deep-translator's own translate_batch.
+
+Both translate the same distinct segments on the same LibreTranslate-compatible
+fake server (50 ms latency per request) in the same run:
+
+* localize: ``translate_project`` on a generated project, ``concurrency = 16``,
+  no rate limit (the engine has its own ``url``);
+* baseline: ``LibreTranslator(...).translate_batch(texts)``, one request after another.
+
+Prints both wall times, the speed-up (goal: at least 10x), the ideal bound
+(distinct texts x latency / 16; goal: within 1.5x) and the characters a
+second, unchanged run sends (goal: 0).
+
+    .venv/bin/python benchmarks/mt_throughput.py [--segments 2000] [--latency 0.05]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+from localize.project import Project
+from localize.testing.mt_servers import LibreServer
+from localize.translate import translate_project
+
+CONCURRENCY = 16
+PER_ARTICLE = 100
+
+
+def distinct_segments(count: int) -> list[str]:
+    """Sentences unlike each other (so the TM's near matching cannot fill any)."""
+    segments = []
+    for number in range(count):
+        digest = hashlib.sha256(f"segment {number}".encode()).digest()
+        words = "".join(chr(0x4E00 + b * 37 % 20000) for b in digest[:14])
+        segments.append(f"{words}[{number % 9 + 1}]。")
+    return segments
+
+
+def write_project(root: Path, url: str, segments: list[str]) -> Project:
+    (root / "localize.toml").write_text(
+        'source_locale = "zh-Hant-TW"\ntarget_locales = ["en"]\n\n[engine]\nname = "libre"\n'
+        f'url = "{url}"\nconcurrency = {CONCURRENCY}\n',
+        "utf-8",
+    )
+    catalogs = root / "locales" / "en" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True)
+    for start in range(0, len(segments), PER_ARTICLE):
+        slug = f"article-{start // PER_ARTICLE:03d}"
+        po = polib.POFile(wrapwidth=0)
+        po.metadata = {
+            "Project-Id-Version": slug,
+            "Language": "en",
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        }
+        for line, text in enumerate(segments[start : start + PER_ARTICLE], 1):
+            po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
+        po.save(str(catalogs / f"{slug}.po"))
+    return Project.open(root)
+
+
+def baseline(url: str, texts: list[str]) -> float:
+    """deep-translator on its own: translate_batch sends one request per text, in sequence."""
+    from deep_translator import LibreTranslator
+
+    translator = LibreTranslator(source="auto", target="en", api_key="unused", custom_url=url)
+    started = time.perf_counter()
+    results = translator.translate_batch(texts)
+    elapsed = time.perf_counter() - started
+    assert len(results) == len(texts)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    segments = distinct_segments(args.segments)
+    with tempfile.TemporaryDirectory() as tmp, LibreServer(latency=args.latency) as server:
+        project = write_project(Path(tmp), server.url, segments)
+        started = time.perf_counter()
+        first = translate_project(project, progress=False)
+        ours = time.perf_counter() - started
+        sent_requests = server.counters["requests"]
+        server.reset_logs()
+        second = translate_project(project, progress=False)
+        second_requests = server.counters["requests"]
+        server.reset_logs()
+        theirs = baseline(server.url, segments)
+    row = first.engines[0]
+    ideal = len(segments) * args.latency / CONCURRENCY
+    print(
+        f"segments: {len(segments)} distinct, latency {args.latency * 1000:.0f} ms/request, "
+        f"concurrency {CONCURRENCY}, no rate limit"
+    )
+    print(
+        f"localize translate:             {ours:8.2f} s  ({row.requests} requests, "
+        f"{sent_requests} received by the server, {row.failed} failed)"
+    )
+    print(f"deep-translator translate_batch: {theirs:8.2f} s")
+    print(f"speed-up:                        {theirs / ours:8.1f}x  (goal >= 10x)")
+    print(
+        f"ideal bound (texts x latency / {CONCURRENCY}): {ideal:.2f} s; "
+        f"localize is {ours / ideal:.2f}x of it (goal <= 1.5x)"
+    )
+    print(
+        f"second unchanged run: {second.characters} characters sent, "
+        f"{second_requests} requests (goal 0)"
+    )
+    return 0 if first.exit_code == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
