@@ -363,3 +363,41 @@ def test_progress_lines_on_plain_stderr_and_nothing_when_quiet(
     assert "en [libre]: 10 text(s) to translate" in captured.err
     assert "10/10 (100%)" in captured.err
     assert "libre" in report.to_text() and "segments" in report.to_text()
+
+
+def test_pseudo_locale_uses_the_pseudo_engine_offline(tmp_path: Path, server: LibreServer) -> None:
+    project = make_project(tmp_path, server.url)
+    toml = project.config_path.read_text("utf-8").replace('["en"]', '["en", "en-XA"]')
+    project.config_path.write_text(toml, "utf-8")
+    write_po(project.root / "locales/en_XA/LC_MESSAGES/a.po", SENTENCES)
+    project = Project.open(project.root)
+    report = run(project)
+    rows = {row.locale: row for row in report.engines}
+    assert rows["en-XA"].engine == "pseudo" and rows["en"].engine == "libre"
+    assert len(server.requests) == len(SENTENCES)  # only en went over HTTP
+    po = polib.pofile(str(project.root / "locales/en_XA/LC_MESSAGES/a.po"))
+    for entry in po:
+        assert "machine translation: pseudo" in entry.tcomment
+        assert entry.msgstr and entry.msgstr != entry.msgid
+    assert "[3]" in po.find(SENTENCES[0]).msgstr
+
+
+def test_progress_is_a_rich_bar_on_a_terminal() -> None:
+    import io
+
+    from localize.translate.progress import LineProgress, RichProgress, make_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    bar = make_progress(True, False, terminal)
+    assert isinstance(bar, RichProgress)
+    bar.start("ja [libre]", 4)
+    bar.advance(4)
+    bar.finish("4 translated")
+    bar.close()
+    assert "ja [libre]" in terminal.getvalue()
+    assert isinstance(make_progress(True, False, io.StringIO()), LineProgress)
+    assert type(make_progress(True, True, terminal)).__name__ == "Progress"

@@ -87,18 +87,21 @@ class RichProgress(Progress):
         self._bar.start()
 
     def start(self, label: str, total: int) -> None:
-        self._task = self._bar.add_task(label, total=max(total, 0))
+        from rich.markup import escape
+
+        self._task = self._bar.add_task(escape(label), total=max(total, 0))
 
     def advance(self, count: int) -> None:
         if self._task is not None:
             self._bar.advance(self._task, count)
 
     def finish(self, summary: str) -> None:
+        from rich.markup import escape
+
         if self._task is not None:
             task = self._bar.tasks[-1]
-            self._bar.update(
-                self._task, completed=task.total, description=f"{task.description} {summary}"
-            )
+            description = f"{task.description} {escape(summary)}"
+            self._bar.update(self._task, completed=task.total, description=description)
 
     def close(self) -> None:
         self._bar.stop()
