@@ -102,7 +102,7 @@ class TranslateReport:
         headers += ("failed", "cost")
         rows = [headers]
         for row in self.engines:
-            cost = "-" if row.estimated_cost is None else f"{row.estimated_cost:.2f}"
+            cost = "-" if row.estimated_cost is None else f"{row.estimated_cost:.4f}"
             rows.append(
                 (row.engine, row.locale, str(row.segments), str(row.characters))
                 + (str(row.cache_hits), str(row.tm_hits), str(row.requests), str(row.retries))

@@ -79,6 +79,7 @@ class LocalePass:
         self._lock = threading.Lock()
         self._iterators: dict[int, Iterator[Any]] = {}
         self.active: dict[int, Any] = {}
+        self.started = False  # whether anything was shown on the progress display
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self) -> None:
@@ -162,6 +163,7 @@ class LocalePass:
     def _send(self, texts: list[str]) -> None:
         engine = self.ctx.engine
         batches = make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
+        self.started = True
         self.ctx.progress.start(f"{self.ctx.target.bcp47} [{engine.name}]", len(texts))
         driver = BatchDriver(
             engine,

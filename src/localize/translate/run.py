@@ -144,7 +144,8 @@ def _translate_locale(
         finally:
             save_catalogs(catalogs)
             failures.save()
-        state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
+        if locale_pass.started:
+            state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
     return _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
 
 
