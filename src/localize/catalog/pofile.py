@@ -34,6 +34,9 @@ TOOL_FIELDS = (
 MACHINE_PREFIX = "machine translation: "
 PREVIOUS_PREFIX = "previous translation: "
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+# polib writes an obsolete entry's previous msgid as "#~| msgid" but skips such
+# lines when reading; as "#| " they parse onto the (obsolete) entry that follows.
+_OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 
 
 def load_po(path: Path) -> polib.POFile:
@@ -50,7 +53,7 @@ def load_po(path: Path) -> polib.POFile:
     if "\x00" in text:
         raise InputError("contains NUL bytes", path, text[: text.index("\x00")].count("\n") + 1)
     try:
-        po = polib.pofile(text, wrapwidth=0, encoding="utf-8", check_for_duplicates=False)
+        po = parse_po_text(text)
     except (OSError, ValueError) as exc:
         match = _SYNTAX_LINE.search(str(exc))
         message = str(exc).replace("po file ", "").replace("Syntax error in ", "syntax error")
@@ -60,6 +63,12 @@ def load_po(path: Path) -> polib.POFile:
     _check_duplicates(po, path)
     po.wrapwidth = 0
     return po
+
+
+def parse_po_text(text: str) -> polib.POFile:
+    """polib's parser with the no-wrap policy and obsolete previous msgids kept."""
+    text = _OBSOLETE_PREVIOUS.sub("#|", text)
+    return polib.pofile(text, wrapwidth=0, encoding="utf-8", check_for_duplicates=False)
 
 
 def _check_duplicates(po: polib.POFile, path: Path) -> None:
