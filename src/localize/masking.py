@@ -1,0 +1,415 @@
+"""Masking for machine translation: what must survive is hidden behind tokens, then restored.
+
+MT services drop, repeat, reorder, re-space, widen, re-case and even translate
+placeholder tokens. ``SafeTranslation.attempts()`` is a repair ladder the driver
+walks until one attempt verifies:
+
+1. placeables and glossary terms replaced by word tokens (``ZX0Q``: a code-like
+   capitalised word most engines copy as a name), restored tolerantly (spaces
+   inside, full-width forms, any case, digits as CJK numerals);
+2. the same with bracket tokens (``⟦0⟧``), for engines that mangle the first style;
+3. only the runs of text between placeables are sent, each on its own, and the
+   placeables (or the glossary target of a term) are put back between them.
+
+Every restored translation is verified (``verify``): each placeable exactly as
+often as in the source, each glossary target and kept term present, no token
+residue, no markup the source lacks. An entry none of whose attempts verifies
+gets no translation at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from localize.model import DocumentFormat
+from localize.placeables import Placeable, find_spans
+
+if TYPE_CHECKING:
+    from localize.glossary import Glossary
+    from localize.locales import LocaleInfo
+
+__all__ = [
+    "TOKEN_STYLES",
+    "Attempt",
+    "Restored",
+    "SafeTranslation",
+    "TokenStyle",
+    "mask_residue",
+    "verify",
+]
+
+_SPACE = r"[ \t\u00a0\u3000]*"
+_CJK_DIGITS = "〇零一二三四五六七八九十"
+_DIGIT = rf"[0-9０-９{_CJK_DIGITS}]"
+_INDEX = rf"(?P<n>{_DIGIT}(?:{_SPACE}{_DIGIT})*)"
+
+
+def _letter(char: str) -> str:
+    """A character class matching ``char`` in either case and in full width."""
+    wide = chr(ord(char.upper()) + 0xFEE0), chr(ord(char.lower()) + 0xFEE0)
+    return f"[{char.upper()}{char.lower()}{wide[0]}{wide[1]}]"
+
+
+@dataclass(frozen=True)
+class TokenStyle:
+    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue."""
+
+    name: str
+    template: str
+    tolerant: re.Pattern[str]
+    residue: re.Pattern[str]
+
+    def token(self, index: int) -> str:
+        return self.template.format(index)
+
+
+WORD_STYLE = TokenStyle(
+    "word",
+    "ZX{}Q",
+    re.compile(
+        rf"(?P<pre>{_SPACE}){_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}"
+        rf"{_letter('Q')}(?P<post>{_SPACE})"
+    ),
+    re.compile(rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_DIGIT}"),
+)
+BRACKET_STYLE = TokenStyle(
+    "bracket",
+    "⟦{}⟧",
+    re.compile(
+        rf"(?P<pre>{_SPACE})[⟦〚【［\[]{{1,2}}{_SPACE}{_INDEX}{_SPACE}[⟧〛】］\]]{{1,2}}(?P<post>{_SPACE})"
+    ),
+    re.compile(r"[⟦⟧〚〛]"),
+)
+TOKEN_STYLES: tuple[TokenStyle, ...] = (WORD_STYLE, BRACKET_STYLE)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """An attempt's outcome: the verified translation, or None and the reasons."""
+
+    translation: str | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Texts to send to the engine and how to turn the answers into a verified translation."""
+
+    requests: tuple[str, ...]
+    assemble: Callable[[Sequence[str | None]], Restored]
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A masked span: the placeable found in the source and what goes back in its place.
+
+    ``role`` is "open" or "close" for Markdown delimiters (emphasis, link brackets):
+    a space an engine puts on their inner side breaks the markup.
+    """
+
+    placeable: Placeable
+    restore: str
+    role: str = ""
+
+
+_DELIMITER = re.compile(r"[*_~]+")
+
+
+def _roles(spans: Sequence[Placeable]) -> list[str]:
+    """Opener/closer of each Markdown delimiter; identical emphasis runs alternate."""
+    roles, open_runs = [], Counter[str]()
+    for placeable in spans:
+        text = placeable.text
+        if placeable.kind != "markup":
+            roles.append("")
+        elif text in ("[", "!["):
+            roles.append("open")
+        elif text.startswith("]("):
+            roles.append("close")
+        elif _DELIMITER.fullmatch(text):
+            roles.append("close" if open_runs[text] % 2 else "open")
+            open_runs[text] += 1
+        else:
+            roles.append("")
+    return roles
+
+
+def _parse_index(raw: str) -> int | None:
+    """Token numbers as engines write them back: ASCII, full-width or CJK numerals."""
+    digits = unicodedata.normalize("NFKC", re.sub(r"\s", "", raw))
+    if digits.isascii() and digits.isdigit():
+        return int(digits)
+    values = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+    if "十" not in digits:
+        if all(c in values or c.isdigit() for c in digits):
+            return int("".join(str(values.get(c, c)) for c in digits))
+        return None
+    tens, _, ones = digits.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or any(c not in values for c in tens + ones):
+        return None
+    return (values[tens] if tens else 1) * 10 + (values[ones] if ones else 0)
+
+
+def mask_residue(source: str, translation: str) -> list[str]:
+    """Token remnants in ``translation`` that its source does not contain."""
+    problems = []
+    for style in TOKEN_STYLES:
+        extra = len(style.residue.findall(translation)) - len(style.residue.findall(source))
+        if extra > 0:
+            problems.append(f"{extra} {style.name} token remnant(s) left in the translation")
+    return problems
+
+
+def verify(
+    source: str,
+    translation: str,
+    fmt: DocumentFormat,
+    glossary: Glossary | None,
+    target: LocaleInfo,
+) -> tuple[str, ...]:
+    """Problems that forbid writing ``translation``; empty means it is safe to write.
+
+    Every QA error check plus the glossary check (a target term the translation lacks).
+    """
+    from localize.qa import check_translation
+
+    findings = check_translation(source, translation, fmt, target, glossary)
+    return tuple(
+        message
+        for severity, check, message in findings
+        if severity == "error" or check == "glossary"
+    )
+
+
+def _text_of(item: object) -> str:
+    return item.restore if isinstance(item, Slot) else str(item or "")
+
+
+def _edge_is_word(text: str, at_end: bool) -> bool:
+    if not text:
+        return False
+    char = text[-1] if at_end else text[0]
+    return char.isascii() and char.isalnum()
+
+
+class SafeTranslation:
+    """The repair ladder for one source sentence translated into one locale."""
+
+    def __init__(
+        self,
+        text: str,
+        fmt: DocumentFormat,
+        glossary: Glossary | None,
+        source: LocaleInfo,
+        target: LocaleInfo,
+    ):
+        self.text = text
+        self.fmt = fmt
+        self.glossary = glossary
+        self.source = source
+        self.target = target
+        spans = find_spans(
+            text, fmt, glossary, include_term=lambda term: term.target_for(target) is not None
+        )
+        roles = _roles([p for p, _ in spans])
+        self.slots = tuple(
+            Slot(p, p.text if term is None else term.target_for(target) or p.text, role)
+            for (p, term), role in zip(spans, roles, strict=True)
+        )
+
+    # -- the ladder ------------------------------------------------------------------------------
+    def attempts(self) -> Iterator[Attempt]:
+        """Token styles in turn, then the runs between placeables; nothing repeats a request."""
+        runs = self._runs_attempt()
+        if not self.slots:
+            yield Attempt((self.text,), self._plain_assemble, "plain")
+            return
+        if not runs.requests:
+            yield runs
+            return
+        for style in TOKEN_STYLES:
+            yield Attempt((self.masked(style),), self._token_assemble(style), style.name)
+        yield runs
+
+    def masked(self, style: TokenStyle) -> str:
+        """The source with every slot replaced by its token."""
+        pieces, pos = [], 0
+        for index, slot in enumerate(self.slots):
+            pieces += [self.text[pos : slot.placeable.start], style.token(index)]
+            pos = slot.placeable.end
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
+
+    # -- assembling --------------------------------------------------------------------------------
+    def _finish(self, translation: str, problems: Sequence[str] = ()) -> Restored:
+        problems = tuple(problems) or verify(
+            self.text, translation, self.fmt, self.glossary, self.target
+        )
+        if problems or not translation.strip():
+            return Restored(None, problems or ("empty translation",))
+        return Restored(translation, ())
+
+    def _plain_assemble(self, answers: Sequence[str | None]) -> Restored:
+        if not answers or answers[0] is None:
+            return Restored(None, ("no answer",))
+        return self._finish(answers[0])
+
+    def _token_assemble(self, style: TokenStyle) -> Callable[[Sequence[str | None]], Restored]:
+        def assemble(answers: Sequence[str | None]) -> Restored:
+            if not answers or answers[0] is None:
+                return Restored(None, ("no answer",))
+            translation, problems = self.restore(answers[0], style)
+            return self._finish(translation, problems)
+
+        return assemble
+
+    def restore(self, answer: str, style: TokenStyle) -> tuple[str, list[str]]:
+        """Tokens of ``style`` found tolerantly and replaced; problems name lost or repeated ones."""
+        counts: Counter[int] = Counter()
+        problems: list[str] = []
+        items: list[str | Slot] = []
+        pos = 0
+        for match in style.tolerant.finditer(answer):
+            index = _parse_index(match.group("n"))
+            if index is None or index >= len(self.slots):
+                problems.append(f"unknown token {match.group().strip()!r}")
+                continue
+            counts[index] += 1
+            items += [answer[pos : match.end("pre")], self.slots[index]]
+            pos = match.end() - len(match.group("post"))
+        items.append(answer[pos:])
+        for index, slot in enumerate(self.slots):
+            if counts[index] == 0:
+                problems.append(f"lost {slot.placeable.kind} {slot.placeable.text!r}")
+            elif counts[index] > 1:
+                problems.append(f"repeated {slot.placeable.kind} {slot.placeable.text!r}")
+        return self._join_restored(items), problems
+
+    def _join_restored(self, items: list[str | Slot]) -> str:
+        """Slots' restore texts between the answer's text, spacing next to slots adjusted."""
+        out: list[str] = []
+        for i, item in enumerate(items):
+            if isinstance(item, Slot):
+                out.append(item.restore)
+                continue
+            left = items[i - 1] if i > 0 else None
+            right = items[i + 1] if i + 1 < len(items) else None
+            core = item.strip(" \t\u00a0\u3000")
+            lead = item[: len(item) - len(item.lstrip(" \t\u00a0\u3000"))]
+            trail = item[len(lead) + len(core) :]
+            if not core:
+                options = [lead]
+                if isinstance(left, Slot):
+                    options.append(self._space(lead, left, False, _text_of(right)))
+                if isinstance(right, Slot):
+                    options.append(self._space(lead, right, True, _text_of(left)))
+                out.append(min(options, key=len))
+                continue
+            if isinstance(left, Slot):
+                lead = self._space(lead, left, before=False, neighbour=core)
+            if isinstance(right, Slot):
+                trail = self._space(trail, right, before=True, neighbour=core)
+            out.append(lead + core + trail)
+        return "".join(out)
+
+    def _space(self, space: str, slot: Slot, before: bool, neighbour: str) -> str:
+        """Spaces an engine put beside a token: none inside Markdown delimiters, none in CJK."""
+        start, end = slot.placeable.start, slot.placeable.end
+        source_side = self.text[start - 1 : start] if before else self.text[end : end + 1]
+        if not space:
+            return space
+        inner = (slot.role == "open" and not before) or (slot.role == "close" and before)
+        if inner and not source_side.isspace():
+            return ""
+        if self.target.uses_spaces or (source_side.isspace() and not self.source.uses_spaces):
+            return space
+        beyond = _edge_is_word(neighbour, at_end=before)
+        if beyond and _edge_is_word(slot.restore, at_end=not before):
+            return " "
+        return ""
+
+    # -- attempt 3: runs between placeables --------------------------------------------------------
+    def _pieces(self) -> list[str | Slot]:
+        pieces: list[str | Slot] = []
+        pos = 0
+        for slot in self.slots:
+            pieces += [self.text[pos : slot.placeable.start], slot]
+            pos = slot.placeable.end
+        pieces.append(self.text[pos:])
+        return pieces
+
+    def _runs_attempt(self) -> Attempt:
+        pieces = self._pieces()
+        requests = tuple(
+            piece.strip() for piece in pieces if isinstance(piece, str) and _translatable(piece)
+        )
+
+        def assemble(answers: Sequence[str | None]) -> Restored:
+            if len(answers) != len(requests) or any(a is None or not a.strip() for a in answers):
+                return Restored(None, ("no answer for a run of text",))
+            return self._finish(self._interleave(pieces, [a.strip() for a in answers if a]))
+
+        return Attempt(requests, assemble, "runs")
+
+    def _interleave(self, pieces: list[str | Slot], answers: list[str]) -> str:
+        out: list[str] = []
+        queue = iter(answers)
+        for index, piece in enumerate(pieces):
+            if isinstance(piece, Slot):
+                out.append(piece.restore)
+                continue
+            if not _translatable(piece):
+                out.append(_adapt_punctuation(piece, self.target))
+                continue
+            lead = piece[: len(piece) - len(piece.lstrip())]
+            trail = piece[len(piece.rstrip()) :]
+            answer = next(queue)
+            lead = self._run_space(lead, answer, pieces, index - 1, at_end=False)
+            trail = self._run_space(trail, answer, pieces, index + 1, at_end=True)
+            out.append(lead + answer + trail)
+        return "".join(out)
+
+    def _run_space(
+        self, space: str, answer: str, pieces: list[str | Slot], neighbour: int, at_end: bool
+    ) -> str:
+        """Spacing between a translated run and the slot beside it, as the target writes it."""
+        if not 0 <= neighbour < len(pieces) or not isinstance(pieces[neighbour], Slot):
+            return space
+        slot = pieces[neighbour]
+        assert isinstance(slot, Slot)
+        word_run = _edge_is_word(answer, at_end)
+        if not self.target.uses_spaces:
+            if not self.source.uses_spaces:
+                return space
+            return space if word_run and _edge_is_word(slot.restore, not at_end) else ""
+        if space or slot.placeable.kind == "markup":
+            return space
+        if not word_run or (slot.placeable.kind == "citation" and at_end):
+            return space
+        return " "
+
+
+def _translatable(run: str) -> bool:
+    """A run worth sending: it holds at least one letter."""
+    return any(unicodedata.category(c).startswith("L") for c in run)
+
+
+_TO_SPACED = {"。": ". ", "，": ", ", "、": ", ", "！": "! ", "？": "? ", "：": ": ", "；": "; "}
+_TO_CJK = {".": "。", ",": "，", "!": "！", "?": "？", ":": "：", ";": "；"}
+
+
+def _adapt_punctuation(run: str, target: LocaleInfo) -> str:
+    """Punctuation-only runs written in the target's punctuation (they are not sent)."""
+    if target.uses_spaces:
+        converted = "".join(_TO_SPACED.get(c, c) for c in run)
+        return converted.rstrip() if run == run.rstrip() else converted
+    stripped = run.strip()
+    if stripped and all(c in _TO_CJK for c in stripped):
+        return "".join(_TO_CJK[c] for c in stripped)
+    return run

@@ -1,0 +1,301 @@
+"""QA of translations: what a translation must keep from its source (SPEC sections 5 and 8).
+
+``check_translation`` compares one source sentence with one translation and is
+shared with masking's verification; ``check_project`` runs it over every PO file
+of the project's target locales and adds the entries whose translation failed.
+
+Errors: placeables, citations, markup, keep-terms, mask-residue, unsafe-markup,
+failed. Warnings: glossary, forbidden-terms, numbers, whitespace, punctuation.
+A check is waived by an entry flag ``ignore-<check>`` or by ``[qa] ignore``.
+Stale entries (fuzzy with a previous msgid) are suggestions that are never
+published, so they are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from localize.masking import mask_residue
+from localize.model import DocumentFormat
+from localize.placeables import Placeable, find_spans, markup_problems, placeable_key
+from localize.qa_report import Finding, QAReport
+
+if TYPE_CHECKING:
+    import polib
+
+    from localize.glossary import Glossary
+    from localize.locales import LocaleInfo
+    from localize.project import Project
+
+__all__ = ["CHECKS", "Finding", "QAReport", "check_project", "check_translation"]
+
+ERROR_CHECKS = ("placeables", "citations", "markup", "keep-terms", "mask-residue", "unsafe-markup", "failed")
+WARNING_CHECKS = ("glossary", "forbidden-terms", "numbers", "whitespace", "punctuation")
+CHECKS = ERROR_CHECKS + WARNING_CHECKS
+_CHECK_OF_KIND = {
+    "citation": "citations",
+    "markup": "markup",
+    "url": "placeables",
+    "email": "placeables",
+    "code": "placeables",
+    "variable": "placeables",
+}
+Result = tuple[str, str, str]  # (severity, check, message)
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _describe(keys: Counter[tuple[str, str]], originals: dict[tuple[str, str], str]) -> str:
+    return ", ".join(originals.get(key, key[1]) for key in sorted(keys.elements()))
+
+
+def _placeable_results(source: list[Placeable], translation: list[Placeable]) -> list[Result]:
+    """Placeables compared by kind as multisets: missing, added or altered ones."""
+    results = []
+    originals = {placeable_key(p): p.text for p in source + translation}
+    for check in ("placeables", "citations", "markup"):
+        src = Counter(placeable_key(p) for p in source if _CHECK_OF_KIND.get(p.kind) == check)
+        out = Counter(placeable_key(p) for p in translation if _CHECK_OF_KIND.get(p.kind) == check)
+        missing, added = src - out, out - src
+        parts = []
+        if missing:
+            parts.append("missing " + _describe(missing, originals))
+        if added:
+            parts.append("added " + _describe(added, originals))
+        if parts:
+            results.append(("error", check, "; ".join(parts)))
+    return results
+
+
+def _term_results(
+    source_terms: Iterable[Any], translation: str, target: LocaleInfo
+) -> list[Result]:
+    """Kept terms must stay; approved targets should be used; forbidden renderings not."""
+    results: list[Result] = []
+    counts: Counter[Any] = Counter(source_terms)
+    normalised = _norm(translation)
+    for term, count in counts.items():
+        if term.keep:
+            if normalised.count(_norm(term.source)) < count:
+                results.append(("error", "keep-terms", f"do-not-translate term {term.source!r} missing"))
+            continue
+        wanted = term.target_for(target)
+        if wanted and normalised.count(_norm(wanted)) < count:
+            results.append(
+                ("warning", "glossary", f"glossary target {wanted!r} for {term.source!r} not used")
+            )
+        for forbidden in term.forbidden_for(target):
+            if _norm(forbidden) in normalised:
+                results.append(
+                    ("warning", "forbidden-terms", f"forbidden rendering {forbidden!r} of {term.source!r}")
+                )
+    return results
+
+
+# -- numbers -----------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,'’]\d+)*")
+
+
+def _readings(token: str) -> frozenset[str]:
+    """Values a written number can mean: 1,000 / 1.000 / 1 000 all read 1000."""
+    token = re.sub(r"[ \u00a0\u202f'’]", "", token)
+    candidates = {token.replace(",", ""), token.replace(".", "").replace(",", ".")}
+    values = set()
+    for candidate in candidates:
+        try:
+            values.add(str(Decimal(candidate).normalize()))
+        except InvalidOperation:
+            continue
+    return frozenset(values)
+
+
+def _numbers(text: str, placeables: list[Placeable]) -> list[tuple[str, frozenset[str]]]:
+    """Numbers outside placeables, each as written and with its possible values."""
+    blanked = list(text)
+    for placeable in placeables:
+        blanked[placeable.start : placeable.end] = " " * (placeable.end - placeable.start)
+    plain = unicodedata.normalize("NFKC", "".join(blanked))
+    return [(m.group(), _readings(m.group())) for m in _NUMBER.finditer(plain)]
+
+
+def _number_results(
+    source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable]
+) -> list[Result]:
+    remaining = _numbers(translation, out_p)
+    missing = []
+    for written, readings in _numbers(source, src_p):
+        match = next((i for i, (_, other) in enumerate(remaining) if readings & other), None)
+        if match is None:
+            missing.append(written)
+        else:
+            remaining.pop(match)
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if remaining:
+        parts.append("added " + ", ".join(written for written, _ in remaining))
+    return [("warning", "numbers", "numbers differ: " + "; ".join(parts))] if parts else []
+
+
+# -- whitespace and punctuation -------------------------------------------------------------------------
+_FINAL = {"。": ".", "｡": ".", "．": ".", "！": "!", "？": "?", "：": ":", "；": ";", "⋯": "…"}
+_CLOSERS = "\"'”’」』）)]］》〉"
+
+
+def _final_mark(text: str, placeables: list[Placeable]) -> str:
+    """The class of a sentence's final punctuation, ignoring trailing markup, citations, quotes."""
+    kept = list(text)
+    for placeable in placeables:
+        if placeable.kind in ("markup", "citation"):
+            kept[placeable.start : placeable.end] = [""] * (placeable.end - placeable.start)
+    stripped = "".join(kept).rstrip()
+    while stripped and stripped[-1] in _CLOSERS:
+        stripped = stripped[:-1].rstrip()
+    if stripped.endswith("..."):
+        return "…"
+    last = stripped[-1:] if stripped else ""
+    last = _FINAL.get(last, last)
+    return last if last in ".!?:;…" else ""
+
+
+def _layout_results(source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable]) -> list[Result]:
+    results: list[Result] = []
+    for side, src_space, out_space in (
+        ("leading", source[:1].isspace(), translation[:1].isspace()),
+        ("trailing", source[-1:].isspace(), translation[-1:].isspace()),
+    ):
+        if src_space != out_space:
+            which = "has" if src_space else "has no"
+            results.append(("warning", "whitespace", f"source {which} {side} whitespace, translation differs"))
+    src_mark, out_mark = _final_mark(source, src_p), _final_mark(translation, out_p)
+    if src_mark != out_mark:
+        results.append(
+            (
+                "warning",
+                "punctuation",
+                f"final punctuation differs: source {src_mark or 'none'!r}, translation {out_mark or 'none'!r}",
+            )
+        )
+    return results
+
+
+# -- one translation ----------------------------------------------------------------------------------
+def check_translation(
+    source: str,
+    translation: str,
+    fmt: DocumentFormat,
+    target: LocaleInfo,
+    glossary: Glossary | None,
+    flags: Iterable[str] = frozenset(),
+    ignore: Iterable[str] = frozenset(),
+) -> list[Result]:
+    """Every (severity, check, message) for one translation; waived checks left out."""
+    waived = set(ignore) | {flag[len("ignore-") :] for flag in flags if flag.startswith("ignore-")}
+    source_spans = find_spans(source, fmt, glossary, include_term=lambda term: True)
+    src_p = [p for p, term in source_spans if term is None]
+    out_p = [p for p, _ in find_spans(translation, fmt, None)]
+    results = _placeable_results(src_p, out_p)
+    results += _term_results((term for _, term in source_spans if term is not None), translation, target)
+    results += [("error", "mask-residue", problem) for problem in mask_residue(source, translation)]
+    unsafe = markup_problems(source, translation, fmt)
+    if unsafe:
+        results.append(("error", "unsafe-markup", "; ".join(unsafe)))
+    results += _number_results(source, src_p, translation, out_p)
+    results += _layout_results(source, src_p, translation, out_p)
+    return [result for result in results if result[1] not in waived]
+
+
+# -- the project ----------------------------------------------------------------------------------------
+def entry_format(entry: polib.POEntry) -> DocumentFormat:
+    """The source format of an entry, from its first ``#:`` reference's suffix."""
+    for path, _line in entry.occurrences:
+        suffix = Path(path).suffix.lower()
+        if suffix in (".html", ".htm"):
+            return "html"
+        if suffix in (".md", ".markdown"):
+            return "markdown"
+    return "markdown"
+
+
+def _load(path: Path) -> polib.POFile:
+    try:
+        from localize.catalog.pofile import load_po
+    except ImportError:  # pragma: no cover - the catalog module exists in this package
+        import polib
+
+        from localize.errors import InputError
+
+        try:
+            return polib.pofile(str(path), wrapwidth=0, encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise InputError(f"malformed PO: {exc}", path) from exc
+    return load_po(path)
+
+
+def _is_stale(entry: polib.POEntry) -> bool:
+    return "fuzzy" in entry.flags and bool(entry.previous_msgid)
+
+
+def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
+    """(slug, path) of every PO file of ``locale``, sorted."""
+    base = project.locales_dir / locale.posix / "LC_MESSAGES"
+    if not base.is_dir():
+        return []
+    return [(p.relative_to(base).with_suffix("").as_posix(), p) for p in sorted(base.rglob("*.po"))]
+
+
+def check_project(project: Project, locales: Sequence[LocaleInfo] | None = None) -> QAReport:
+    """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO."""
+    from localize.failures import FailureLog
+    from localize.glossary import load_project_glossary
+
+    glossary = load_project_glossary(project)
+    ignore = frozenset(project.settings.qa_ignore)
+    report = QAReport()
+    for locale in locales or project.settings.target_locales:
+        failures = FailureLog.load(project.state_dir, locale)
+        for slug, path in po_files(project, locale):
+            po = _load(path)
+            report.files_checked += 1
+            context = (locale, slug, project.relative(path))
+            for entry in po:
+                if not entry.obsolete and entry.msgid:
+                    _check_entry(report, entry, context, glossary, ignore, failures.reason(slug, entry.msgid))
+    return report
+
+
+def _check_entry(
+    report: QAReport,
+    entry: polib.POEntry,
+    context: tuple[LocaleInfo, str, str],
+    glossary: Glossary,
+    ignore: frozenset[str],
+    failure: str | None,
+) -> None:
+    locale, slug, file = context
+
+    def add(severity: str, check: str, message: str) -> None:
+        report.findings.append(
+            Finding(severity, check, locale.bcp47, slug, file, entry.linenum, entry.msgid, message)
+        )
+
+    if not entry.msgstr:
+        if failure and "failed" not in ignore and "ignore-failed" not in entry.flags:
+            add("error", "failed", f"translation failed: {failure}")
+        return
+    if _is_stale(entry):
+        return
+    report.entries_checked += 1
+    results = check_translation(
+        entry.msgid, entry.msgstr, entry_format(entry), locale, glossary, entry.flags, ignore
+    )
+    for severity, check, message in results:
+        add(severity, check, message)
