@@ -32,13 +32,22 @@ def file_sha256(path: Path) -> str:
         return ""
 
 
+#: The code a page's bytes depend on (relative to the package): reading, segmenting, safety, rendering.
+_RENDER_CODE = ("site", "readers", "templates", "segment.py", "placeables.py", "model.py", "locales.py",
+                "config.py", "catalog/state.py", "catalog/pofile.py")
+
+
 def code_fingerprint() -> str:
-    """Size and mtime of the package's code and templates: a changed reader or renderer rebuilds all."""
+    """Size and mtime of the code pages depend on: a changed reader or renderer rebuilds all."""
     import localize
 
     package = Path(localize.__file__).resolve().parent
     parts = [localize.__version__]
-    for path in sorted(package.rglob("*")):
+    files: list[Path] = []
+    for name in _RENDER_CODE:
+        target = package / name
+        files += sorted(target.rglob("*")) if target.is_dir() else [target]
+    for path in files:
         if path.suffix in (".py", ".html") and path.is_file():
             stat = path.stat()
             parts.append(f"{path.relative_to(package).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
