@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from conftest import require_tool
 from localize.catalog.merge import (
     SourceEntry,
     citation_key,
@@ -18,7 +19,6 @@ from localize.catalog.merge import (
 from localize.catalog.pofile import catalog_header, mark_machine, parse_po_text, po_bytes, save_po
 from localize.catalog.state import entry_state
 from localize.locales import parse_locale
-from conftest import require_tool
 
 JA = parse_locale("ja")
 DATE = "2025-03-01 10:00+0000"

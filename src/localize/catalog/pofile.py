@@ -37,6 +37,9 @@ _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 # polib writes an obsolete entry's previous msgid as "#~| msgid" but skips such
 # lines when reading; as "#| " they parse onto the (obsolete) entry that follows.
 _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
+_KEYWORD_LINE = re.compile(r"^(?:#~\|?|#\|)?\s*(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=\s|\")(.*)$")
+_STRING_LINE = re.compile(r'^(?:#~\|?|#\|)?\s*(".*)$')
+_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"$')
 
 
 def load_po(path: Path) -> polib.POFile:
@@ -52,6 +55,7 @@ def load_po(path: Path) -> polib.POFile:
         raise InputError("not valid UTF-8", path, raw[: exc.start].count(b"\n") + 1) from exc
     if "\x00" in text:
         raise InputError("contains NUL bytes", path, text[: text.index("\x00")].count("\n") + 1)
+    _check_strings(text, path)
     try:
         po = parse_po_text(text)
     except (OSError, ValueError) as exc:
@@ -63,6 +67,22 @@ def load_po(path: Path) -> polib.POFile:
     _check_duplicates(po, path)
     po.wrapwidth = 0
     return po
+
+
+def _check_strings(text: str, path: Path) -> None:
+    """Every msgid/msgstr/continuation line holds exactly one closed string (polib lets
+    an unterminated one pass; msgfmt does not)."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or (line.startswith("#") and not line.startswith(("#~", "#|"))):
+            continue
+        keyword = _KEYWORD_LINE.match(line)
+        string = keyword.group(2).strip() if keyword else None
+        if string is None:
+            plain = _STRING_LINE.match(line)
+            string = plain.group(1).strip() if plain else None
+        if string is not None and not _QUOTED.match(string):
+            raise InputError("malformed PO: unterminated or invalid string", path, number)
 
 
 def parse_po_text(text: str) -> polib.POFile:

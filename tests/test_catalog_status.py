@@ -1,0 +1,73 @@
+"""``status --json`` counts (SPEC section 5) and the terminal table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+from localize.catalog.pofile import catalog_header, new_catalog, save_po
+from localize.catalog.status import project_status, render_status
+from localize.failures import FailureLog
+from localize.locales import parse_locale
+from localize.project import Project
+
+JA, FR = parse_locale("ja"), parse_locale("fr")
+
+
+def make_project(root: Path) -> Project:
+    (root / "localize.toml").write_text('source_locale = "en"\ntarget_locales = ["ja", "fr"]\n')
+    return Project.open(root)
+
+
+def write(project: Project, path: Path, entries: list[polib.POEntry], locale: object = None) -> None:
+    po = new_catalog(catalog_header("news/a", locale, "2025-01-01 00:00+0000"))  # type: ignore[arg-type]
+    for entry in entries:
+        po.append(entry)
+    save_po(po, path)
+
+
+def test_counts_per_state_failed_and_obsolete(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    msgids = ["Reviewed.", "Machine.", "Stale.", "Missing.", "Failed."]
+    write(project, project.pot_path("news/a"), [polib.POEntry(msgid=m) for m in msgids])
+    write(
+        project,
+        project.po_path("news/a", JA),
+        [
+            polib.POEntry(msgid="Reviewed.", msgstr="済"),
+            polib.POEntry(msgid="Machine.", msgstr="機", flags=["fuzzy"]),
+            polib.POEntry(msgid="Stale.", msgstr="古", flags=["fuzzy"], previous_msgid="Stile."),
+            polib.POEntry(msgid="Missing."),
+            polib.POEntry(msgid="Failed."),
+            polib.POEntry(msgid="Old.", msgstr="旧", obsolete=True),
+        ],
+        JA,
+    )
+    log = FailureLog.load(project.state_dir, JA)
+    log.record("news/a", "Failed.", "placeables lost")
+    log.record("news/a", "Reviewed.", "an old failure, since translated")
+    log.save()
+    data = project_status(project)
+    assert data["locales"] == ["ja", "fr"]
+    ja = data["articles"][0]["locales"]["ja"]
+    assert data["articles"][0]["slug"] == "news/a"
+    assert ja == {"total": 5, "reviewed": 1, "machine": 1, "stale": 1, "missing": 2, "failed": 1, "obsolete": 1}
+    fr = data["articles"][0]["locales"]["fr"]
+    assert fr["total"] == 5 and fr["missing"] == 5 and fr["obsolete"] == 0
+    assert data["totals"]["ja"] == ja
+
+
+def test_text_table_names_articles_locales_and_counts(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    write(project, project.pot_path("guides/b"), [polib.POEntry(msgid="One."), polib.POEntry(msgid="Two.")])
+    text = render_status(project_status(project))
+    assert "guides/b" in text and "fr" in text and "missing" in text
+    row = next(line for line in text.splitlines() if "guides/b" in line and " ja " in line)
+    assert [cell for cell in row.split() if cell.isdigit()] == ["2", "0", "0", "0", "2", "0", "0"]
+
+
+def test_no_catalogs_gives_empty_articles(tmp_path: Path) -> None:
+    data = project_status(make_project(tmp_path))
+    assert data["articles"] == []
+    assert data["totals"]["fr"]["total"] == 0
