@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from localize.errors import InputError
-from localize.glossary.matcher import TermMatcher
+from localize.glossary.automaton import TermMatcher
 from localize.glossary.merge import merge_records
 from localize.glossary.tables import read_table
 from localize.glossary.tbx import read_tbx

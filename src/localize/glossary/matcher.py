@@ -1,6 +1,6 @@
-"""Find glossary terms in a text: one Aho-Corasick pass, then longest-first resolution.
+"""The matching rules: normalisation with an offset map, boundaries, case, resolution.
 
-Rules (shared with the naive reference matcher in benchmarks/glossary.py):
+The fast search itself is in automaton.py. Rules (shared with the naive reference matcher in benchmarks/glossary.py):
 - both text and terms are NFKC-normalised, so full-width and half-width forms
   match; the text's normalisation keeps an offset map, so matches are reported
   in ORIGINAL offsets even where NFKC changed lengths (``㍿`` -> ``株式会社``);
@@ -23,8 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
-
 from localize.glossary.terms import Term, TermMatch
 
 _NO_SPACE_RANGES = (
@@ -42,15 +40,28 @@ _NO_SPACE_RANGES = (
 )
 
 
-@lru_cache(maxsize=4096)
-def is_word_char(char: str) -> bool:
-    """A letter, digit or mark of a script that separates words with spaces."""
-    if char == "_":
+def _spaced_word_char(code: int) -> bool:
+    if code == 0x5F:  # "_"
         return True
-    if unicodedata.category(char)[0] not in "LNM":
+    if unicodedata.category(chr(code))[0] not in "LNM":
         return False
-    code = ord(char)
     return not any(low <= code <= high for low, high in _NO_SPACE_RANGES)
+
+
+@lru_cache(maxsize=1)
+def word_table() -> bytes:
+    """One byte per BMP character (1 = word character): checked for every candidate."""
+    return bytes(
+        0 if 0xD800 <= code <= 0xDFFF else int(_spaced_word_char(code)) for code in range(0x10000)
+    )
+
+
+def is_word_char(char: str, table: bytes | None = None) -> bool:
+    """A letter, digit or mark of a script that separates words with spaces."""
+    code = ord(char)
+    if code >= 0x10000:
+        return _spaced_word_char(code)
+    return (table or word_table())[code] == 1
 
 
 def fold(text: str) -> str:
@@ -73,14 +84,26 @@ def _non_starter(char: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _unstable_pattern() -> re.Pattern[str]:
-    """Characters NFKC may change or attach; everything else is copied as it is."""
+def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """(1:1 replacements for str.translate, pattern of characters needing real NFKC).
+
+    Most changes are one character for one (full-width punctuation and letters):
+    those are translated in bulk. Only expansions (``㍿``) and characters that
+    attach to their neighbour (combining marks, half-width voiced marks) go
+    through per-chunk NFKC with an offset record.
+    """
+    simple: dict[int, str] = {}
     ranges: list[list[int]] = []
-    for code in range(0x30000):
+    for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
-        if unicodedata.normalize("NFKC", char) == char and not _non_starter(char):
+        normal = unicodedata.normalize("NFKC", char)
+        attaches = _non_starter(char)
+        if normal == char and not attaches:
+            continue
+        if len(normal) == 1 and not attaches:
+            simple[code] = normal
             continue
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
@@ -90,7 +113,9 @@ def _unstable_pattern() -> re.Pattern[str]:
         re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
         for lo, hi in ranges
     )
-    return re.compile(f"[{parts}]+")
+    # every astral character takes the careful path: a BMP-only class plus one
+    # range compiles to a bitmap, which is an order of magnitude faster to scan
+    return simple, re.compile(f"[{parts}\U00010000-\U0010ffff]+")
 
 
 @dataclass(frozen=True)
@@ -131,15 +156,16 @@ def normalize_text(text: str) -> NormalizedText:
     """NFKC-normalise ``text`` chunk by chunk, recording where lengths change."""
     if unicodedata.is_normalized("NFKC", text):
         return NormalizedText(text, text, (), ())
+    simple, complex_pattern = _tables()
     pieces: list[str] = []
     chunks: list[tuple[int, int, int, int]] = []
     done = 0
     norm_len = 0
-    for found in _unstable_pattern().finditer(text):
+    for found in complex_pattern.finditer(text):
         start, end = found.span()
         if start > done and _non_starter(text[start]):
             start -= 1
-        pieces.append(text[done:start])
+        pieces.append(_one_to_one(text[done:start], simple))
         norm_len += start - done
         for c_start, c_end in _chunk_spans(text, start, end):
             normal = unicodedata.normalize("NFKC", text[c_start:c_end])
@@ -148,10 +174,18 @@ def normalize_text(text: str) -> NormalizedText:
                 chunks.append((norm_len, len(normal), c_start, c_end - c_start))
             norm_len += len(normal)
         done = end
-    pieces.append(text[done:])
+    pieces.append(_one_to_one(text[done:], simple))
     return NormalizedText(
         text, "".join(pieces), tuple(c[0] for c in chunks), tuple(chunks)
     )
+
+
+def _one_to_one(stretch: str, simple: dict[int, str]) -> str:
+    """NFKC of a stretch without expanding or attaching characters (same length)."""
+    normal = unicodedata.normalize("NFKC", stretch)
+    if len(normal) == len(stretch):
+        return normal
+    return stretch.translate(simple)  # conjoining jamo composed: keep characters apart
 
 
 def _chunk_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -173,6 +207,7 @@ class CompiledTerm:
     term: Term
     rank: int  # glossary order
     priority: int  # 0 case-sensitive, 1 case-insensitive
+    case_sensitive: bool
     need_left: bool
     need_right: bool
 
@@ -190,6 +225,7 @@ def compile_terms(terms: Sequence[Term]) -> list[CompiledTerm]:
                 term=term,
                 rank=rank,
                 priority=0 if term.case_sensitive else 1,
+                case_sensitive=term.case_sensitive,
                 need_left=is_word_char(norm[0]),
                 need_right=is_word_char(norm[-1]),
             )
@@ -197,13 +233,15 @@ def compile_terms(terms: Sequence[Term]) -> list[CompiledTerm]:
     return compiled
 
 
-def accepts(norm_text: str, start: int, end: int, entry: CompiledTerm) -> bool:
+def accepts(
+    norm_text: str, start: int, end: int, entry: CompiledTerm, table: bytes | None = None
+) -> bool:
     """Word boundaries and case for one candidate occurrence of ``entry`` at [start, end)."""
-    if entry.need_left and start > 0 and is_word_char(norm_text[start - 1]):
+    if entry.need_left and start > 0 and is_word_char(norm_text[start - 1], table):
         return False
-    if entry.need_right and end < len(norm_text) and is_word_char(norm_text[end]):
+    if entry.need_right and end < len(norm_text) and is_word_char(norm_text[end], table):
         return False
-    return not (entry.term.case_sensitive and norm_text[start:end] != entry.norm)
+    return not (entry.case_sensitive and norm_text[start:end] != entry.norm)
 
 
 Candidate = tuple[int, int, int, int, int, CompiledTerm]  # (-len, start, priority, rank, end, entry)
@@ -215,53 +253,19 @@ def candidate(start: int, end: int, entry: CompiledTerm) -> Candidate:
 
 def resolve(candidates: list[Candidate], text: NormalizedText) -> list[TermMatch]:
     """Longest first, non-overlapping; matches sorted by start, in original offsets."""
-    candidates.sort(key=lambda c: c[:4])
+    candidates.sort()  # (-length, start, priority, rank) is unique: entries are never compared
     occupied = bytearray(len(text.norm) + 1)
     chosen: list[tuple[int, int, CompiledTerm]] = []
     for _neg, start, _prio, _rank, end, entry in candidates:
-        if occupied.find(1, start, end) == -1:
+        if occupied.find(b"\x01", start, end) == -1:
             occupied[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, entry))
     chosen.sort(key=lambda c: c[0])
+    original = text.original
+    if not text.chunks:
+        return [TermMatch(e.term, s, t, original[s:t]) for s, t, e in chosen]
     matches = []
     for start, end, entry in chosen:
         o_start, o_end = text.original_start(start), text.original_end(end)
-        matches.append(TermMatch(entry.term, o_start, o_end, text.original[o_start:o_end]))
+        matches.append(TermMatch(entry.term, o_start, o_end, original[o_start:o_end]))
     return matches
-
-
-class TermMatcher:
-    """All terms in one Aho-Corasick automaton over folded keys."""
-
-    def __init__(self, terms: Sequence[Term]):
-        self._slots: list[list[CompiledTerm]] = []
-        self._automaton = ahocorasick.Automaton()
-        by_key: dict[str, int] = {}
-        for entry in compile_terms(terms):
-            slot = by_key.get(entry.key)
-            if slot is None:
-                slot = by_key[entry.key] = len(self._slots)
-                self._slots.append([])
-                self._automaton.add_word(entry.key, slot)
-            self._slots[slot].append(entry)
-        for entries in self._slots:
-            entries.sort(key=lambda e: (e.priority, e.rank))
-        if self._slots:
-            self._automaton.make_automaton()
-
-    def find(self, text: str) -> list[TermMatch]:
-        if not self._slots or not text:
-            return []
-        normalized = normalize_text(text)
-        norm = normalized.norm
-        candidates: list[Candidate] = []
-        slots = self._slots
-        for last, slot in self._automaton.iter(fold(norm)):
-            entries = slots[slot]
-            end = last + 1
-            start = end - len(entries[0].key)
-            for entry in entries:
-                if accepts(norm, start, end, entry):
-                    candidates.append(candidate(start, end, entry))
-                    break
-        return resolve(candidates, normalized)

@@ -74,7 +74,7 @@ class Term:
         return lookup_locale(self.forbidden, locale) or ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermMatch:
     """A glossary term found in a text; offsets index the ORIGINAL (unnormalised) text."""
 
