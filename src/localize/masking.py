@@ -191,6 +191,14 @@ def _text_of(item: object) -> str:
     return item.restore if isinstance(item, Slot) else str(item or "")
 
 
+def _would_merge(slot: Slot, neighbour: str, before: bool) -> bool:
+    """Whether text written right against a URL or e-mail would become part of it."""
+    if slot.placeable.kind not in ("url", "email") or not neighbour:
+        return False
+    edge = neighbour[-1] if before else neighbour[0]
+    return edge.isascii() and (edge.isalnum() or edge in "-_/%+~#=&@")
+
+
 def _edge_is_word(text: str, at_end: bool) -> bool:
     if not text:
         return False
@@ -280,8 +288,12 @@ class SafeTranslation:
             if index is None or index >= len(self.slots):
                 problems.append(f"unknown token {match.group().strip()!r}")
                 continue
+            between = answer[pos : match.end("pre")]
+            if counts[index] and items and items[-1] is self.slots[index] and not between.strip():
+                pos = match.end() - len(match.group("post"))  # a stutter: "⟦1⟧ ⟦1⟧" is one token
+                continue
             counts[index] += 1
-            items += [answer[pos : match.end("pre")], self.slots[index]]
+            items += [between, self.slots[index]]
             pos = match.end() - len(match.group("post"))
         items.append(answer[pos:])
         for index, slot in enumerate(self.slots):
@@ -304,6 +316,10 @@ class SafeTranslation:
             lead = item[: len(item) - len(item.lstrip(" \t\u00a0\u3000"))]
             trail = item[len(lead) + len(core) :]
             if not core:
+                if not lead and isinstance(left, Slot) and isinstance(right, Slot):
+                    merge = _would_merge(left, right.restore, False)
+                    out.append(" " if merge or _would_merge(right, left.restore, True) else "")
+                    continue
                 options = [lead]
                 if isinstance(left, Slot):
                     options.append(self._space(lead, left, False, _text_of(right)))
@@ -323,7 +339,7 @@ class SafeTranslation:
         start, end = slot.placeable.start, slot.placeable.end
         source_side = self.text[start - 1 : start] if before else self.text[end : end + 1]
         if not space:
-            return space
+            return " " if _would_merge(slot, neighbour, before) else ""
         inner = (slot.role == "open" and not before) or (slot.role == "close" and before)
         if inner and not source_side.isspace():
             return ""
@@ -384,6 +400,8 @@ class SafeTranslation:
         slot = pieces[neighbour]
         assert isinstance(slot, Slot)
         word_run = _edge_is_word(answer, at_end)
+        if not space and _would_merge(slot, answer, not at_end):
+            return " "
         if not self.target.uses_spaces:
             if not self.source.uses_spaces:
                 return space
