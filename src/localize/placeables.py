@@ -282,12 +282,16 @@ _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data|livescript):", re.IGNORE
 _STRAY_TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
-def _tags(text: str, fmt: DocumentFormat) -> list[re.Match[str]]:
-    """Inline HTML tags outside code (raw HTML counts in Markdown too)."""
+def _outside_code(text: str, fmt: DocumentFormat) -> str:
+    """``text`` with code and comments hidden: markup inside them is shown, never rendered."""
     view = _CODE_SPAN.sub(lambda m: _FILL * len(m.group()), text) if fmt == "markdown" else text
     view = _HTML_CODE.sub(lambda m: _FILL * len(m.group()), view)
-    view = _HTML_COMMENT.sub(lambda m: _FILL * len(m.group()), view)
-    return list(HTML_TAG.finditer(view))
+    return _HTML_COMMENT.sub(lambda m: _FILL * len(m.group()), view)
+
+
+def _tags(text: str, fmt: DocumentFormat) -> list[re.Match[str]]:
+    """Inline HTML tags outside code (raw HTML counts in Markdown too)."""
+    return list(HTML_TAG.finditer(_outside_code(text, fmt)))
 
 
 def _link_urls(text: str, fmt: DocumentFormat) -> list[str]:
@@ -347,7 +351,9 @@ def markup_problems(source: str, translation: str, fmt: DocumentFormat = "markdo
     problems.extend(f"markup the source lacks: {key}" for key in sorted(extra))
     if not _balanced(tags) and _balanced(_tags(source, fmt)):
         problems.append("unbalanced inline tags")
-    stray = len(_STRAY_TAG_START.findall(translation)) - len(_STRAY_TAG_START.findall(source))
+    stray = len(_STRAY_TAG_START.findall(_outside_code(translation, fmt))) - len(
+        _STRAY_TAG_START.findall(_outside_code(source, fmt))
+    )
     if stray > 0 and not extra:
         problems.append("a '<' that could start a tag the source lacks")
     return list(dict.fromkeys(problems))
