@@ -126,7 +126,9 @@ def test_normalize_text_map_is_consistent_on_random_text() -> None:
                 o_start = normalized.original_start(start)
                 o_end = normalized.original_end(end)
                 assert 0 <= o_start < o_end <= len(text)
-                assert normalized.norm[start:end] in unicodedata.normalize("NFKC", text[o_start:o_end])
+                assert normalized.norm[start:end] in unicodedata.normalize(
+                    "NFKC", text[o_start:o_end]
+                )
 
 
 @pytest.mark.parametrize("term", ["Gemma 4", "開放模型", "Android AICore"])
@@ -146,3 +148,62 @@ def test_every_occurrence_found_in_generated_text(term: str) -> None:
     text = "".join(pieces)
     assert [m.start for m in glossary.find(text)] == expected
     assert _found(glossary, text.replace(term, term[:-1] + "x" + term[-1])) == []
+
+
+def _naive_find(terms: list[Term], text: str) -> list[tuple[str, int, int]]:
+    """The same rules applied one term at a time (reference for the automaton)."""
+    from localize.glossary.matcher import accepts, candidate, compile_terms, fold, resolve
+
+    normalized = normalize_text(text)
+    folded = fold(normalized.norm)
+    candidates = []
+    for entry in compile_terms(terms):
+        start = folded.find(entry.key)
+        while start != -1:
+            end = start + len(entry.key)
+            if accepts(normalized.norm, start, end, entry):
+                candidates.append(candidate(start, end, entry))
+            start = folded.find(entry.key, start + 1)
+    return [(m.term.source, m.start, m.end) for m in resolve(candidates, normalized)]
+
+
+def test_automaton_equals_term_by_term_reference_on_random_text() -> None:
+    rng = random.Random(2026)
+    alphabet = [
+        "a",
+        "b",
+        "A",
+        "B",
+        "1",
+        " ",
+        "-",
+        ".",
+        "+",
+        "模",
+        "型",
+        "開",
+        "Ａ",
+        "ｂ",
+        "\u3000",
+        "𠀀",
+        "😀",
+        "é",
+        "e\u0301",
+        "İ",
+        "ß",
+        "_",
+        "ｶﾞ",
+        "ガ",
+        "，",
+    ]
+    for round_ in range(40):
+        sources = {
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))).strip()
+            for _ in range(30)
+        }
+        terms = [Term(source=s, case_sensitive=rng.random() < 0.3) for s in sorted(sources) if s]
+        glossary = Glossary(terms)
+        for _ in range(10):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+            found = [(m.term.source, m.start, m.end) for m in glossary.find(text)]
+            assert found == _naive_find(terms, text), (round_, text)

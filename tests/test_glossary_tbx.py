@@ -132,6 +132,7 @@ def test_external_entity_to_local_file_is_rejected(tmp_path: Path) -> None:
         _load(path)
     assert (caught.value.file, caught.value.line) == ("xxe.tbx", 3)
     assert "entity" in caught.value.message
+    assert caught.value.exit_code == 2
     assert "TOP-SECRET" not in str(caught.value)
     # second line of defence: the parser itself never expands it either
     root = etree.fromstring(doc.encode(), safe_xml_parser())
@@ -206,3 +207,15 @@ def test_listener_does_see_a_real_connection(listener) -> None:
     """Guards the two tests above: the probe is able to notice a connection."""
     with socket.create_connection(listener.getsockname(), timeout=2):
         assert _connection_attempted(listener)
+
+
+def test_tbx_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.tbx"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<tbx><text><body>\n<conceptEntry>'
+        b"<langSec xml:lang='en'><termSec><term>caf\xe9</term></termSec></langSec>"
+        b"</conceptEntry></body></text></tbx>"
+    )
+    with pytest.raises(InputError) as caught:
+        _load(path)
+    assert (caught.value.file, caught.value.line) == ("latin1.tbx", 3)

@@ -2,14 +2,33 @@
 
 Usage::
 
-    from localize.glossary import load_project_glossary
-    glossary = load_project_glossary(project)        # every glossaries/*.tbx, *.csv, *.tsv
-    for match in glossary.find(text):                # non-overlapping, longest first, by start
-        match.term.target_for(locale)                # None = no approved target for locale
-    glossary.fingerprint                             # changes whenever a term's rendering does
+    from localize.glossary import Glossary, load_project_glossary
+    glossary = load_project_glossary(project)      # every glossaries/*.tbx, *.csv, *.tsv
+    glossary = Glossary.empty()                    # no glossary: find() always returns []
+    for match in glossary.find(text):              # non-overlapping, longest first, by start
+        text[match.start:match.end] == match.text  # offsets into the ORIGINAL text
+        match.term.keep                            # do-not-translate: render as the source
+        match.term.target_for(locale)              # approved rendering, None if there is none
+        match.term.forbidden_for(locale)           # deprecated renderings (QA warning)
+    glossary.fingerprint                           # sha256; changes whenever a rendering does
+    glossary.get("開放模型")                        # a term by its exact source
 
-Files: TBX 2008/2019 (tbx.py), CSV/TSV (tables.py); merge rules in merge.py,
-matching rules in matcher.py, safe XML parsing (reused for TMX) in xmlsafe.py.
+Rules, in the module that applies them:
+- tbx.py: TBX 2008 (martif/termEntry/langSet/tig|ntig) and 2019 (tbx/conceptEntry/langSec/
+  termSec), Basic and Core, DCA and DCT styles. Sections whose xml:lang has the project
+  source's language and script hold the source terms. deprecatedTerm-admn-sts (and
+  supersededTerm-admn-sts) marks a forbidden rendering.
+- tables.py: CSV/TSV, header of locale tags in any spelling plus term/source, translate,
+  case_sensitive, note.
+- merge.py: files merge by source term (NFKC, case-folded unless case-sensitive); two
+  different targets for one locale is an InputError naming both file:line. keep = translate=no
+  anywhere, or every target given equals the source; a term whose target equals the source
+  in only some locales is not "keep" but its target there is the source.
+- matcher.py / automaton.py: NFKC with an offset map, case-insensitive unless case-sensitive,
+  whole words for spaced scripts only, longest first; one Aho-Corasick pass.
+- xmlsafe.py: parse_xml_bytes / parse_xml_file / safe_xml_parser for any untrusted XML (TMX
+  too): entity declarations and entity references are InputErrors, DTDs are never loaded.
+All bad input raises localize.errors.InputError(message, file, line) (exit status 2).
 """
 
 from __future__ import annotations

@@ -112,8 +112,7 @@ class _Automaton:
             for entry in slots[slot]:
                 end = start + len(entry.key)
                 if folded[start:end] == entry.key and accepts(norm, start, end, entry, table):
-                    append(candidate(start, end, entry))
-                    break
+                    append(candidate(start, end, entry))  # all: keys of one slot may differ
 
 
 class TermMatcher:
