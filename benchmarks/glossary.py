@@ -196,7 +196,8 @@ def main() -> None:
     fast, fast_build = _timed(TermMatcher, terms)
     naive, naive_build = _timed(NaiveMatcher, terms)
     print(
-        f"{len(terms)} terms; build: automaton {fast_build:.2f} s, naive patterns {naive_build:.2f} s"
+        f"{len(terms)} terms; build: automaton {fast_build:.2f} s, "
+        f"naive patterns {naive_build:.2f} s"
     )
 
     fast_total = naive_total = 0.0
@@ -219,18 +220,21 @@ def main() -> None:
         )
         print(
             f"    naive on a {len(part.encode('utf-8')) / 1000:.0f} kB slice: {naive_time:.2f} s "
-            f"({len(naive_matches)} matches, identical to fast); scaled x{scale:.1f} to {naive_full:.1f} s; "
+            f"({len(naive_matches)} matches, identical to fast); "
+            f"scaled x{scale:.1f} to {naive_full:.1f} s; "
             f"fast on the same slice {fast_slice_time * 1000:.1f} ms"
         )
         print(
-            f"    speed-up: {naive_full / fast_time:,.0f}x (scaled), {naive_time / fast_slice_time:,.0f}x (slice)"
+            f"    speed-up: {naive_full / fast_time:,.0f}x (scaled), "
+            f"{naive_time / fast_slice_time:,.0f}x (slice)"
         )
         fast_total += fast_time
         naive_total += naive_full
         matches_total += len(matches)
     ratio = naive_total / fast_total
     print(
-        f"total: {matches_total / fast_total:,.0f} matches/s; {ratio:,.0f}x the naive matcher (goal >= 50x)"
+        f"total: {matches_total / fast_total:,.0f} matches/s; "
+        f"{ratio:,.0f}x the naive matcher (goal >= 50x)"
     )
     if not args.dense:
         assert ratio >= 50, "below the 50x goal"

@@ -64,7 +64,9 @@ def test_files_merge_and_identical_duplicates_are_fine() -> None:
 
 def test_conflict_names_both_files_and_lines(tmp_path: Path) -> None:
     first = _write(tmp_path, "a.csv", "zh-TW,en\n權重,weights\n開放模型,open model\n")
-    second = _write(tmp_path, "b.tsv", "en\tzh-Hant\tja\n\t\t\nopen-weight model\t開放模型\tオープンモデル\n")
+    second = _write(
+        tmp_path, "b.tsv", "en\tzh-Hant\tja\n\t\t\nopen-weight model\t開放模型\tオープンモデル\n"
+    )
     with pytest.raises(InputError) as caught:
         _load(first, second)
     message = str(caught.value)
@@ -94,7 +96,12 @@ def test_translate_no_with_a_different_target_is_a_conflict(tmp_path: Path) -> N
         ("tag.csv", "zh-TW,english\n", 1, "unknown header 'english'"),
         ("nosource.csv", "en,ja\nopen model,オープンモデル\n", 1, "no source column"),
         ("twosource.csv", "zh-TW,zh-Hant,en\n", 1, "more than one source column"),
-        ("flag.csv", "zh-TW,en,translate\n\n開放模型,open model,maybe\n", 3, "translate must be yes or no"),
+        (
+            "flag.csv",
+            "zh-TW,en,translate\n\n開放模型,open model,maybe\n",
+            3,
+            "translate must be yes or no",
+        ),
         ("quote.csv", 'zh-TW,en\n開放模型,"open model\n', 2, "malformed CSV"),
         ("empty.csv", "zh-TW,en\n,open model\n", 2, "without a source term"),
         ("empty-header.tsv", "zh-TW\t\ten\n", 1, "empty header"),
@@ -114,7 +121,9 @@ def test_malformed_tables_name_file_and_line(
 
 
 def test_bom_and_case_sensitive_spellings(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bom.csv", "\ufeffSOURCE,EN-us,Case_Sensitive\nAI,AI,1\nGPU,graphics card,FALSE\n")
+    path = _write(
+        tmp_path, "bom.csv", "\ufeffSOURCE,EN-us,Case-Sensitive\nAI,AI,1\nGPU,graphics card,FALSE\n"
+    )
     glossary = _load(path)
     assert glossary.get("AI").case_sensitive and glossary.get("AI").keep
     assert not glossary.get("GPU").case_sensitive

@@ -39,7 +39,9 @@ def test_tbx_2008_basic_keep_targets_and_forbidden() -> None:
     assert "never translated" in gemma.note
     open_model = glossary.get("開放模型")
     assert open_model is not None and not open_model.keep
-    assert open_model.target_for(parse_locale("en-GB")) == "open model"  # preferred before deprecated
+    assert (
+        open_model.target_for(parse_locale("en-GB")) == "open model"
+    )  # preferred before deprecated
     assert open_model.forbidden_for(EN) == ("open-source model",)
     assert open_model.target_for(JA) == "オープンモデル"  # ntig/termGrp, langSet ja-JP
     assert open_model.target_for(ZH_CN) == "开放模型"  # zh-CN serves zh-Hans
@@ -81,12 +83,22 @@ def test_source_locale_matches_by_language_and_script() -> None:
     [
         ("<martif><text><body><termEntry>", "malformed XML"),
         ("<glossary/>", "not a TBX document"),
-        ("<tbx><text><body><conceptEntry>\n<langSec><termSec><term>x</term></termSec></langSec>"
-         "</conceptEntry></body></text></tbx>", "without xml:lang"),
-        ("<tbx><text><body><conceptEntry>\n<langSec xml:lang='qq-zz'/></conceptEntry></body></text></tbx>",
-         "unknown xml:lang"),
-        ("<tbx><text><body><conceptEntry>\n<langSec xml:lang='en'><termSec><term> </term></termSec>"
-         "</langSec></conceptEntry></body></text></tbx>", "empty <term>"),
+        (
+            "<tbx><text><body><conceptEntry>\n<langSec><termSec><term>x</term></termSec></langSec>"
+            "</conceptEntry></body></text></tbx>",
+            "without xml:lang",
+        ),
+        (
+            "<tbx><text><body><conceptEntry>\n<langSec xml:lang='qq-zz'/>"
+            "</conceptEntry></body></text></tbx>",
+            "unknown xml:lang",
+        ),
+        (
+            "<tbx><text><body><conceptEntry>\n<langSec xml:lang='en'>"
+            "<termSec><term> </term></termSec>"
+            "</langSec></conceptEntry></body></text></tbx>",
+            "empty <term>",
+        ),
     ],
 )
 def test_malformed_tbx_names_file_and_line(tmp_path: Path, text: str, needle: str) -> None:
@@ -123,8 +135,7 @@ def test_external_entity_to_local_file_is_rejected(tmp_path: Path) -> None:
     secret.write_text("TOP-SECRET-7f3a", encoding="utf-8")
     doc = (
         '<?xml version="1.0"?>\n<!DOCTYPE martif [\n'
-        f'  <!ENTITY xxe SYSTEM "{secret.as_uri()}">\n]>\n'
-        + TBX_BODY.format(term="&xxe;")
+        f'  <!ENTITY xxe SYSTEM "{secret.as_uri()}">\n]>\n' + TBX_BODY.format(term="&xxe;")
     )
     path = tmp_path / "xxe.tbx"
     path.write_text(doc, encoding="utf-8")
@@ -219,3 +230,10 @@ def test_tbx_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         _load(path)
     assert (caught.value.file, caught.value.line) == ("latin1.tbx", 3)
+
+
+def test_entity_declaration_hidden_from_byte_scan_is_still_rejected() -> None:
+    """UTF-16 without a BOM slips past the byte scan; the parsed DTD check still refuses it."""
+    doc = '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE a [\n<!ENTITY e "x">\n]>\n<a>&e;</a>'
+    with pytest.raises(InputError, match="entity"):
+        parse_xml_bytes(doc.encode("utf-16-le"), "nobom.tbx")

@@ -98,9 +98,7 @@ class _Automaton:
         if self.slots:
             self.automaton.make_automaton()
 
-    def collect(
-        self, encoded: str, norm: str, folded: str, out: list[Candidate]
-    ) -> None:
+    def collect(self, encoded: str, norm: str, folded: str, out: list[Candidate]) -> None:
         """Confirm every hit aligned on a character and add it to ``out``."""
         if not self.slots:
             return

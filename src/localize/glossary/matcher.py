@@ -1,6 +1,7 @@
 """The matching rules: normalisation with an offset map, boundaries, case, resolution.
 
-The fast search itself is in automaton.py. Rules (shared with the naive reference matcher in benchmarks/glossary.py):
+The fast search itself is in automaton.py. Rules (shared with the naive reference
+matcher in benchmarks/glossary.py):
 - both text and terms are NFKC-normalised, so full-width and half-width forms
   match; the text's normalisation keeps an offset map, so matches are reported
   in ORIGINAL offsets even where NFKC changed lengths (``㍿`` -> ``株式会社``);
@@ -80,7 +81,9 @@ def normalize_term(text: str) -> str:
 def _non_starter(char: str) -> bool:
     """True when ``char`` (after NFKC) attaches to the character before it."""
     normal = unicodedata.normalize("NFKC", char)
-    return unicodedata.combining(char) != 0 or (bool(normal) and unicodedata.combining(normal[0]) != 0)
+    return unicodedata.combining(char) != 0 or (
+        bool(normal) and unicodedata.combining(normal[0]) != 0
+    )
 
 
 @lru_cache(maxsize=1)
@@ -175,9 +178,7 @@ def normalize_text(text: str) -> NormalizedText:
             norm_len += len(normal)
         done = end
     pieces.append(_one_to_one(text[done:], simple))
-    return NormalizedText(
-        text, "".join(pieces), tuple(c[0] for c in chunks), tuple(chunks)
-    )
+    return NormalizedText(text, "".join(pieces), tuple(c[0] for c in chunks), tuple(chunks))
 
 
 def _one_to_one(stretch: str, simple: dict[int, str]) -> str:
@@ -244,7 +245,9 @@ def accepts(
     return not (entry.case_sensitive and norm_text[start:end] != entry.norm)
 
 
-Candidate = tuple[int, int, int, int, int, CompiledTerm]  # (-len, start, priority, rank, end, entry)
+Candidate = tuple[
+    int, int, int, int, int, CompiledTerm
+]  # (-len, start, priority, rank, end, entry)
 
 
 def candidate(start: int, end: int, entry: CompiledTerm) -> Candidate:

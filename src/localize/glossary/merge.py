@@ -69,7 +69,9 @@ def _add(item: _Pending, record: TermRecord) -> None:
         item.notes.append(record.note)
 
 
-def _conflict(source: str, locale: str, a: tuple[str, TermRecord], b: tuple[str, TermRecord]) -> InputError:
+def _conflict(
+    source: str, locale: str, a: tuple[str, TermRecord], b: tuple[str, TermRecord]
+) -> InputError:
     return InputError(
         f"conflicting glossary targets for {source!r} in {locale}: "
         f"{a[0]!r} ({a[1].origin}) and {b[0]!r} ({b[1].origin})",

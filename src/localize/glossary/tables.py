@@ -75,7 +75,9 @@ def _rows(text: str, delimiter: str, name: str) -> list[tuple[int, list[str]]]:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"malformed {'TSV' if delimiter == chr(9) else 'CSV'}: {exc}", name, start) from exc
+        raise InputError(
+            f"malformed {'TSV' if delimiter == chr(9) else 'CSV'}: {exc}", name, start
+        ) from exc
     return rows
 
 
@@ -86,7 +88,7 @@ def _parse_header(cells: list[str], source: LocaleInfo, name: str, line: int) ->
     seen_targets: dict[str, int] = {}
     for column, raw in enumerate(cells):
         tag = raw.strip()
-        key = tag.lower()
+        key = tag.lower().replace("-", "_").replace(" ", "_")  # "Case-Sensitive" too
         if not tag:
             raise InputError(f"empty header in column {column + 1}", name, line)
         if key in _SOURCE_NAMES:

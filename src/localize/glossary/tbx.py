@@ -30,7 +30,10 @@ _LANG_SECTIONS = {"langSet", "langSec"}
 _TERM_HOLDERS = {"tig", "ntig", "termSec"}
 _STATUS_NAMES = {"administrativeStatus", "normativeAuthorization"}
 _FORBIDDEN = {
-    "deprecatedterm-admn-sts", "supersededterm-admn-sts", "deprecatedterm", "supersededterm",
+    "deprecatedterm-admn-sts",
+    "supersededterm-admn-sts",
+    "deprecatedterm",
+    "supersededterm",
 }
 _PREFERRED = {"preferredterm-admn-sts", "preferredterm"}
 _NOTE_TYPES = {"definition"}
@@ -106,7 +109,9 @@ def _section_locale(section: etree._Element, name: str) -> LocaleInfo:
     try:
         return parse_locale(tag)
     except LocaleError as exc:
-        raise InputError(f"unknown xml:lang {tag!r}: {exc.message}", name, section.sourceline) from exc
+        raise InputError(
+            f"unknown xml:lang {tag!r}: {exc.message}", name, section.sourceline
+        ) from exc
 
 
 def _section_terms(section: etree._Element, name: str) -> tuple[list[str], list[str]]:

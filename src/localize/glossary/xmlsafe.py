@@ -16,7 +16,7 @@ from lxml import etree
 
 from localize.errors import InputError
 
-# Any declaration before the root element that can define an entity.
+# A general or parameter entity declaration.
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -45,30 +45,20 @@ def _as_ascii_compatible(data: bytes) -> bytes:
     for bom, encoding in _BOMS:
         if data.startswith(bom) and encoding != "utf-8":
             try:
-                return data[len(bom):].decode(encoding).encode("utf-8")
+                return data[len(bom) :].decode(encoding).encode("utf-8")
             except UnicodeDecodeError:
                 return data
     return data
 
 
-def _prolog_end(data: bytes) -> int:
-    """Offset where the root element starts (after XML declaration, comments and DOCTYPE)."""
-    doctype = data.find(b"<!DOCTYPE")
-    if doctype == -1:
-        return 0
-    subset = data.find(b"[", doctype)
-    close = data.find(b">", doctype)
-    if subset != -1 and (close == -1 or subset < close):
-        end = data.find(b"]", subset)
-        return len(data) if end == -1 else end
-    return len(data) if close == -1 else close
-
-
 def reject_entity_declarations(data: bytes, origin: str) -> None:
     """Raise InputError (file, line) if the document's DOCTYPE declares any entity."""
     scanned = _as_ascii_compatible(data)
-    end = _prolog_end(scanned)
-    match = _ENTITY_DECL.search(scanned, 0, end) if end else None
+    if b"<!DOCTYPE" not in scanned:
+        return  # no DOCTYPE, no place to declare an entity
+    # Anywhere, not just inside [...]: a "]" in a comment must not hide a declaration.
+    # (A literal "<!ENTITY" can otherwise only sit in a comment or CDATA: rejected too.)
+    match = _ENTITY_DECL.search(scanned)
     if match:
         line = scanned.count(b"\n", 0, match.start()) + 1
         raise InputError(
