@@ -1,0 +1,237 @@
+"""Markdown reader and renderer (markdown-it-py, CommonMark + tables, YAML front matter).
+
+Reading and rendering walk the same token stream in the same order, so block
+``n`` of a document is always the same inline token when the page is built.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from localize.errors import InputError
+from localize.model import Block, Document
+from localize.project import check_slug
+from localize.readers.frontmatter import FrontMatter, split_front_matter
+from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
+from localize.readers.text import collapse_whitespace, join_source_lines, join_wrapped
+
+RewriteUrl = Callable[[str], str]
+BlockHtml = Callable[[Block], "str | None"]
+
+_CONTAINER_KINDS = {"list_item_open": "list_item", "blockquote_open": "quote"}
+_CONTAINER_CLOSE = {"list_item_close", "blockquote_close"}
+_FRONT_MATTER_KINDS = ("title", "description")
+_WORDLESS = re.compile(r"^[\s\W_]*$")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with GFM tables; one shared instance (parsing does not mutate it)."""
+    parser = MarkdownIt("commonmark").enable("table")
+    parser.add_render_rule("softbreak", _render_softbreak)
+    return parser
+
+
+def _render_softbreak(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A wrapped line shows as a space, except between two CJK characters (as in msgids)."""
+    before = next((t.content for t in reversed(tokens[:idx]) if t.content), "")
+    after = next((t.content for t in tokens[idx + 1 :] if t.content), "")
+    if before and after and join_wrapped(before, after) == before + after:
+        return ""
+    return "\n"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A translatable place in the token stream: an inline token, or an image for ``alt``."""
+
+    kind: str
+    line: int
+    text: str
+    token: Token
+
+
+def read_markdown(text: str, origin: str) -> Document:
+    """Blocks of a Markdown file: front matter title/description first, then the body in order."""
+    front = split_front_matter(text, origin)
+    blocks: list[Block] = []
+    for kind, line, value in _front_matter_blocks(front, origin):
+        blocks.append(Block(len(blocks), kind, line, value))
+    for slot in _slots(_parse_body(front)):
+        blocks.append(Block(len(blocks), slot.kind, slot.line, slot.text))
+    if not blocks:
+        raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
+    return Document(
+        source_path=origin,
+        format="markdown",
+        text=text,
+        blocks=tuple(blocks),
+        metadata=MappingProxyType(dict(front.data)),
+        slug=_slug(front, origin),
+    )
+
+
+def _front_matter_blocks(front: FrontMatter, origin: str) -> Iterator[tuple[str, int, str]]:
+    for key in _FRONT_MATTER_KINDS:
+        value = front.data.get(key)
+        if value is None:
+            continue
+        line = front.key_lines.get(key, 1)
+        if isinstance(value, (dict, list)):
+            raise InputError(f"front matter {key!r} must be text, not a {type(value).__name__}", origin, line)
+        plain = collapse_whitespace(str(value)).strip()
+        if plain:
+            yield key, line, plain
+
+
+def _slug(front: FrontMatter, origin: str) -> str | None:
+    if "slug" not in front.data:
+        return None
+    return check_slug(front.data["slug"], origin, front.key_lines.get("slug"))
+
+
+def _parse_body(front: FrontMatter) -> list[Token]:
+    """Tokens of the body with line maps relative to the file (front matter lines padded)."""
+    padding = "\n" * (front.body_line - 1)
+    return markdown_parser().parse(padding + front.body)
+
+
+def _slots(tokens: list[Token]) -> list[_Slot]:
+    containers: list[str] = []
+    slots: list[_Slot] = []
+    for position, token in enumerate(tokens):
+        if token.type in _CONTAINER_KINDS:
+            containers.append(_CONTAINER_KINDS[token.type])
+        elif token.type in _CONTAINER_CLOSE:
+            containers.pop()
+        elif token.type == "inline" and position > 0:
+            slot = _inline_slot(tokens[position - 1], token, containers)
+            if slot is not None:
+                slots.append(slot)
+    return slots
+
+
+def _inline_slot(opener: Token, inline: Token, containers: list[str]) -> _Slot | None:
+    line = (inline.map[0] if inline.map else (opener.map or [0])[0]) + 1
+    if opener.type == "heading_open":
+        kind = "heading"
+    elif opener.type in ("th_open", "td_open"):
+        kind = "table_cell"
+    elif opener.type == "paragraph_open":
+        image = _lone_image(inline)
+        if image is not None:
+            alt = _plain_text(image.children or [])
+            return _Slot("alt", line, alt, image) if alt.strip() else None
+        kind = containers[-1] if containers else "paragraph"
+    else:
+        return None
+    if not _has_words(inline.children or []):
+        return None
+    return _Slot(kind, line, join_source_lines(inline.content), inline)
+
+
+def _lone_image(inline: Token) -> Token | None:
+    """The image of a paragraph that holds nothing else (optionally wrapped in a link)."""
+    significant = [
+        child
+        for child in inline.children or []
+        if not (child.type in ("text", "softbreak") and not child.content.strip())
+    ]
+    kinds = [child.type for child in significant]
+    if kinds == ["image"]:
+        return significant[0]
+    if kinds == ["link_open", "image", "link_close"]:
+        return significant[1]
+    return None
+
+
+def _plain_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(_plain_text(child.children or []))
+    return collapse_whitespace("".join(parts)).strip()
+
+
+def _has_words(children: list[Token]) -> bool:
+    """Whether an inline token has text to translate (not just code, raw HTML or punctuation)."""
+    for child in children:
+        if child.type == "text" and not _WORDLESS.match(child.content):
+            return True
+        if child.type == "image" and _has_words(child.children or []):
+            return True
+    return False
+
+
+def _rewrite_inline_urls(children: list[Token], rewrite_url: RewriteUrl) -> None:
+    for child in children:
+        if child.type == "link_open" and "href" in child.attrs:
+            child.attrSet("href", rewrite_url(str(child.attrs["href"])))
+        elif child.type == "image" and "src" in child.attrs:
+            child.attrSet("src", rewrite_url(str(child.attrs["src"])))
+        elif child.type == "html_inline":
+            child.content = rewrite_raw_html_urls(child.content, rewrite_url)
+
+
+def _rewrite_urls(tokens: list[Token], rewrite_url: RewriteUrl) -> None:
+    for token in tokens:
+        if token.type == "inline":
+            _rewrite_inline_urls(token.children or [], rewrite_url)
+        elif token.type == "html_block":
+            token.content = rewrite_raw_html_urls(token.content, rewrite_url)
+
+
+def render_markdown_body(
+    document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None
+) -> str:
+    """The body as HTML, with each translatable block's content replaced by ``block_html``."""
+    tokens = _parse_body(split_front_matter(document.text, document.source_path))
+    if rewrite_url is not None:
+        _rewrite_urls(tokens, rewrite_url)
+    body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
+    slots = _slots(tokens)
+    if len(slots) != len(body_blocks):
+        raise InputError("document changed since it was read", document.source_path)
+    for block, slot in zip(body_blocks, slots, strict=True):
+        replacement = block_html(block)
+        if replacement is None:
+            continue
+        if slot.kind == "alt":
+            slot.token.children = [_token("text", replacement)]
+        else:
+            slot.token.children = [_token("html_inline", replacement)]
+    parser = markdown_parser()
+    return parser.renderer.render(tokens, parser.options, {})
+
+
+def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> str:
+    """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped."""
+    parser = markdown_parser()
+    env: dict[str, Any] = {}
+    tokens = parser.parseInline(text, env)
+    for token in tokens:
+        children = token.children or []
+        for child in children:
+            if child.type == "html_inline" and not is_safe_inline_html(child.content):
+                child.type, child.tag = "text", ""
+        if rewrite_url is not None:
+            _rewrite_inline_urls(children, rewrite_url)
+    return parser.renderer.render(tokens, parser.options, env)
+
+
+def _token(kind: str, content: str) -> Token:
+    token = Token(kind, "", 0)
+    token.content = content
+    return token
