@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localize.masking import mask_residue
+from localize.masking import TOKEN_STYLES, mask_residue
 from localize.model import DocumentFormat
 from localize.placeables import Placeable, find_spans, markup_problems, placeable_key
 from localize.qa_report import Finding, QAReport
@@ -117,19 +117,27 @@ def _readings(token: str) -> frozenset[str]:
     return frozenset(values)
 
 
-def _numbers(text: str, placeables: list[Placeable]) -> list[tuple[str, frozenset[str]]]:
-    """Numbers outside placeables, each as written and with its possible values."""
+def _numbers(
+    text: str, placeables: list[Placeable], terms: Iterable[str] = ()
+) -> list[tuple[str, frozenset[str]]]:
+    """Numbers outside placeables, terms and tokens, each as written and with its values."""
     blanked = list(text)
     for placeable in placeables:
         blanked[placeable.start : placeable.end] = " " * (placeable.end - placeable.start)
-    plain = unicodedata.normalize("NFKC", "".join(blanked))
+    plain = "".join(blanked)
+    for rendering in terms:
+        plain = re.sub(re.escape(rendering), " ", plain, flags=re.IGNORECASE)
+    for style in TOKEN_STYLES:
+        plain = style.tolerant.sub(" ", plain)
+    plain = unicodedata.normalize("NFKC", plain)
     return [(m.group(), _readings(m.group())) for m in _NUMBER.finditer(plain)]
 
 
 def _number_results(
-    source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable]
+    source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable], renderings: set[str]
 ) -> list[Result]:
-    remaining = _numbers(translation, out_p)
+    """Numbers compared as values; term spans (and their renderings) and placeables left out."""
+    remaining = _numbers(translation, out_p, sorted(renderings, key=len, reverse=True))
     missing = []
     for written, readings in _numbers(source, src_p):
         match = next((i for i, (_, other) in enumerate(remaining) if readings & other), None)
@@ -203,12 +211,15 @@ def check_translation(
     src_p = [p for p, term in source_spans if term is None]
     out_p = [p for p, _ in find_spans(translation, fmt, None)]
     results = _placeable_results(src_p, out_p)
-    results += _term_results((term for _, term in source_spans if term is not None), translation, target)
+    results += _term_results([term for _, term in source_spans if term is not None], translation, target)
     results += [("error", "mask-residue", problem) for problem in mask_residue(source, translation)]
     unsafe = markup_problems(source, translation, fmt)
     if unsafe:
         results.append(("error", "unsafe-markup", "; ".join(unsafe)))
-    results += _number_results(source, src_p, translation, out_p)
+    terms = [term for _, term in source_spans if term is not None]
+    renderings = {r for term in terms for r in (term.source, term.target_for(target)) if r}
+    all_source = [p for p, _ in source_spans]
+    results += _number_results(source, all_source, translation, out_p, renderings)
     results += _layout_results(source, src_p, translation, out_p)
     return [result for result in results if result[1] not in waived]
 

@@ -1,0 +1,178 @@
+"""QA: each check by name, waivers, the project check's JSON shape and text report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from localize.errors import InputError
+from localize.glossary import Glossary, Term
+from localize.locales import parse_locale
+from localize.project import Project
+from localize.qa import CHECKS, check_project, check_translation
+
+DATA = Path(__file__).parent / "data" / "qa" / "project"
+EN = parse_locale("en")
+JA = parse_locale("ja")
+GLOSSARY = Glossary(
+    [
+        Term("Gemma 4", keep=True),
+        Term("開放模型", targets={"en": "open model", "ja": "オープンモデル"},
+             forbidden={"en": ("open-source model",)}),
+    ]
+)
+
+
+def checks(source: str, translation: str, fmt: str = "markdown", target=EN, **kw) -> dict[str, str]:
+    """check name -> severity of every finding."""
+    return {check: severity for severity, check, _ in
+            check_translation(source, translation, fmt, target, GLOSSARY, **kw)}
+
+
+def test_clean_translation_has_no_findings() -> None:
+    assert checks("Gemma 4 是開放模型[3]，見 https://e.com/a。", "Gemma 4 is an open model[3], see https://e.com/a.") == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "fmt", "check", "severity"),
+    [
+        ("見 https://e.com/a 與 `x`。", "See https://e.com/b and `x`.", "markdown", "placeables", "error"),
+        ("用 %(name)s。", "Use name.", "markdown", "placeables", "error"),
+        ("見[3][5]。", "See [3].", "markdown", "citations", "error"),
+        ("見[3]。", "See [3][4].", "markdown", "citations", "error"),
+        ("這是**重點**。", "This is the point.", "markdown", "markup", "error"),
+        ("見<b>這</b>。", "See <i>this</i>.", "html", "markup", "error"),
+        ("Gemma 4 很好。", "Gemma is good.", "markdown", "keep-terms", "error"),
+        ("見[3]。", "See ZX0Q.", "markdown", "mask-residue", "error"),
+        ("見[3]。", "See ⟦0⟧[3].", "markdown", "mask-residue", "error"),
+        ("見<b>這</b>。", "See <b>this</b><script>x()</script>.", "html", "unsafe-markup", "error"),
+        ("見[說明](https://e.com)。", "See [docs](javascript:alert(1)).", "markdown", "unsafe-markup", "error"),
+        ("這是開放模型。", "This is an open weights model.", "markdown", "glossary", "warning"),
+        ("這是開放模型。", "This is an open model, an open-source model.", "markdown", "forbidden-terms", "warning"),
+        ("共 1,000 人。", "1,500 people in all.", "markdown", "numbers", "warning"),
+        ("共 3 人。", " Three people. ", "markdown", "whitespace", "warning"),
+        ("真的嗎？", "Really.", "markdown", "punctuation", "warning"),
+    ],
+)
+def test_each_check(source: str, translation: str, fmt: str, check: str, severity: str) -> None:
+    assert check in CHECKS
+    assert checks(source, translation, fmt).get(check) == severity
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        ("共 1,000 人。", "There are 1,000 people.", EN),
+        ("共 1,000 人。", "Es gibt 1.000 Leute.", parse_locale("de")),
+        ("共 1,000 人。", "Il y a 1 000 personnes.", parse_locale("fr")),
+        ("In 2026 we grew 3.5%.", "２０２６ 年に 3.5% 成長しました。", JA),
+        ("Gemma 4 launched.", "Gemma 4 が公開されました。", JA),
+    ],
+)
+def test_numbers_allow_the_target_locales_formatting(source: str, translation: str, target) -> None:
+    assert "numbers" not in checks(source, translation, target=target)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [("真的嗎？", "Really?"), ("好！", "Good!"), ("見[3]。", "See [3]."), ("It works.", "動きます。"),
+     ("「好」。", "\"Good\"."), ("**好。**", "**Good.**")],
+)
+def test_punctuation_maps_full_and_half_width(source: str, translation: str) -> None:
+    assert "punctuation" not in checks(source, translation)
+
+
+def test_order_of_placeables_may_change() -> None:
+    assert checks("見[3]與[5]。", "[5] and [3] see.") == {}
+
+
+def test_full_width_citation_equals_half_width() -> None:
+    assert "citations" not in checks("見［3］。", "See [3].")
+
+
+def test_waiver_by_flag_and_by_config() -> None:
+    source, translation = "Gemma 4 共 3 個[3]。", "Gemma has 4 of them"
+    found = checks(source, translation)
+    assert {"keep-terms", "citations", "numbers", "punctuation"} <= set(found)
+    waived = checks(source, translation, flags=["fuzzy", "ignore-numbers", "ignore-citations"])
+    assert "numbers" not in waived and "citations" not in waived and "keep-terms" in waived
+    assert "keep-terms" not in checks(source, translation, ignore={"keep-terms"})
+
+
+# -- the project ------------------------------------------------------------------------------------------
+@pytest.fixture()
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    shutil.copytree(DATA, root)
+    return Project.open(root)
+
+
+def test_project_json_shape_and_findings(project: Project) -> None:
+    report = check_project(project)
+    data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+    assert set(data) == {"errors", "warnings", "findings"}
+    assert data["errors"] == report.errors == sum(f["severity"] == "error" for f in data["findings"])
+    assert data["warnings"] == report.warnings
+    fields = {"severity", "check", "locale", "slug", "file", "line", "msgid", "message"}
+    assert all(set(f) == fields for f in data["findings"])
+    seen = {(f["locale"], f["slug"], f["line"], f["check"]) for f in data["findings"]}
+    assert ("en", "news/launch", 17, "citations") in seen
+    assert ("en", "news/launch", 17, "keep-terms") in seen
+    assert ("ja", "guide", 10, "unsafe-markup") in seen  # HTML source: format from the #: reference
+    assert ("ja", "guide", 15, "mask-residue") in seen
+    first = next(f for f in data["findings"] if f["check"] == "citations")
+    assert first["file"] == "locales/en/LC_MESSAGES/news/launch.po"
+    assert first["msgid"] == "Gemma 4 有 1,000 個[4][5]。"
+
+
+def test_project_failed_entries_and_what_is_not_checked(project: Project) -> None:
+    findings = check_project(project).findings
+    failed = [f for f in findings if f.check == "failed"]
+    assert [(f.line, f.msgid) for f in failed] == [(29, "這句翻譯失敗了[7]。")]
+    assert "lost citation '[7]'" in failed[0].message
+    lines = {f.line for f in findings if f.slug == "news/launch"}
+    assert 23 not in lines  # flags ignore-numbers and ignore-punctuation
+    assert 34 not in lines  # untranslated: status counts it, check does not
+    assert 39 not in lines  # stale suggestion: never published
+    assert all("過時" not in f.msgid for f in findings)  # obsolete
+
+
+def test_project_waiver_by_config(project: Project) -> None:
+    config = project.config_path
+    config.write_text(config.read_text("utf-8") + '\n[qa]\nignore = ["keep-terms", "failed"]\n', "utf-8")
+    report = check_project(Project.open(project.root))
+    assert not {"keep-terms", "failed"} & {f.check for f in report.findings}
+    assert "citations" in {f.check for f in report.findings}
+
+
+def test_project_locale_selection(project: Project) -> None:
+    report = check_project(project, [JA])
+    assert {f.locale for f in report.findings} == {"ja"}
+    assert report.files_checked == 1
+
+
+def test_text_report_groups_by_file_with_line_numbers(project: Project) -> None:
+    text = check_project(project).to_text()
+    en_at = text.index("locales/en/LC_MESSAGES/news/launch.po")
+    ja_at = text.index("locales/ja/LC_MESSAGES/guide.po")
+    assert en_at < text.index("  17: error [citations]") < ja_at < text.index("  10: error [unsafe-markup]")
+    assert text.rstrip().endswith("in 5 checked entries of 2 file(s)")
+    assert f"{check_project(project).errors} error(s)" in text
+
+
+def test_malformed_po_is_an_input_error_naming_file_and_line(project: Project) -> None:
+    path = project.root / "locales/ja/LC_MESSAGES/guide.po"
+    path.write_text(path.read_text("utf-8") + '\nmsgid "broken\n', "utf-8")
+    with pytest.raises(InputError) as caught:
+        check_project(project)
+    assert caught.value.file and "guide.po" in caught.value.file
+
+
+def test_empty_project_has_nothing_to_report(tmp_path: Path) -> None:
+    (tmp_path / "localize.toml").write_text('source_locale = "en"\ntarget_locales = ["ja"]\n', "utf-8")
+    report = check_project(Project.open(tmp_path))
+    assert report.errors == report.warnings == 0
+    assert report.to_json() == {"errors": 0, "warnings": 0, "findings": []}
