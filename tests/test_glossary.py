@@ -153,3 +153,33 @@ def test_load_project_glossary(tmp_path: Path) -> None:
     glossary = load_project_glossary(Project.open(tmp_path))
     assert glossary.get("開放模型").origin == "glossaries/basic-2008.tbx:24"
     assert glossary.get("Kaggle").origin == "glossaries/terms.csv:4"
+
+
+def test_target_marked_deprecated_elsewhere_is_an_error(tmp_path: Path) -> None:
+    tbx = _write(
+        tmp_path,
+        "a.tbx",
+        '<tbx xmlns="urn:iso:std:iso:30042:ed-2"><text><body><conceptEntry>\n'
+        '<langSec xml:lang="zh-TW"><termSec><term>開放模型</term></termSec></langSec>\n'
+        '<langSec xml:lang="en"><termSec><term>open-source model</term><termNote '
+        'type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec></langSec>\n'
+        "</conceptEntry></body></text></tbx>",
+    )
+    table = _write(tmp_path, "b.csv", "zh-TW,en\n開放模型,open-source model\n")
+    with pytest.raises(InputError) as caught:
+        _load(tbx, table)
+    assert "b.csv:2" in str(caught.value) and "a.tbx:1" in str(caught.value)
+
+
+def test_glossary_and_terms_survive_pickling() -> None:
+    import pickle
+
+    glossary = _load(DATA / "terms.csv")
+    copy = pickle.loads(pickle.dumps(glossary))
+    assert copy.fingerprint == glossary.fingerprint
+    assert copy.terms == glossary.terms
+    assert [m.text for m in copy.find("開放模型與 Kaggle")] == ["開放模型", "Kaggle"]
+    term = copy.get("推論")
+    assert term.target_for(EN) == "inference"
+    with pytest.raises(TypeError):
+        term.targets["en"] = "x"  # read-only

@@ -92,6 +92,12 @@ class Glossary:
         """The term whose source is exactly ``source`` (as written in the glossary)."""
         return self._by_source.get(source)
 
+    def __getstate__(self) -> dict:
+        return {"terms": self.terms}  # the matcher is rebuilt on first use
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["terms"])
+
     def __repr__(self) -> str:
         return f"Glossary({len(self.terms)} terms, {self.fingerprint[:12]})"
 

@@ -27,7 +27,7 @@ from localize.glossary.terms import Term, TermRecord
 class _Pending:
     first: TermRecord
     targets: dict[str, tuple[str, TermRecord]] = field(default_factory=dict)
-    forbidden: dict[str, list[str]] = field(default_factory=dict)
+    forbidden: dict[str, dict[str, TermRecord]] = field(default_factory=dict)
     keep_by: TermRecord | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -61,8 +61,9 @@ def _add(item: _Pending, record: TermRecord) -> None:
         elif known[0] != target:
             raise _conflict(record.source, locale, known, (target, record))
     for locale, renderings in record.forbidden.items():
-        bucket = item.forbidden.setdefault(locale, [])
-        bucket.extend(r for r in renderings if r not in bucket)
+        bucket = item.forbidden.setdefault(locale, {})
+        for rendering in renderings:
+            bucket.setdefault(rendering, record)
     if record.translate is False and item.keep_by is None:
         item.keep_by = record
     if record.note and record.note not in item.notes:
@@ -92,6 +93,7 @@ def _finish(item: _Pending) -> Term:
                     record.file,
                     record.line,
                 )
+    _check_forbidden_targets(item)
     keep = item.keep_by is not None or (
         bool(targets) and all(_same(value, source) for value in targets.values())
     )
@@ -104,3 +106,16 @@ def _finish(item: _Pending) -> Term:
         note="; ".join(item.notes),
         origin=item.first.origin,
     )
+
+
+def _check_forbidden_targets(item: _Pending) -> None:
+    """An approved target that another entry marks deprecated is a contradiction."""
+    for locale, (value, record) in item.targets.items():
+        marked = item.forbidden.get(locale, {}).get(value)
+        if marked is not None:
+            raise InputError(
+                f"{item.first.source!r}: {locale} target {value!r} ({record.origin}) is marked "
+                f"deprecated ({marked.origin})",
+                record.file,
+                record.line,
+            )

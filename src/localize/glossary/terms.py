@@ -60,8 +60,31 @@ class Term:
     note: str = ""
     origin: str = ""
 
+    def __post_init__(self) -> None:
+        # read-only views even when a caller passes plain dicts
+        if not isinstance(self.targets, MappingProxyType):
+            object.__setattr__(self, "targets", MappingProxyType(dict(self.targets)))
+        if not isinstance(self.forbidden, MappingProxyType):
+            frozen = {k: tuple(v) for k, v in self.forbidden.items()}
+            object.__setattr__(self, "forbidden", MappingProxyType(frozen))
+
     def __hash__(self) -> int:
         return hash((self.source, self.keep, self.case_sensitive, self.origin))
+
+    def __reduce__(self) -> tuple:
+        """Picklable (mappingproxy is not): worker processes and caches may copy terms."""
+        return (
+            Term,
+            (
+                self.source,
+                dict(self.targets),
+                dict(self.forbidden),
+                self.keep,
+                self.case_sensitive,
+                self.note,
+                self.origin,
+            ),
+        )
 
     def target_for(self, locale: LocaleInfo) -> str | None:
         """The rendering to use in ``locale``; the source itself for a kept term."""
