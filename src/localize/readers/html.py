@@ -232,7 +232,9 @@ def _run_line(
     if lead.strip():
         anchor = before if before is not None else parent
         leading = lead[: len(lead) - len(lead.lstrip())]
-        extra = leading.count("\n") if before is None else 0
+        extra = leading.count("\n")
+        if before is not None:  # the tail starts where the previous element's source ends
+            extra += lxml_html.tostring(before, encoding="unicode", with_tail=False).count("\n")
         return (anchor.sourceline or 1) + extra
     return (nodes[0].sourceline if nodes else parent.sourceline) or 1
 

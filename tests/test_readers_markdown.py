@@ -1,0 +1,177 @@
+"""Markdown reader and renderer: blocks, kinds, lines, verbatim parts and render round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from localize.model import Block, Document
+from localize.readers import read_document, render_body, render_inline
+
+DATA = Path(__file__).resolve().parent / "data" / "readers"
+ARTICLE = DATA / "article.md"
+
+
+@pytest.fixture(scope="module")
+def article() -> Document:
+    return read_document(ARTICLE, "content/article.md")
+
+
+def file_line(text: str) -> int:
+    """1-based line of the fixture where ``text`` first occurs."""
+    for number, line in enumerate(ARTICLE.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(text)
+
+
+def by_text(document: Document, fragment: str) -> Block:
+    return next(b for b in document.blocks[2:] if fragment in b.text)
+
+
+def test_front_matter_blocks_come_first_with_the_key_line(article: Document) -> None:
+    first, second = article.blocks[:2]
+    assert (first.index, first.kind, first.line) == (0, "title", file_line("title:"))
+    assert first.text == "裝置端 AI 入門：從模型到應用程式"
+    assert (second.index, second.kind, second.line) == (1, "description", file_line("description:"))
+    assert second.text.startswith("說明如何在手機上執行小型語言模型") and "\n" not in second.text
+    assert article.slug == "guides/on-device-intro"
+    assert article.metadata["tags"] == ["AI", "Android"]
+    assert article.format == "markdown" and article.source_path == "content/article.md"
+
+
+def test_block_indices_follow_reading_order(article: Document) -> None:
+    assert [b.index for b in article.blocks] == list(range(len(article.blocks)))
+    assert [b.line for b in article.blocks] == sorted(b.line for b in article.blocks)
+
+
+def test_kinds_and_lines_count_the_front_matter(article: Document) -> None:
+    expected = {
+        "裝置端 AI 入門": ("heading", "# 裝置端 AI 入門"),
+        "準備工作": ("heading", "## 準備工作"),
+        "一支支援": ("list_item", "一支支援"),
+        "執行 `adb devices`": ("list_item", "adb devices"),
+        "記憶體": ("table_cell", "| 記憶體"),
+        "約 `4 GB`": ("table_cell", "| 儲存空間"),
+        "官方建議": ("quote", "> 官方建議"),
+        "模型架構示意圖": ("alt", "![模型架構示意圖]"),
+        "第二步：執行。": ("list_item", "2. 第二步"),
+    }
+    for fragment, (kind, line_text) in expected.items():
+        block = by_text(article, fragment)
+        assert (block.kind, block.line) == (kind, file_line(line_text)), fragment
+
+
+def test_inline_markdown_is_kept_in_source_syntax(article: Document) -> None:
+    assert by_text(article, "一支支援").text == "一支支援 **Android 14** 的手機"
+    link = by_text(article, "開發工具").text
+    assert link == '安裝 [開發工具](https://example.com/sdk "SDK 下載") 與模擬器'
+    inline_image = by_text(article, "下圖說明流程")
+    assert inline_image.kind == "paragraph"
+    assert inline_image.text == "下圖說明流程：![流程圖](images/flow.png) 請參考[官方文件](docs/setup.md#install)。"
+
+
+def test_wrapped_lines_join_without_space_between_cjk_and_with_one_otherwise(article: Document) -> None:
+    paragraph = by_text(article, "新一代晶片")
+    assert paragraph.kind == "paragraph"
+    assert "新一代晶片讓*小型模型*也能即時回應" in paragraph.text and "\n" not in paragraph.text
+    assert by_text(article, "官方建議").text == "官方建議先在模擬器上測試。確認沒問題後再部署到實機。"
+
+
+def test_latin_wrapped_lines_join_with_a_space(tmp_path: Path) -> None:
+    path = tmp_path / "en.md"
+    path.write_text("Open models are\n   *not* free of cost.  \nHard break here.\n", encoding="utf-8")
+    (block,) = read_document(path).blocks
+    assert block.text == "Open models are *not* free of cost.\\\nHard break here."
+    assert "<br />" in render_inline(block.text, "markdown")
+
+
+def test_code_html_and_comments_are_not_blocks(article: Document) -> None:
+    texts = " ".join(b.text for b in article.blocks)
+    for verbatim in ("adb install", "不翻譯", "編輯備註", "HTML 區塊", "indented code", "only_code"):
+        assert verbatim not in texts, verbatim
+    assert not any(b.kind == "paragraph" and b.text.startswith("`") for b in article.blocks)
+
+
+def test_source_rendering_keeps_structure_and_verbatim_parts(article: Document) -> None:
+    rendered = render_body(article, lambda block: None)
+    tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    assert [h.text_content() for h in tree.iter("h1", "h2")] == ["裝置端 AI 入門", "準備工作"]
+    assert len(tree.findall(".//ul/li")) == 3 and len(tree.findall(".//ol/li")) == 2
+    assert len(tree.findall(".//table//td")) == 4 and len(tree.findall(".//table//th")) == 2
+    assert tree.find(".//blockquote/p").text_content().startswith("官方建議")
+    assert 'print("不翻譯")' in tree.find(".//pre/code[@class='language-python']").text
+    assert "<!-- 編輯備註：此段不翻譯 -->" in rendered
+    assert '<div class="note">HTML 區塊保持原樣</div>' in rendered
+    assert "裝置端 AI 入門：從模型到應用程式" not in rendered  # the title is not in the body
+    assert "新一代晶片讓<em>小型模型</em>也能" in rendered  # no space shown between CJK lines
+
+
+def test_render_is_deterministic(article: Document) -> None:
+    assert render_body(article, lambda b: None) == render_body(article, lambda b: None)
+
+
+def test_substituted_blocks_land_in_their_elements(article: Document) -> None:
+    replacements = {
+        "heading": "<em>Intro</em>",
+        "list_item": "ITEM &amp; <code>x</code>",
+        "table_cell": "CELL",
+        "quote": "QUOTE",
+        "alt": 'Diagram "A" <b>',
+        "paragraph": "PARA",
+    }
+    rendered = render_body(article, lambda block: replacements.get(block.kind))
+    tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    assert tree.find("h1").text_content() == "Intro" and tree.find("h1/em") is not None
+    assert [li.text_content().strip()[:8] for li in tree.findall("ol/li")] == ["ITEM & x"] * 2
+    assert all(td.text == "CELL" for td in tree.iter("td", "th"))
+    assert tree.find("blockquote/p").text == "QUOTE"
+    image = tree.find(".//img[@src='images/arch.png']")
+    assert image.get("alt") == 'Diagram "A" <b>'  # plain text, escaped into the attribute
+    assert 'alt="Diagram &quot;A&quot; &lt;b&gt;"' in rendered
+    assert "adb install demo.apk" in tree.find(".//pre/code").text  # code in a list item kept
+    assert "HTML 區塊保持原樣" in rendered and "裝置端" not in tree.find("h1").text_content()
+
+
+def test_rewrite_url_applies_to_links_images_and_raw_html(tmp_path: Path) -> None:
+    path = tmp_path / "links.md"
+    path.write_text(
+        "見[指南](guide.md#setup)與![圖](img/a.png)。\n\n<p><a href=\"raw.md\">原始</a></p>\n",
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    rendered = render_body(document, lambda b: None, lambda url: "/site/" + url)
+    assert 'href="/site/guide.md#setup"' in rendered and 'src="/site/img/a.png"' in rendered
+    assert 'href="/site/raw.md"' in rendered
+    substituted = render_body(document, lambda b: '<a href="already.html">x</a>', lambda u: "/s/" + u)
+    assert 'href="already.html"' in substituted  # the builder's HTML is not rewritten twice
+
+
+def test_render_inline_escapes_and_rewrites() -> None:
+    html = render_inline("見 [指南](guide.md) 與 `a<b>` & ![圖](i.png)", "markdown", str.upper)
+    assert '<a href="GUIDE.MD">指南</a>' in html and "<code>a&lt;b&gt;</code>" in html
+    assert "&amp;" in html and 'src="I.PNG"' in html
+    hostile = render_inline('<script>alert(1)</script>[x](javascript:alert(2))<b onclick="y">', "markdown")
+    tree = lxml_html.fragment_fromstring(hostile, create_parent="div")
+    assert [element.tag for element in tree.iter()] == ["div"]  # everything stayed text
+    assert "<script>alert(1)</script>" in tree.text_content()
+    assert render_inline("<kbd>Ctrl</kbd>", "markdown") == "<kbd>Ctrl</kbd>"
+
+
+def test_empty_cells_and_code_only_paragraphs_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text("| 甲 | |\n|---|---|\n| | `x` |\n\n`only()`\n\n#\n", encoding="utf-8")
+    document = read_document(path)
+    assert [(b.kind, b.text, b.line) for b in document.blocks] == [("table_cell", "甲", 1)]
+    assert document.slug is None and document.title is None
+
+
+def test_link_wrapped_lone_image_is_an_alt_block(tmp_path: Path) -> None:
+    path = tmp_path / "i.md"
+    path.write_text("[![示意圖](a.png)](big.png)\n", encoding="utf-8")
+    (block,) = read_document(path).blocks
+    assert (block.kind, block.text) == ("alt", "示意圖")
+    rendered = render_body(read_document(path), lambda b: "Figure")
+    assert '<a href="big.png"><img src="a.png" alt="Figure" /></a>' in rendered
