@@ -1,0 +1,54 @@
+"""Sentence segmentation: blocks in, one Segment per sentence out.
+
+The rules live in localize.segmentation (language data, markup masking, boundary
+rules); this module is the public face the readers, catalog and site stages call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from localize.locales import LocaleInfo
+from localize.model import Document, Segment, segment_id
+from localize.segmentation import rules_for, sentence_spans
+
+
+def split_sentences(text: str, language: str) -> list[str]:
+    """The sentences of ``text`` in ``language`` ("zh", "en"...), stripped, never empty.
+
+    Inline markup (code, links, HTML elements, emphasis), URLs and e-mail addresses
+    are never split, and citation markers stay with the sentence they follow.
+    """
+    if not text or text.isspace():
+        return []
+    rules = rules_for(language)
+    sentences = []
+    for start, end in sentence_spans(text, rules):
+        sentence = text[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+    return sentences
+
+
+def segment_document(document: Document, locale: LocaleInfo) -> tuple[Segment, ...]:
+    """Every block of ``document`` split into sentences, in document order."""
+    segments: list[Segment] = []
+    for block in document.blocks:
+        for position, sentence in enumerate(split_sentences(block.text, locale.language)):
+            segments.append(
+                Segment(
+                    id=segment_id(block.kind, sentence),
+                    block=block.index,
+                    kind=block.kind,
+                    line=block.line,
+                    text=sentence,
+                    position=position,
+                )
+            )
+    return tuple(segments)
+
+
+def join_sentences(sentences: Sequence[str], locale: LocaleInfo) -> str:
+    """One block again from its (translated) sentences: no separator for zh/ja, a space otherwise."""
+    separator = " " if locale.uses_spaces else ""
+    return separator.join(s.strip() for s in sentences if s and s.strip())

@@ -1,0 +1,191 @@
+"""Inline markup, URLs and brackets that a sentence boundary must never fall inside.
+
+``mask`` returns a copy of the text of the same length in which every opaque
+span (inline code, autolinks, URLs, e-mail addresses, HTML tags, link targets)
+is overwritten with private-use characters, so the boundary rules can scan it
+without ever seeing a period of "example.com" or "v1.2.3" in a URL, and offsets
+still point into the original text. Closing parts (``</em>``, ``](url)``) become
+CLOSE_MARK so a terminator right before them keeps them with its sentence.
+
+``protected_ranges`` lists the spans (links, emphasis, HTML elements, matched
+brackets and quotes) inside which a terminator does not end a sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+
+OPAQUE_MARK = "\ue000"
+CLOSE_MARK = "\ue001"
+
+_CJK_STOP = r"\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
+_BACKTICKS = re.compile(r"`+")
+_VERBATIM_ELEMENT = re.compile(
+    r"<(code|kbd|samp|var|script|style|pre|math|svg)\b[^>]*>.*?</\1\s*>", re.S | re.I
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?(/?)>")
+_LINK = re.compile(
+    r"!?\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"(?P<target>\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\))"
+)
+_URL_CHAR = rf"[^\s<>\"'`(){{}}\[\]{_CJK_STOP}]"
+_URL_END = rf"[^\s<>\"'`(){{}}\[\].,;:!?{_CJK_STOP}]"
+_URL = re.compile(
+    rf"(?:\b(?:https?|ftp)://|\bwww\.)(?:{_URL_CHAR}|\({_URL_CHAR}*\))*(?:{_URL_END}|\({_URL_CHAR}*\))"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMPHASIS = re.compile(
+    r"(\*\*|\*|~~)(?=[^\s*~])(.+?)(?<=[^\s*~])\1(?!\1)|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)",
+    re.S,
+)
+_MAX_NESTING = 8  # how far down the stack a closer looks for its opener (keeps it linear)
+_VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input", "source", "meta", "link", "area", "col"})
+
+#: Opening bracket or quote -> the closers that end it.
+_PAIRS = {
+    "(": ")", "（": "）", "「": "」", "『": "』", "《": "》", "【": "】", "〈": "〉", "〔": "〕",
+    "﹁": "﹂", "﹃": "﹄", "“": "”", "„": "“”", "«": "»", "‹": "›",
+}  # fmt: skip
+_BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
+
+
+def _overwrite(mark: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        return mark * (match.end() - match.start())
+
+    return replace
+
+
+def _mask_code_spans(text: str) -> str:
+    """CommonMark code spans: a backtick run up to the next run of the same length."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for number, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(number)
+    pieces: list[str] = []
+    last = 0
+    number = 0
+    while number < len(runs):
+        start, end = runs[number]
+        same = by_length[end - start]
+        later = bisect.bisect_right(same, number)
+        if later == len(same):
+            number += 1
+            continue
+        close = same[later]
+        pieces += [text[last:start], OPAQUE_MARK * (runs[close][1] - start)]
+        last = runs[close][1]
+        number = close + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _mask_links(text: str, ranges: list[tuple[int, int]]) -> str:
+    """Link and image syntax: "[" and "](url)" hidden, the link text kept visible."""
+
+    def replace(match: re.Match[str]) -> str:
+        ranges.append((match.start(), match.end()))
+        head = match.start("text") - match.start()
+        tail = match.end() - match.end("text")
+        return OPAQUE_MARK * head + match.group("text") + CLOSE_MARK * tail
+
+    return _LINK.sub(replace, text)
+
+
+def _mask_tags(text: str, ranges: list[tuple[int, int]]) -> str:
+    """HTML tags hidden (closing ones as CLOSE_MARK); each element's extent protected."""
+    pieces: list[str] = []
+    open_tags: list[tuple[str, int]] = []
+    last = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        pieces.append(text[last : match.start()])
+        width = match.end() - match.start()
+        pieces.append((CLOSE_MARK if closing else OPAQUE_MARK) * width)
+        last = match.end()
+        if closing:
+            for depth in range(len(open_tags) - 1, max(-1, len(open_tags) - 1 - _MAX_NESTING), -1):
+                if open_tags[depth][0] == name:
+                    ranges.append((open_tags[depth][1], match.end()))
+                    del open_tags[depth:]
+                    break
+        elif not self_closing and name not in _VOID_TAGS:
+            open_tags.append((name, match.start()))
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _mask_emphasis(text: str, ranges: list[tuple[int, int]]) -> str:
+    """Emphasis delimiters hidden (the closing one as CLOSE_MARK); the span protected."""
+
+    def replace(match: re.Match[str]) -> str:
+        ranges.append(match.span())
+        delimiter = match.group(1) or match.group(3)
+        inner = match.group(2) if match.group(1) else match.group(4)
+        width = len(delimiter)
+        return OPAQUE_MARK * width + inner + CLOSE_MARK * width
+
+    return _EMPHASIS.sub(replace, text)
+
+
+def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with opaque spans overwritten, and the protected ranges found on the way."""
+    ranges: list[tuple[int, int]] = []
+    masked = text
+    if "`" in masked:
+        masked = _mask_code_spans(masked)
+    if "<" in masked:
+        masked = _COMMENT.sub(_overwrite(OPAQUE_MARK), masked)
+        masked = _VERBATIM_ELEMENT.sub(_overwrite(OPAQUE_MARK), masked)
+        masked = _AUTOLINK.sub(_overwrite(OPAQUE_MARK), masked)
+    if "](" in masked:
+        masked = _mask_links(masked, ranges)
+    if "<" in masked:
+        masked = _mask_tags(masked, ranges)
+    if "://" in masked or "www." in masked:
+        masked = _URL.sub(_overwrite(OPAQUE_MARK), masked)
+    if "@" in masked:
+        masked = _EMAIL.sub(_overwrite(OPAQUE_MARK), masked)
+    if "*" in masked or "_" in masked or "~~" in masked:
+        masked = _mask_emphasis(masked, ranges)
+    ranges.extend(bracket_ranges(masked))
+    return masked, ranges
+
+
+def bracket_ranges(text: str) -> list[tuple[int, int]]:
+    """Spans of matched brackets and quotes; an opener with no closer protects nothing."""
+    ranges: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _MAX_NESTING), -1):
+            if char in _PAIRS[stack[depth][0]]:
+                ranges.append((stack[depth][1], match.end()))
+                del stack[depth:]
+                break
+        else:
+            if char in _PAIRS:
+                stack.append((char, match.start()))
+    return ranges
+
+
+class RangeIndex:
+    """Answers "is this offset strictly inside a protected range?" for offsets asked in order."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._ranges = sorted(r for r in ranges if r[1] - r[0] > 1)
+        self._next = 0
+        self._active: list[int] = []  # ends of ranges that started before the last offset
+
+    def covers(self, offset: int) -> bool:
+        ranges = self._ranges
+        while self._next < len(ranges) and ranges[self._next][0] < offset:
+            self._active.append(ranges[self._next][1])
+            self._next += 1
+        if self._active:
+            self._active = [end for end in self._active if end > offset]
+        return bool(self._active)
