@@ -180,18 +180,34 @@ def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[
     return list(found.values())
 
 
-def source_entries(
-    document: Document, sentences: Sequence[_Sentence], glossary: Any, locale: LocaleInfo | None
-) -> list[SourceEntry]:
-    """The tool-owned side of each entry; ``locale`` None is the POT form of the terms comment."""
-    from localize.placeables import placeables_comment, terms_comment
+def locale_free_comments(
+    document: Document, sentences: Sequence[_Sentence], glossary: Any
+) -> list[list[str]]:
+    """The comment lines every catalog shares (kind, placeables), computed once per sentence."""
+    from localize.placeables import placeables_comment
 
-    entries = []
+    shared = []
     for sentence in sentences:
         lines = ["kind: " + ", ".join(sentence.kinds)]
         placeables = placeables_comment(sentence.msgid, document.format, glossary)
         if placeables:
             lines.append("placeables: " + placeables)
+        shared.append(lines)
+    return shared
+
+
+def source_entries(
+    sentences: Sequence[_Sentence],
+    shared: Sequence[list[str]],
+    glossary: Any,
+    locale: LocaleInfo | None,
+) -> list[SourceEntry]:
+    """The tool-owned side of each entry; ``locale`` None is the POT form of the terms comment."""
+    from localize.placeables import terms_comment
+
+    entries = []
+    for sentence, common in zip(sentences, shared, strict=True):
+        lines = list(common)
         terms = terms_comment(sentence.msgid, glossary, locale)
         if terms:
             lines.append("terms: " + terms)
@@ -208,7 +224,8 @@ def _plan_article(project: Project, article: _Article, glossary: Any, plan: _Pla
     sentences = distinct_sentences(article.document, segments)
     plan.segments += len(segments)
     pot_path = project.pot_path(article.slug)
-    pot_entries = source_entries(article.document, sentences, glossary, None)
+    shared = locale_free_comments(article.document, sentences, glossary)
+    pot_entries = source_entries(sentences, shared, glossary, None)
     pot_data, date = _template_bytes(pot_path, article.slug, pot_entries)
     plan.writes.append((pot_path, pot_data))
     outputs = [pot_path]
@@ -216,7 +233,7 @@ def _plan_article(project: Project, article: _Article, glossary: Any, plan: _Pla
         po_path = project.po_path(article.slug, locale)
         old = load_po(po_path) if po_path.exists() else None
         header = catalog_header(article.slug, locale, date, old.metadata if old else None)
-        entries = source_entries(article.document, sentences, glossary, locale)
+        entries = source_entries(sentences, shared, glossary, locale)
         po, stats = merge_catalog(old, entries, settings.fuzzy_threshold, header)
         plan.stats.add(stats)
         plan.writes.append((po_path, po_bytes(po)))
