@@ -187,6 +187,8 @@ def test_automaton_equals_term_by_term_reference_on_random_text() -> None:
         "\u3000",
         "𠀀",
         "😀",
+        "𐐀",
+        "𐐨",
         "é",
         "e\u0301",
         "İ",
@@ -207,3 +209,9 @@ def test_automaton_equals_term_by_term_reference_on_random_text() -> None:
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
             found = [(m.term.source, m.start, m.end) for m in glossary.find(text)]
             assert found == _naive_find(terms, text), (round_, text)
+
+
+def test_astral_letters_fold_and_keep_word_boundaries() -> None:
+    glossary = _glossary("𐐀bc")  # Deseret capital letter, a cased script written with spaces
+    assert _found(glossary, "x 𐐨BC y") == [("𐐀bc", 2, 5, "𐐨BC")]
+    assert _found(glossary, "x𐐀bc") == []

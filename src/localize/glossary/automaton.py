@@ -120,7 +120,8 @@ class TermMatcher:
         self._free = _Automaton()  # no left boundary needed (CJK, punctuation first)
         self._bounded = _Automaton()  # keys start with the word-start sentinel
         for entry in compile_terms(terms):
-            if entry.need_left:
+            if entry.need_left and ord(entry.key[0]) < 0x10000:
+                # (an astral first letter becomes U+FFFF, which is never marked: free automaton)
                 key = _mark_word_starts(_bmp(entry.key))
                 if not entry.need_right:  # its last character may be marked in the text
                     key = key[:-1]
