@@ -36,7 +36,7 @@ def test_front_matter_blocks_come_first_with_the_key_line(article: Document) -> 
     assert (first.index, first.kind, first.line) == (0, "title", file_line("title:"))
     assert first.text == "裝置端 AI 入門：從模型到應用程式"
     assert (second.index, second.kind, second.line) == (1, "description", file_line("description:"))
-    assert second.text.startswith("說明如何在手機上執行小型語言模型") and "\n" not in second.text
+    assert second.text == "說明如何在手機上執行小型語言模型，以及需要注意的限制。"  # folded, no CJK space
     assert article.slug == "guides/on-device-intro"
     assert article.metadata["tags"] == ["AI", "Android"]
     assert article.format == "markdown" and article.source_path == "content/article.md"
@@ -175,3 +175,30 @@ def test_link_wrapped_lone_image_is_an_alt_block(tmp_path: Path) -> None:
     assert (block.kind, block.text) == ("alt", "示意圖")
     rendered = render_body(read_document(path), lambda b: "Figure")
     assert '<a href="big.png"><img src="a.png" alt="Figure" /></a>' in rendered
+
+
+def test_reference_links_become_self_contained_inline_links(tmp_path: Path) -> None:
+    path = tmp_path / "refs.md"
+    path.write_text(
+        "見[官方文件][Doc Ref]與[doc ref]，圖：![圖][pic]，程式 `a[doc ref]`，未定義[nope]。\n\n"
+        '[doc ref]: <https://example.com/a b(c)> "說明 \\"q\\""\n[pic]: p.png\n',
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    (block,) = document.blocks
+    link = '(<https://example.com/a%20b(c)> "說明 \\"q\\"")'
+    assert block.text == f"見[官方文件]{link}與[doc ref]{link}，圖：![圖](p.png)，程式 `a[doc ref]`，未定義[nope]。"
+    source = render_body(document, lambda b: None)
+    assert render_inline(block.text, "markdown") == source.strip().removeprefix("<p>").removesuffix("</p>")
+
+
+def test_multi_line_front_matter_values_unwrap_like_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "fm.md"
+    path.write_text(
+        "---\ntitle: 開放模型\n  比較 with\n  English words\ndescription: |\n  保留\n  換行\n---\n段落\n",
+        encoding="utf-8",
+    )
+    title, description, paragraph = read_document(path).blocks
+    assert (title.text, title.line) == ("開放模型比較 with English words", 2)
+    assert (description.text, description.line) == ("保留換行", 5)  # literal block: a line break between CJK shows as nothing
+    assert (paragraph.kind, paragraph.line) == ("paragraph", 9)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from localize.errors import InputError
+from localize.readers.text import collapse_whitespace, join_wrapped
 
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -27,6 +28,28 @@ class FrontMatter:
     key_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1  # 1-based line of the file where the Markdown body starts
     body: str = ""
+    unwrapped: dict[str, str] = field(default_factory=dict)  # multi-line text values, CJK-aware
+
+
+def _unwrap(yaml_text: str, node: yaml.Node, value: Any) -> str | None:
+    """A plain or folded multi-line scalar joined as Markdown joins wrapped lines.
+
+    YAML folds every line break into a space, which is wrong between two CJK characters.
+    """
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ">"):
+        return None
+    if node.start_mark.line == node.end_mark.line or not isinstance(value, str):
+        return None
+    lines = yaml_text[node.start_mark.index : node.end_mark.index].split("\n")
+    if node.style == ">":
+        lines = lines[1:]
+    pieces = [line.strip() for line in lines if line.strip()]
+    joined = ""
+    for piece in pieces:
+        joined = join_wrapped(joined, piece)
+    if collapse_whitespace(" ".join(pieces)) != collapse_whitespace(value.strip()):
+        return None
+    return joined
 
 
 def split_front_matter(text: str, origin: str) -> FrontMatter:
@@ -41,11 +64,13 @@ def split_front_matter(text: str, origin: str) -> FrontMatter:
     after = text.find("\n", close.end())
     body = "" if after < 0 else text[after + 1 :]
     body_line = text.count("\n", 0, close.end()) + 2
-    data, key_lines = _parse_yaml(yaml_text, origin)
-    return FrontMatter(data=data, key_lines=key_lines, body_line=body_line, body=body)
+    data, key_lines, unwrapped = _parse_yaml(yaml_text, origin)
+    return FrontMatter(data, key_lines, body_line, body, unwrapped)
 
 
-def _parse_yaml(yaml_text: str, origin: str) -> tuple[dict[str, Any], dict[str, int]]:
+def _parse_yaml(
+    yaml_text: str, origin: str
+) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
     """safe_load the mapping; YAML line numbers are shifted by the opening ``---`` line."""
     try:
         data = yaml.safe_load(yaml_text)
@@ -56,12 +81,18 @@ def _parse_yaml(yaml_text: str, origin: str) -> tuple[dict[str, Any], dict[str, 
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise InputError(f"front matter is not valid YAML: {problem}", origin, line) from None
     if data is None:
-        return {}, {}
+        return {}, {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise InputError(
             f"front matter must be a mapping of keys to values, not {type(data).__name__}", origin, 2
         )
+    data = {str(key): value for key, value in data.items()}
     key_lines: dict[str, int] = {}
-    for key_node, _value_node in node.value:
-        key_lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
-    return {str(key): value for key, value in data.items()}, key_lines
+    unwrapped: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_lines.setdefault(key, key_node.start_mark.line + 2)
+        joined = _unwrap(yaml_text, value_node, data.get(key))
+        if joined is not None:
+            unwrapped[key] = joined
+    return data, key_lines, unwrapped

@@ -20,6 +20,7 @@ from localize.errors import InputError
 from localize.model import Block, Document
 from localize.project import check_slug
 from localize.readers.frontmatter import FrontMatter, split_front_matter
+from localize.readers.references import inline_references
 from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
 from localize.readers.text import collapse_whitespace, join_source_lines, join_wrapped
 
@@ -65,8 +66,12 @@ def read_markdown(text: str, origin: str) -> Document:
     blocks: list[Block] = []
     for kind, line, value in _front_matter_blocks(front, origin):
         blocks.append(Block(len(blocks), kind, line, value))
-    for slot in _slots(_parse_body(front)):
-        blocks.append(Block(len(blocks), slot.kind, slot.line, slot.text))
+    env: dict[str, Any] = {}
+    slots = _slots(_parse_body(front, env))
+    references = env.get("references", {})
+    for slot in slots:
+        block_text = slot.text if slot.kind == "alt" else inline_references(slot.text, references)
+        blocks.append(Block(len(blocks), slot.kind, slot.line, block_text))
     if not blocks:
         raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
     return Document(
@@ -87,7 +92,7 @@ def _front_matter_blocks(front: FrontMatter, origin: str) -> Iterator[tuple[str,
         line = front.key_lines.get(key, 1)
         if isinstance(value, (dict, list)):
             raise InputError(f"front matter {key!r} must be text, not a {type(value).__name__}", origin, line)
-        plain = collapse_whitespace(str(value)).strip()
+        plain = front.unwrapped.get(key) or collapse_whitespace(str(value)).strip()
         if plain:
             yield key, line, plain
 
@@ -98,10 +103,10 @@ def _slug(front: FrontMatter, origin: str) -> str | None:
     return check_slug(front.data["slug"], origin, front.key_lines.get("slug"))
 
 
-def _parse_body(front: FrontMatter) -> list[Token]:
+def _parse_body(front: FrontMatter, env: dict[str, Any] | None = None) -> list[Token]:
     """Tokens of the body with line maps relative to the file (front matter lines padded)."""
     padding = "\n" * (front.body_line - 1)
-    return markdown_parser().parse(padding + front.body)
+    return markdown_parser().parse(padding + front.body, env if env is not None else {})
 
 
 def _slots(tokens: list[Token]) -> list[_Slot]:
