@@ -80,6 +80,9 @@ class LocalePass:
         self._iterators: dict[int, Iterator[Any]] = {}
         self.active: dict[int, Any] = {}
         self.started = False  # whether anything was shown on the progress display
+        self._waiting: dict[str, list[int]] = {}  # text in flight -> items waiting for it
+        self._resolved: set[int] = set()  # items settled while their round still runs
+        self._advanced: dict[int, Any] = {}  # of those, the ones moved on to a next attempt
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self) -> None:
@@ -163,6 +166,12 @@ class LocalePass:
     def _send(self, texts: list[str]) -> None:
         engine = self.ctx.engine
         batches = make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
+        sending = set(texts)
+        self._waiting = {}
+        for index, attempt in self.active.items():
+            for text in dict.fromkeys(attempt.requests):
+                if text in sending:
+                    self._waiting.setdefault(text, []).append(index)
         self.started = True
         self.ctx.progress.start(f"{self.ctx.target.bcp47} [{engine.name}]", len(texts))
         driver = BatchDriver(
@@ -182,14 +191,6 @@ class LocalePass:
             self.tally.requests += stats.requests
             self.tally.retries += stats.retries
             self.tally.characters += stats.characters
-            for outcome in stats.outcomes:
-                if outcome.answers is not None:
-                    continue
-                for text in outcome.texts:
-                    if outcome.attempts and not outcome.capped:
-                        self.failed_texts.setdefault(text, outcome.error or "no answer")
-                    else:
-                        self.unsent.add(text)
 
     def _store(self, texts: Sequence[str], answers: Sequence[str]) -> None:
         """Worker thread: the answer is durable in the cache before anything else uses it."""
@@ -199,32 +200,65 @@ class LocalePass:
             self.answers.update(zip(texts, answers, strict=True))
 
     def _done(self, outcome: Any) -> None:
+        """Main thread, as each batch ends: note failures, assemble the entries now complete.
+
+        Assembling (unmasking and verifying) while other requests are still in flight keeps
+        that work off the critical path.
+        """
+        if outcome.answers is None:
+            for text in outcome.texts:
+                if outcome.attempts and not outcome.capped:
+                    self.failed_texts.setdefault(text, outcome.error or "no answer")
+                else:
+                    self.unsent.add(text)
+        for text in outcome.texts:
+            for index in self._waiting.pop(text, ()):
+                attempt = self.active.get(index)
+                if attempt is None or index in self._resolved:
+                    continue
+                if all(t in self.answers or t in self.failed_texts for t in attempt.requests):
+                    self._resolved.add(index)
+                    following = self._settle_one(index, attempt, final=False)
+                    if following is not None:
+                        self._advanced[index] = following
         self.ctx.progress.advance(len(outcome.texts))
 
     # -- assembling ---------------------------------------------------------------------------
     def _settle(self, final: bool) -> None:
-        """Assemble every active attempt whose answers are all in; advance or fail the rest."""
-        following: dict[int, Any] = {}
+        """Settle every active attempt not settled yet; the next round gets the advanced ones."""
+        following: dict[int, Any] = dict(self._advanced)
         for index, attempt in self.active.items():
-            requests = attempt.requests
-            lost = [self.failed_texts[t] for t in requests if t in self.failed_texts]
-            if lost and not final:
-                self._fail(index, f"engine failed: {lost[0]}")
+            if index in self._resolved:
                 continue
-            if any(t not in self.answers for t in requests):
-                if not final and any(t in self.unsent for t in requests):
-                    self.tally.capped.add(index)
-                continue
-            restored = attempt.assemble([self.answers[t] for t in requests])
-            if restored.translation:
-                self._succeed(index, restored.translation)
-            elif final:
-                continue
-            elif (following_attempt := next(self._iterators[index], None)) is not None:
-                following[index] = following_attempt
-            else:
-                self._fail(index, "verification failed: " + "; ".join(restored.problems))
+            advanced = self._settle_one(index, attempt, final)
+            if advanced is not None:
+                following[index] = advanced
         self.active = following
+        self._resolved.clear()
+        self._advanced.clear()
+        self._waiting = {}
+
+    def _settle_one(self, index: int, attempt: Any, final: bool) -> Any | None:
+        """Assemble one attempt whose answers are all in; its next attempt when it must go on."""
+        requests = attempt.requests
+        lost = [self.failed_texts[t] for t in requests if t in self.failed_texts]
+        if lost and not final:
+            self._fail(index, f"engine failed: {lost[0]}")
+            return None
+        if any(t not in self.answers for t in requests):
+            if not final and any(t in self.unsent for t in requests):
+                self.tally.capped.add(index)
+            return None
+        restored = attempt.assemble([self.answers[t] for t in requests])
+        if restored.translation:
+            self._succeed(index, restored.translation)
+            return None
+        if final:
+            return None
+        following = next(self._iterators[index], None)
+        if following is None:
+            self._fail(index, "verification failed: " + "; ".join(restored.problems))
+        return following
 
     def _succeed(self, index: int, translation: str) -> None:
         from localize.catalog.pofile import mark_machine
