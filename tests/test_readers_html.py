@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from localize.errors import InputError
 from localize.model import Block, Document
 from localize.readers import read_document, render_body, render_inline
 
@@ -144,3 +145,19 @@ def test_text_outside_paragraphs_and_lead_text_before_nested_blocks(tmp_path: Pa
     ]
     rendered = render_body(document, lambda b: f"T{b.index}")
     assert rendered == "<div>T0<p>T1</p>T2</div>"
+
+
+def test_a_page_marked_translate_no_has_nothing_to_translate(tmp_path: Path) -> None:
+    path = tmp_path / "no.html"
+    path.write_text('<html translate="no"><title>標題</title><body><p>段落</p></body></html>', encoding="utf-8")
+    with pytest.raises(InputError, match="no element holds text"):
+        read_document(path)
+
+
+def test_lone_image_in_a_link_gives_alt_and_title_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "img.html"
+    path.write_text('<p><a href="big.png" title="放大"><img src="s.png" alt="縮圖"></a></p>', encoding="utf-8")
+    document = read_document(path)
+    assert [(b.kind, b.text) for b in document.blocks] == [("title_attr", "放大"), ("alt", "縮圖")]
+    rendered = render_body(document, lambda b: {"alt": "Thumb", "title_attr": "Zoom"}[b.kind])
+    assert rendered == '<p><a href="big.png" title="Zoom"><img src="s.png" alt="Thumb"></a></p>'

@@ -104,6 +104,8 @@ def _head_blocks(root: etree._Element) -> Iterator[tuple[str, int, str]]:
     title = root.find(".//head/title")
     if title is None:
         title = root.find(".//title")
+    if _is_verbatim(root):
+        return
     if title is not None and not _is_verbatim(title):
         value = collapse_whitespace(title.text_content()).strip()
         if value:
@@ -146,7 +148,8 @@ def _is_boundary(node: etree._Element) -> bool:
 
 def _slots(root: etree._Element) -> list[_Slot]:
     slots: list[_Slot] = []
-    _walk(_body(root), slots)
+    if not _is_verbatim(root):  # <html translate="no">: nothing to translate
+        _walk(_body(root), slots)
     return slots
 
 
@@ -180,6 +183,8 @@ def _run_slot(
     slots: list[_Slot],
 ) -> None:
     lead = (before.tail if before is not None else parent.text) or ""
+    if not nodes and not _WORD.search(lead):
+        return  # whitespace between block elements
     holder = lxml_html.Element("div")
     holder.text = lead
     for node in nodes:
@@ -197,6 +202,8 @@ def _run_slot(
 
 def _has_words(holder: etree._Element) -> bool:
     """Whether a run has text to translate outside verbatim elements such as ``<code>``."""
+    if not any(_is_verbatim(element) for element in holder.iterdescendants()):
+        return bool(_WORD.search(holder.text_content()))
     probe = copy.deepcopy(holder)
     for element in list(probe.iterdescendants()):
         if _is_verbatim(element) and element.getparent() is not None:
