@@ -151,8 +151,8 @@ def test_every_occurrence_found_in_generated_text(term: str) -> None:
 
 
 def _naive_find(terms: list[Term], text: str) -> list[tuple[str, int, int]]:
-    """The same rules applied one term at a time (reference for the automaton)."""
-    from localize.glossary.matcher import accepts, candidate, compile_terms, fold, resolve
+    """The same rules applied one term at a time, with a plain set-based resolution."""
+    from localize.glossary.matcher import accepts, compile_terms, fold
 
     normalized = normalize_text(text)
     folded = fold(normalized.norm)
@@ -162,9 +162,18 @@ def _naive_find(terms: list[Term], text: str) -> list[tuple[str, int, int]]:
         while start != -1:
             end = start + len(entry.key)
             if accepts(normalized.norm, start, end, entry):
-                candidates.append(candidate(start, end, entry))
+                candidates.append((start - end, start, entry.priority, entry.rank, end, entry))
             start = folded.find(entry.key, start + 1)
-    return [(m.term.source, m.start, m.end) for m in resolve(candidates, normalized)]
+    taken: set[int] = set()
+    chosen = []
+    for _neg, start, _prio, _rank, end, entry in sorted(candidates, key=lambda c: c[:4]):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            chosen.append((start, end, entry))
+    return [
+        (entry.term.source, normalized.original_start(start), normalized.original_end(end))
+        for start, end, entry in sorted(chosen, key=lambda c: c[0])
+    ]
 
 
 def test_automaton_equals_term_by_term_reference_on_random_text() -> None:

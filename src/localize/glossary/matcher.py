@@ -238,10 +238,15 @@ def accepts(
     norm_text: str, start: int, end: int, entry: CompiledTerm, table: bytes | None = None
 ) -> bool:
     """Word boundaries and case for one candidate occurrence of ``entry`` at [start, end)."""
-    if entry.need_left and start > 0 and is_word_char(norm_text[start - 1], table):
-        return False
-    if entry.need_right and end < len(norm_text) and is_word_char(norm_text[end], table):
-        return False
+    table = table or word_table()
+    if entry.need_left and start > 0:
+        code = ord(norm_text[start - 1])
+        if table[code] if code < 0x10000 else _spaced_word_char(code):
+            return False
+    if entry.need_right and end < len(norm_text):
+        code = ord(norm_text[end])
+        if table[code] if code < 0x10000 else _spaced_word_char(code):
+            return False
     return not (entry.case_sensitive and norm_text[start:end] != entry.norm)
 
 
@@ -260,7 +265,9 @@ def resolve(candidates: list[Candidate], text: NormalizedText) -> list[TermMatch
     occupied = bytearray(len(text.norm) + 1)
     chosen: list[tuple[int, int, CompiledTerm]] = []
     for _neg, start, _prio, _rank, end, entry in candidates:
-        if occupied.find(b"\x01", start, end) == -1:
+        # every span chosen before is at least as long, so it can only overlap this one
+        # by covering its first or its last character
+        if not (occupied[start] or occupied[end - 1]):
             occupied[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, entry))
     chosen.sort(key=lambda c: c[0])
