@@ -47,7 +47,8 @@ class ExtractReport:
         return (
             f"extracted {self.articles} article(s) ({self.skipped} unchanged, skipped), "
             f"{self.segments} segment(s); wrote {len(self.written)} catalog(s); "
-            f"entries: {self.new} new, {self.fuzzy} fuzzy, {self.renumbered} renumbered, "
+            f"entries: {self.kept} kept, {self.new} new, {self.fuzzy} fuzzy, "
+            f"{self.renumbered} renumbered, "
             f"{self.revived} revived, {self.obsoleted} obsoleted"
         )
 

@@ -196,10 +196,10 @@ def _pass_fuzzy(
     threshold: float,
 ) -> None:
     pool = {i: e for i, e in enumerate(candidates) if id(e) not in claimed and e.msgstr}
+    choices = {i: normalise_space(e.msgid) for i, e in pool.items()}
     for index, source in enumerate(sources):
-        if result[index] is not None or not pool:
+        if result[index] is not None or not choices:
             continue
-        choices = {i: normalise_space(e.msgid) for i, e in pool.items()}
         best = process.extractOne(
             normalise_space(source.msgid),
             choices,
@@ -209,6 +209,7 @@ def _pass_fuzzy(
         if best is None:
             continue
         entry = pool.pop(best[2])
+        del choices[best[2]]
         claimed.add(id(entry))
         fresh = polib.POEntry(
             msgid=source.msgid,
