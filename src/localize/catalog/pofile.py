@@ -60,7 +60,8 @@ def load_po(path: Path) -> polib.POFile:
         po = parse_po_text(text)
     except (OSError, ValueError) as exc:
         match = _SYNTAX_LINE.search(str(exc))
-        message = str(exc).replace("po file ", "").replace("Syntax error in ", "syntax error")
+        message = _SYNTAX_LINE.sub("", str(exc)).replace("Syntax error in po file", "syntax error")
+        message = " ".join(message.replace(str(path), "").replace(" :", ":").split())
         raise InputError(
             f"malformed PO: {message}", path, int(match.group(1)) if match else None
         ) from exc
