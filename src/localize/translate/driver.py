@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -175,15 +175,14 @@ class BatchDriver:
         self.stats = DriverStats()
 
     # -- public -----------------------------------------------------------------------------
-    def run(self, batches: Sequence[tuple[str, ...]]) -> DriverStats:
+    def run(self, batches: Iterable[tuple[str, ...]]) -> DriverStats:
         """Send every batch; raise EngineError when the engine refuses all, re-raise Ctrl-C.
 
         At most twice ``concurrency`` batches are queued at a time, so waiting stays cheap
         for thousands of batches and a stop leaves the rest simply unsubmitted.
         """
-        if not batches:
-            return self.stats
-        self._refusal_window = min(len(batches), max(3, self.limits.concurrency))
+        self._refusal_window = max(3, self.limits.concurrency)
+        submitted = 0
         queue = iter(batches)
         window = 2 * self.limits.concurrency
         executor = ThreadPoolExecutor(max_workers=self.limits.concurrency, thread_name_prefix="mt")
@@ -193,8 +192,11 @@ class BatchDriver:
                 while len(futures) < window and not self._engine_refuses():
                     batch = next(queue, None)
                     if batch is None:
+                        with self._lock:  # fewer batches than the window: all must be refused
+                            self._refusal_window = min(self._refusal_window, max(1, submitted))
                         break
                     futures.add(executor.submit(self._send, batch))
+                    submitted += 1
                 if not futures:
                     break
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)

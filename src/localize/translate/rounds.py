@@ -12,7 +12,7 @@ again in this run; its entries are recorded as failed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,10 +85,11 @@ class LocalePass:
         self._advanced: dict[int, Any] = {}  # of those, the ones moved on to a next attempt
 
     # -- setup --------------------------------------------------------------------------------
-    def _first_attempts(self) -> None:
+    def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
         from localize.masking import SafeTranslation
 
-        for index, item in enumerate(self.items):
+        for index in range(len(self.items)) if indices is None else indices:
+            item = self.items[index]
             safe = SafeTranslation(
                 item.msgid, item.fmt, self.ctx.glossary, self.ctx.source, self.ctx.target
             )
@@ -115,8 +116,13 @@ class LocalePass:
             self.answers.update(self.ctx.cache.get_many(self.scope, texts))
         return [t for t in texts if t not in self.answers]
 
-    def _count_round(self, to_send: set[str], first: bool) -> None:
-        for index, attempt in self.active.items():
+    def _count_round(
+        self, to_send: set[str], first: bool, indices: Iterable[int] | None = None
+    ) -> None:
+        for index in self.active if indices is None else indices:
+            attempt = self.active.get(index)
+            if attempt is None:
+                continue
             needs = any(t in to_send for t in attempt.requests)
             if needs:
                 self.tally.segments.add(index)
@@ -147,33 +153,63 @@ class LocalePass:
 
     # -- real run -----------------------------------------------------------------------------
     def run(self) -> RoundTally:
-        """All rounds; on Ctrl-C or an engine refusing everything, keep what finished, re-raise."""
-        self._first_attempts()
-        first = True
+        """All rounds; on Ctrl-C or an engine refusing everything, keep what finished, re-raise.
+
+        Round 1 is streamed: entries are masked chunk by chunk while the first requests are
+        already in flight. Later rounds (repairs) are small and run as a whole.
+        """
         try:
+            self._dispatch(self._first_round(), len(self.items))
+            self._settle(final=False)
             while self.active:
                 to_send = self._from_cache(self._needed())
-                self._count_round(set(to_send), first)
+                self._count_round(set(to_send), first=False)
                 if to_send:
-                    self._send(to_send)
+                    self._waiting = self._waiters(set(to_send), self.active)
+                    self._dispatch(self._batches(to_send), len(to_send))
                 self._settle(final=False)
-                first = False
         except (KeyboardInterrupt, EngineError):
             self._settle(final=True)
             raise
         return self.tally
 
-    def _send(self, texts: list[str]) -> None:
+    def _first_round(self, chunk: int = 64) -> Iterator[tuple[str, ...]]:
+        """Mask, dedupe and look up entries a chunk at a time; yield the batches to send."""
+        queued: set[str] = set()
+        for start in range(0, len(self.items), chunk):
+            indices = range(start, min(start + chunk, len(self.items)))
+            self._first_attempts(indices)
+            fresh = [i for i in indices if i in self.active]
+            needed = {
+                t: None
+                for i in fresh
+                for t in self.active[i].requests
+                if t not in self.answers and t not in self.failed_texts and t not in queued
+            }
+            to_send = self._from_cache(list(needed))
+            queued.update(to_send)
+            self._count_round(queued, first=True, indices=fresh)
+            pending = {t for t in queued if t not in self.answers and t not in self.failed_texts}
+            for text, waiting in self._waiters(pending, {i: self.active[i] for i in fresh}).items():
+                self._waiting.setdefault(text, []).extend(waiting)
+            yield from self._batches(to_send)
+
+    def _batches(self, texts: list[str]) -> list[tuple[str, ...]]:
         engine = self.ctx.engine
-        batches = make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
-        sending = set(texts)
-        self._waiting = {}
-        for index, attempt in self.active.items():
+        return make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
+
+    @staticmethod
+    def _waiters(sending: set[str], attempts: dict[int, Any]) -> dict[str, list[int]]:
+        """Which entries wait for which text, so each is assembled as soon as it can be."""
+        waiting: dict[str, list[int]] = {}
+        for index, attempt in attempts.items():
             for text in dict.fromkeys(attempt.requests):
                 if text in sending:
-                    self._waiting.setdefault(text, []).append(index)
-        self.started = True
-        self.ctx.progress.start(f"{self.ctx.target.bcp47} [{engine.name}]", len(texts))
+                    waiting.setdefault(text, []).append(index)
+        return waiting
+
+    def _dispatch(self, batches: Iterable[tuple[str, ...]], total: int) -> None:
+        engine = self.ctx.engine
         driver = BatchDriver(
             engine,
             self.ctx.source,
@@ -185,12 +221,22 @@ class LocalePass:
             on_done=self._done,
         )
         try:
-            driver.run(batches)
+            driver.run(self._announce(batches, f"{self.ctx.target.bcp47} [{engine.name}]", total))
         finally:
             stats = driver.stats
             self.tally.requests += stats.requests
             self.tally.retries += stats.retries
             self.tally.characters += stats.characters
+
+    def _announce(
+        self, batches: Iterable[tuple[str, ...]], label: str, total: int
+    ) -> Iterator[tuple[str, ...]]:
+        """Start the progress display with the first batch (nothing shown when nothing is sent)."""
+        for batch in batches:
+            if not self.started:
+                self.started = True
+                self.ctx.progress.start(label, total)
+            yield batch
 
     def _store(self, texts: Sequence[str], answers: Sequence[str]) -> None:
         """Worker thread: the answer is durable in the cache before anything else uses it."""
