@@ -10,8 +10,9 @@ is one C-level regex scan plus a little Python per terminator.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from localize.segmentation.languages import PREVIOUS_TOKEN, LanguageRules
+from localize.segmentation.languages import LanguageRules, previous_token
 from localize.segmentation.markup import CLOSE_MARK, OPAQUE_MARK, RangeIndex, mask
 
 _CJK_TERMINATORS = "。！？｡．‼⁇⁈⁉"
@@ -23,17 +24,71 @@ _CITATION = (
 )
 _CITE = rf"(?:{OPAQUE_MARK}*{_CITATION}{CLOSE_MARK}*)"
 _CLOSER = rf"(?:[”’」』）》】〉〕﹂﹄)\"'»›{CLOSE_MARK}]|“(?!\w)|[ \u00a0\u202f][»›])"
-_CLUSTER = re.compile(
-    rf"(?P<term>[.!?{_CJK_TERMINATORS}{_ELLIPSES}]+)"
-    rf"(?P<tail>(?:{_CLOSER}|[ \t\u00a0\u3000]*{_CITE})*)"
-    r"(?P<space>\s*)"
+_TAIL_BODY = rf"(?:{_CLOSER}|[ \t\u00a0\u3000]*{_CITE})*+"
+_TERM = rf"(?P<term>[.!?{_CJK_TERMINATORS}{_ELLIPSES}]++)"
+_TAIL = rf"(?P<tail>{_TAIL_BODY})"
+_CLUSTER = rf"{_TERM}{_TAIL}(?P<space>\s*)"
+#: For languages written with spaces: a Latin terminator glued to the next character
+#: (2.0, v1.2.3, example.com, end.Next) is never a boundary, so the regex skips it.
+_SPACED_CLUSTER = rf"{_TERM}{_TAIL}(?P<space>\s++|\Z|(?=[^\x00-\u2e7f])|(?<=[{_CJK_TERMINATORS}]))"
+#: Clusters the rules below would always accept, recognised by the regex alone so the
+#: common case costs no Python: a CJK terminator not followed by a comma or a quotative
+#: particle, and (spaced languages) "!"/"?" or a period after a word of 5+ letters that
+#: is no abbreviation, before white space and a capital letter.
+_IDEOGRAPH_OR_KANA = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af「『（《【“]"
+_SURE_CJK = (
+    rf"[.!?…⋯．]*+[。！？｡‼⁇⁈⁉][.!?{_CJK_TERMINATORS}{_ELLIPSES}]*+{_TAIL_BODY}"
+    r"(?=\s*+(?![，、,;；:：]))(?!と|って)"
+    rf"|[!?]++{_TAIL_BODY}(?={_IDEOGRAPH_OR_KANA})"
 )
+#: Never a boundary: an ellipsis run straight before CJK text (他想了想……還是).
+_NOT_CJK = rf"[…⋯]++(?={_IDEOGRAPH_OR_KANA})"
+#: Never a boundary in spaced text: a Latin terminator before a lower-case word
+#: ("e.g. less", "U.S. and", "mixed... but"), unless the word has a capital inside (iPhone).
+_NOT_LATIN = rf"[.!?…⋯]++{_TAIL_BODY}\s++(?=[a-z](?![\w’'-]?[A-Z]))"
+_FIRST = rf"(?=[.!?{_CJK_TERMINATORS}{_ELLIPSES}])"
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ĶА-ЯЁ"
+_SURE_LATIN = rf"(?:[!?]++|{{ordinary_word}}\.){_TAIL_BODY}(?=\s++[{_CAPITAL}])"
+
+
+def _ordinary_word(rules: LanguageRules) -> str:
+    """Lookbehinds: the text before here is a word of letters that is no abbreviation,
+    no roman numeral and no first half of a spaced abbreviation ("z" of "z. B.")."""
+    excluded = rules.abbreviations | {a.split(".")[0] for a in rules.abbreviations if "." in a}
+
+    def not_one_of(length: int) -> str:
+        words = sorted(w for w in excluded if len(w) == length and "." not in w)
+        return "".join(f"(?<!{re.escape(w)})" for w in words)
+
+    longer = rf"(?<=[^\W\d_]{{5}}){not_one_of(5)}{''.join(not_one_of(n) for n in range(6, 12))}"
+    short = [
+        rf"(?<=(?<![\w.’'-])[^\W\d_]{{{n}}})(?<![ivxIVX]{{{n}}}){not_one_of(n)}" for n in (2, 3, 4)
+    ]
+    return "(?:" + "|".join([longer, *short]) + ")"
+
+
+@lru_cache(maxsize=64)
+def _clusters(rules: LanguageRules) -> re.Pattern[str]:
+    """The cluster regex of ``rules``' language: sure boundaries first, then candidates."""
+    # the leading lookahead lets the regex engine skip to terminators at C speed
+    if not rules.uses_spaces:
+        return re.compile(
+            rf"{_FIRST}(?:(?P<sure>{_SURE_CJK})\s*+|(?P<never>{_NOT_CJK})|{_CLUSTER})"
+        )
+    sure_latin = _SURE_LATIN.replace("{ordinary_word}", _ordinary_word(rules))
+    return re.compile(
+        rf"{_FIRST}(?:(?P<sure>{_SURE_CJK}|{sure_latin})\s*+|(?P<never>{_NOT_CJK}|{_NOT_LATIN})|{_SPACED_CLUSTER})"
+    )
+
+
 _CJK_CHAR = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40"
     r"\uff5b-\uff65\U00020000-\U0003134f]"
 )
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_HAS_CJK_TERMINATOR = re.compile(f"[{_CJK_TERMINATORS}]")
+_CAPITALISED_WORD = re.compile(r"[A-Z][A-Za-z]")
 _CONTINUATIONS = frozenset("，、,;；:：")
 _QUOTATIVES = ("と", "って", "という")
 _DASH = re.compile(r"[—–―]\s*|-+\s+")
@@ -43,7 +98,7 @@ _LIST_MARKER = re.compile(r"(?:\d{1,3}|[ivxIVX]{1,4}|[A-Za-z])")
 
 
 def _is_cjk(char: str) -> bool:
-    return bool(_CJK_CHAR.match(char))
+    return char >= "\u2e80" and _CJK_CHAR.match(char) is not None
 
 
 class _Scan:
@@ -53,7 +108,7 @@ class _Scan:
         self.text = text
         self.rules = rules
         self.masked, ranges = mask(text)
-        self.protected = RangeIndex(ranges)
+        self.protected = RangeIndex(ranges) if ranges else None
 
     def cuts(self) -> list[tuple[int, int]]:
         """(end of a sentence, start of the next) for every boundary, in order."""
@@ -61,11 +116,21 @@ class _Scan:
         masked = self.masked
         size = len(masked)
         sentence_start = 0
-        for match in _CLUSTER.finditer(masked):
-            end, resume = match.end("tail"), match.end()
+        covers = self.protected.covers if self.protected else None
+        for match in _clusters(self.rules).finditer(masked):
+            resume = match.end()
             if resume >= size:
                 break
-            if self.protected.covers(end):
+            sure = match.end("sure")
+            if sure > 0:
+                if covers is None or not covers(sure):
+                    found.append((sure, resume))
+                    sentence_start = resume
+                continue
+            end = match.end("tail")
+            if end < 0:
+                continue  # the "never" alternative
+            if covers is not None and covers(end):
                 continue
             if self._ends_sentence(match, sentence_start):
                 found.append((end, resume))
@@ -73,27 +138,36 @@ class _Scan:
         return found
 
     def _ends_sentence(self, match: re.Match[str], sentence_start: int) -> bool:
-        term = match.group("term")
-        spaced = bool(match.group("space"))
+        term, spaced = match.group("term"), match.end() > match.end("tail")
         following = self.masked[match.end()]
         if following in _CONTINUATIONS:
             return False  # 「好。」，他說 / "Go!", she said
-        if any(char in _CJK_TERMINATORS for char in term):
+        if term[-1] in _CJK_TERMINATORS or (len(term) > 1 and _HAS_CJK_TERMINATOR.search(term)):
             return self._cjk_terminator_ends(match, following)
         if "!" in term or "?" in term or term.endswith(("....", "….", "⋯.")):
-            return (spaced and self._starts_sentence(match.end())) or _is_cjk(following)
+            if spaced:
+                return self._starts_sentence(match.end())
+            return _is_cjk(following) or self._latin_after_cjk(match)
         if len(term) > 1 or term in _ELLIPSES:
             # an ellipsis alone: ends a sentence only before a capital in spaced text
             return spaced and following.isupper()
         if not spaced and not _is_cjk(following):
-            return False  # 2.0, v1.2.3, example.com, end.Next
+            return self._latin_after_cjk(match)  # else 2.0, v1.2.3, example.com, end.Next
         return self._period_ends(match, sentence_start)
 
+    def _latin_after_cjk(self, match: re.Match[str]) -> bool:
+        """zh/ja text runs sentences together: "Qwen 2.4.Mistral 表示" and "嗎?Google 說" split."""
+        if self.rules.uses_spaces or match.end("tail") > match.end("term"):
+            return False
+        previous = self.masked[match.start() - 1] if match.start() else ""
+        if not (previous.isdigit() or _is_cjk(previous) or match.group("term") in "!?"):
+            return False
+        return _CAPITALISED_WORD.match(self.masked, match.end()) is not None
+
     def _cjk_terminator_ends(self, match: re.Match[str], following: str) -> bool:
-        term = match.group("term")
-        if term.count("．") == len(term) and following.isdigit():
+        if following.isdigit() and match.group("term") == "．":
             return False  # full-width decimal point: ３．５
-        if match.group("tail") and not match.group("space"):
+        if match.end("tail") > match.end("term") and match.end() == match.end("tail"):
             # Japanese quotative particle after a quote: 「本当？」と彼は言った。
             return not self.masked.startswith(_QUOTATIVES, match.end())
         return True
@@ -118,17 +192,22 @@ class _Scan:
         cjk_next = _is_cjk(following)
         if not cjk_next and not self._starts_sentence(following_offset):
             return False
-        window = self.masked[max(sentence_start, start - 24) : start]
-        token_match = PREVIOUS_TOKEN.search(window)
-        token = token_match.group(1).replace(" ", "").replace("\u00a0", "") if token_match else ""
+        token = previous_token(self.masked, start, sentence_start)
         if not token:
             return True
         rules = self.rules
+        if (
+            len(token) > 4
+            and token not in rules.abbreviations
+            and "." not in token
+            and not token[0].isdigit()
+        ):
+            return True  # an ordinary word: "... shipped today. The"
         last = token.rsplit(".", 1)[-1] if "." in token else token
         if token in rules.prefix or (last in rules.prefix and token not in rules.terminal):
             return False
         ahead = _SPACED_PART.match(self.masked, following_offset)
-        if ahead and f"{last}.{ahead.group(1)}" in rules.all_abbreviations:
+        if ahead and f"{last}.{ahead.group(1)}" in rules.abbreviations:
             return False  # the first half of "z. B.", "т. е.", "d. h."
         next_word = _WORD.match(self.masked, following_offset)
         starter = cjk_next or bool(next_word and next_word.group() in rules.starters and not ahead)

@@ -66,6 +66,10 @@ _NUMBER_FOLLOWERS = {
 ORDINAL_DOT_LANGUAGES = frozenset({"de"})
 
 
+#: Languages written without spaces between sentences (LocaleInfo.uses_spaces is False).
+SPACELESS_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+
+
 @dataclass(frozen=True)
 class LanguageRules:
     """What the splitter needs to know about one language, precomputed once."""
@@ -76,10 +80,8 @@ class LanguageRules:
     starters: frozenset[str]
     number_followers: frozenset[str]
     ordinal_dots: bool
-
-    @property
-    def all_abbreviations(self) -> frozenset[str]:
-        return self.prefix | self.terminal
+    uses_spaces: bool
+    abbreviations: frozenset[str]  # prefix and terminal together
 
 
 def _words(table: dict[str, str], language: str, capitalised: bool = False) -> frozenset[str]:
@@ -102,11 +104,26 @@ def rules_for(language: str) -> LanguageRules:
         starters=_words(_STARTERS, base),
         number_followers=_words(_NUMBER_FOLLOWERS, base),
         ordinal_dots=base in ORDINAL_DOT_LANGUAGES,
+        uses_spaces=base not in SPACELESS_LANGUAGES,
+        abbreviations=prefix | terminal,
     )
 
 
-#: The word (with inner periods, hyphens, apostrophes and spaced abbreviations such as
-#: "z. B" or "т. е") that ends just before a period.
-PREVIOUS_TOKEN = re.compile(
-    r"((?:[^\W\d_]{1,2}\.[ \u00a0]?)*[^\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–]*)$"
+#: Matched against the REVERSED text before a period: the word there (with inner periods,
+#: hyphens, apostrophes) and any spaced abbreviation parts before it ("z. B", "т. е").
+#: Reversing turns an end-anchored search into a start-anchored match (linear, no rescans).
+REVERSED_PREVIOUS_TOKEN = re.compile(
+    r"[^\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–]*(?:[ \u00a0]?\.[^\W\d_]{1,2}(?![^\W\d_]))*"
 )
+
+
+def previous_token(text: str, end: int, floor: int) -> str:
+    """The token ending at ``end`` (looking back no further than ``floor``), spaces removed."""
+    window = text[max(floor, end - 24) : end][::-1]
+    match = REVERSED_PREVIOUS_TOKEN.match(window)
+    if not match or not match.end():
+        return ""
+    token = match.group()[::-1]
+    return (
+        token.replace(" ", "").replace("\u00a0", "") if " " in token or "\u00a0" in token else token
+    )

@@ -35,9 +35,12 @@ _LINK = re.compile(
 _URL_CHAR = rf"[^\s<>\"'`(){{}}\[\]{_CJK_STOP}]"
 _URL_END = rf"[^\s<>\"'`(){{}}\[\].,;:!?{_CJK_STOP}]"
 _URL = re.compile(
-    rf"(?:\b(?:https?|ftp)://|\bwww\.)(?:{_URL_CHAR}|\({_URL_CHAR}*\))*(?:{_URL_END}|\({_URL_CHAR}*\))"
+    rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}|\({_URL_CHAR}*\))*(?:{_URL_END}|\({_URL_CHAR}*\))"
 )
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: E-mail addresses are found from their "@" (a literal the regex engine scans for fast);
+#: the local part is then read backwards.
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL_LOCAL_REVERSED = re.compile(r"[A-Za-z0-9._%+-]{1,64}")
 _EMPHASIS = re.compile(
     r"(\*\*|\*|~~)(?=[^\s*~])(.+?)(?<=[^\s*~])\1(?!\1)|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)",
     re.S,
@@ -50,6 +53,7 @@ _PAIRS = {
     "(": ")", "（": "）", "「": "」", "『": "』", "《": "》", "【": "】", "〈": "〉", "〔": "〕",
     "﹁": "﹂", "﹃": "﹄", "“": "”", "„": "“”", "«": "»", "‹": "›",
 }  # fmt: skip
+_OPENER_ONLY = frozenset(_PAIRS) - frozenset("".join(_PAIRS.values()))
 _BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
 
 
@@ -80,6 +84,23 @@ def _mask_code_spans(text: str) -> str:
         pieces += [text[last:start], OPAQUE_MARK * (runs[close][1] - start)]
         last = runs[close][1]
         number = close + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _mask_emails(text: str) -> str:
+    pieces: list[str] = []
+    last = 0
+    for match in _EMAIL_DOMAIN.finditer(text):
+        at = match.start()
+        local = _EMAIL_LOCAL_REVERSED.match(text[max(last, at - 64) : at][::-1])
+        if local is None:
+            continue
+        start = at - local.end()
+        pieces += [text[last:start], OPAQUE_MARK * (match.end() - start)]
+        last = match.end()
+    if not pieces:
+        return text
     pieces.append(text[last:])
     return "".join(pieces)
 
@@ -149,7 +170,7 @@ def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
     if "://" in masked or "www." in masked:
         masked = _URL.sub(_overwrite(OPAQUE_MARK), masked)
     if "@" in masked:
-        masked = _EMAIL.sub(_overwrite(OPAQUE_MARK), masked)
+        masked = _mask_emails(masked)
     if "*" in masked or "_" in masked or "~~" in masked:
         masked = _mask_emphasis(masked, ranges)
     ranges.extend(bracket_ranges(masked))
@@ -162,6 +183,12 @@ def bracket_ranges(text: str) -> list[tuple[int, int]]:
     stack: list[tuple[str, int]] = []
     for match in _BRACKETS.finditer(text):
         char = match.group()
+        if stack and char in _PAIRS[stack[-1][0]]:  # the common case: closes the innermost
+            ranges.append((stack.pop()[1], match.end()))
+            continue
+        if char in _OPENER_ONLY:
+            stack.append((char, match.start()))
+            continue
         for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _MAX_NESTING), -1):
             if char in _PAIRS[stack[depth][0]]:
                 ranges.append((stack[depth][1], match.end()))
