@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment, segment_id
-from localize.segmentation import rules_for, sentence_spans
+from localize.segmentation import rules_for, split_text
 
 
 def split_sentences(text: str, language: str) -> list[str]:
@@ -21,13 +21,7 @@ def split_sentences(text: str, language: str) -> list[str]:
     """
     if not text or text.isspace():
         return []
-    rules = rules_for(language)
-    sentences = []
-    for start, end in sentence_spans(text, rules):
-        sentence = text[start:end].strip()
-        if sentence:
-            sentences.append(sentence)
-    return sentences
+    return split_text(text, rules_for(language))
 
 
 def segment_document(document: Document, locale: LocaleInfo) -> tuple[Segment, ...]:

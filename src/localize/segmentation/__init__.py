@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from localize.segmentation.boundaries import sentence_spans
+from localize.segmentation.boundaries import sentence_spans, split_text
 from localize.segmentation.languages import LanguageRules, rules_for
 
-__all__ = ["LanguageRules", "rules_for", "sentence_spans"]
+__all__ = ["LanguageRules", "rules_for", "sentence_spans", "split_text"]

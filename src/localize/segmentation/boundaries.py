@@ -67,18 +67,22 @@ def _ordinary_word(rules: LanguageRules) -> str:
     return "(?:" + "|".join([longer, *short]) + ")"
 
 
+_SURE, _NEVER = 1, 2  # group numbers of the "sure" and "never" alternatives
+
+
 @lru_cache(maxsize=64)
 def _clusters(rules: LanguageRules) -> re.Pattern[str]:
     """The cluster regex of ``rules``' language: sure boundaries first, then candidates."""
     # the leading lookahead lets the regex engine skip to terminators at C speed
-    if not rules.uses_spaces:
-        return re.compile(
-            rf"{_FIRST}(?:(?P<sure>{_SURE_CJK})\s*+|(?P<never>{_NOT_CJK})|{_CLUSTER})"
-        )
-    sure_latin = _SURE_LATIN.replace("{ordinary_word}", _ordinary_word(rules))
-    return re.compile(
-        rf"{_FIRST}(?:(?P<sure>{_SURE_CJK}|{sure_latin})\s*+|(?P<never>{_NOT_CJK}|{_NOT_LATIN})|{_SPACED_CLUSTER})"
-    )
+    if rules.uses_spaces:
+        sure = f"{_SURE_CJK}|{_SURE_LATIN.replace('{ordinary_word}', _ordinary_word(rules))}"
+        never, cluster = f"{_NOT_CJK}|{_NOT_LATIN}", _SPACED_CLUSTER
+    else:
+        sure, never, cluster = _SURE_CJK, _NOT_CJK, _CLUSTER
+    pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?P<never>{never})|{cluster})")
+    if (pattern.groupindex["sure"], pattern.groupindex["never"]) != (_SURE, _NEVER):
+        raise AssertionError("cuts() relies on the group numbers of 'sure' and 'never'")
+    return pattern
 
 
 _CJK_CHAR = re.compile(
@@ -118,18 +122,19 @@ class _Scan:
         sentence_start = 0
         covers = self.protected.covers if self.protected else None
         for match in _clusters(self.rules).finditer(masked):
+            kind = match.lastindex  # 1: a sure boundary, 2: never one, else: judge it
+            if kind == _NEVER:
+                continue
             resume = match.end()
             if resume >= size:
                 break
-            sure = match.end("sure")
-            if sure > 0:
+            if kind == _SURE:
+                sure = match.end(_SURE)
                 if covers is None or not covers(sure):
                     found.append((sure, resume))
                     sentence_start = resume
                 continue
             end = match.end("tail")
-            if end < 0:
-                continue  # the "never" alternative
             if covers is not None and covers(end):
                 continue
             if self._ends_sentence(match, sentence_start):
@@ -243,7 +248,8 @@ class _Scan:
 
 
 def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
-    """(start, end) offsets of each sentence of ``text``, surrounding whitespace excluded."""
+    """(start, end) offsets of each sentence of ``text`` (a sentence's leading white space
+    belongs to the cut before it; trailing white space of the text is not removed)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for end, resume in _Scan(text, rules).cuts():
@@ -251,3 +257,14 @@ def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
         start = resume
     spans.append((start, len(text)))
     return spans
+
+
+def split_text(text: str, rules: LanguageRules) -> list[str]:
+    """The sentences of ``text``, stripped, never empty."""
+    sentences: list[str] = []
+    start = 0
+    for end, resume in _Scan(text, rules).cuts():
+        sentences.append(text[start:end].strip())
+        start = resume
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if s]
