@@ -41,8 +41,9 @@ _SURE_CJK = (
     r"(?=\s*+(?![，、,;；:：]))(?!と|って)"
     rf"|[!?]++{_TAIL_BODY}(?={_IDEOGRAPH_OR_KANA})"
 )
-#: Never a boundary: an ellipsis run straight before CJK text (他想了想……還是).
-_NOT_CJK = rf"[…⋯]++(?={_IDEOGRAPH_OR_KANA})"
+#: Never a boundary: an ellipsis run straight before CJK text (他想了想……還是), or a
+#: period inside a number or word (1.5, v1.2, example.com).
+_NOT_CJK = rf"[…⋯]++(?={_IDEOGRAPH_OR_KANA})|\.(?=[0-9a-z])"
 #: Never a boundary in spaced text: a Latin terminator before a lower-case word
 #: ("e.g. less", "U.S. and", "mixed... but"), unless the word has a capital inside (iPhone).
 _NOT_LATIN = rf"[.!?…⋯]++{_TAIL_BODY}\s++(?=[a-z](?![\w’'-]?[A-Z]))"

@@ -206,13 +206,11 @@ class RangeIndex:
     def __init__(self, ranges: list[tuple[int, int]]) -> None:
         self._ranges = sorted(r for r in ranges if r[1] - r[0] > 1)
         self._next = 0
-        self._active: list[int] = []  # ends of ranges that started before the last offset
+        self._furthest_end = -1  # of the ranges that start before the offsets asked so far
 
     def covers(self, offset: int) -> bool:
         ranges = self._ranges
         while self._next < len(ranges) and ranges[self._next][0] < offset:
-            self._active.append(ranges[self._next][1])
+            self._furthest_end = max(self._furthest_end, ranges[self._next][1])
             self._next += 1
-        if self._active:
-            self._active = [end for end in self._active if end > offset]
-        return bool(self._active)
+        return self._furthest_end > offset
