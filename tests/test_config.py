@@ -106,3 +106,11 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: 
 def test_missing_config_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="localize init"):
         load_settings(tmp_path)
+
+
+def test_engine_table_errors_point_at_the_key_inside_the_locale_table(tmp_path: Path) -> None:
+    text = 'source_locale = "en"\n[engine]\nname = "libre"\n\n[engines.ja]\nretries = -1\n'
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text))
+    assert err.value.line == 6
+    assert "retries" in err.value.message

@@ -136,98 +136,130 @@ def _key_line(text: str, key: str) -> int | None:
         header = _key_line(text, table)
         start = header or 0
     for number, line in enumerate(lines[start:], start + 1):
-        stripped = line.strip().strip("[]").strip()
-        if stripped.startswith(wanted):
+        stripped = line.strip().strip("[]").strip().replace('"', "")
+        if stripped.startswith(wanted.replace('"', "")):
             return number
     return start or None
 
 
 def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None, text: str = "") -> Settings:
     """Validate a parsed TOML mapping into Settings."""
-    path = path or root / CONFIG_NAME
-
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(message, path, _key_line(text, key))
-
+    check = _Checker(path or root / CONFIG_NAME, text)
     for key in data:
         if key not in _TOP_KEYS:
-            raise fail(key, f"unknown setting {key!r}")
+            raise check.fail(key, f"unknown setting {key!r}")
+    source, targets = _parse_locales(data, check)
+    engine, engines = _parse_engines(data, check)
+    return Settings(
+        root=root,
+        source_locale=source,
+        target_locales=targets,
+        engine=engine,
+        engines=engines,
+        mt_notice=_parse_notice(data.get("mt_notice"), check),
+        fallbacks=_parse_fallbacks(data.get("fallbacks", {}), check),
+        qa_ignore=_parse_qa(data.get("qa", {}), check),
+        **_parse_publishing(data, check),
+    )
 
-    def locale(key: str, value: Any) -> LocaleInfo:
+
+class _Checker:
+    """Builds errors that name localize.toml and the line of the offending key."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(message, self.path, _key_line(self.text, key))
+
+    def locale(self, key: str, value: Any) -> LocaleInfo:
         if not isinstance(value, str):
-            raise fail(key, f"{key} must be a locale string")
+            raise self.fail(key, f"{key} must be a locale string")
         try:
             return parse_locale(value)
         except LocaleError as exc:
-            raise fail(key, f"{key}: {exc.message}") from exc
+            raise self.fail(key, f"{key}: {exc.message}") from exc
 
+
+def _parse_locales(data: Mapping[str, Any], check: _Checker) -> tuple[LocaleInfo, tuple[LocaleInfo, ...]]:
     if "source_locale" not in data:
-        raise fail("source_locale", "source_locale is required")
-    source = locale("source_locale", data["source_locale"])
+        raise check.fail("source_locale", "source_locale is required")
+    source = check.locale("source_locale", data["source_locale"])
     targets_raw = data.get("target_locales", [])
     if not isinstance(targets_raw, list):
-        raise fail("target_locales", "target_locales must be a list of locales")
+        raise check.fail("target_locales", "target_locales must be a list of locales")
     targets: list[LocaleInfo] = []
     for value in targets_raw:
-        loc = locale("target_locales", value)
+        loc = check.locale("target_locales", value)
         if loc.posix == source.posix:
-            raise fail("target_locales", f"target_locales lists the source locale {loc.bcp47}")
+            raise check.fail("target_locales", f"target_locales lists the source locale {loc.bcp47}")
         if loc not in targets:
             targets.append(loc)
+    return source, tuple(targets)
+
+
+def _parse_publishing(data: Mapping[str, Any], check: _Checker) -> dict[str, Any]:
+    """The scalar keys: URLs, publishing rules and thresholds."""
     kwargs: dict[str, Any] = {}
-    for key, kind in (("base_url", str), ("url_pattern", str), ("template", str)):
+    for key in ("base_url", "url_pattern", "template"):
         if key in data:
-            if not isinstance(data[key], kind):
-                raise fail(key, f"{key} must be a string")
+            if not isinstance(data[key], str):
+                raise check.fail(key, f"{key} must be a string")
             kwargs[key] = data[key]
     if "base_url" in kwargs:
         kwargs["base_url"] = kwargs["base_url"].rstrip("/")
         if not kwargs["base_url"].startswith(("http://", "https://")):
-            raise fail("base_url", "base_url must be an absolute http(s) URL")
+            raise check.fail("base_url", "base_url must be an absolute http(s) URL")
     pattern = kwargs.get("url_pattern", "{locale}/{slug}/")
     if "{slug}" not in pattern or "{locale}" not in pattern or pattern.startswith("/") or ".." in pattern:
-        raise fail("url_pattern", "url_pattern must be relative and contain {locale} and {slug}")
+        raise check.fail("url_pattern", "url_pattern must be relative and contain {locale} and {slug}")
     if "x_default" in data:
-        kwargs["x_default"] = locale("x_default", data["x_default"])
+        kwargs["x_default"] = check.locale("x_default", data["x_default"])
     if "publish" in data:
         if data["publish"] not in ("machine", "reviewed"):
-            raise fail("publish", 'publish must be "machine" or "reviewed"')
+            raise check.fail("publish", 'publish must be "machine" or "reviewed"')
         kwargs["publish"] = data["publish"]
     for key in ("min_completion", "fuzzy_threshold"):
         if key in data:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise fail(key, f"{key} must be a number between 0 and 1")
+                raise check.fail(key, f"{key} must be a number between 0 and 1")
             kwargs[key] = float(value)
     if "tm_trust_reviewed" in data:
         if not isinstance(data["tm_trust_reviewed"], bool):
-            raise fail("tm_trust_reviewed", "tm_trust_reviewed must be true or false")
+            raise check.fail("tm_trust_reviewed", "tm_trust_reviewed must be true or false")
         kwargs["tm_trust_reviewed"] = data["tm_trust_reviewed"]
-    kwargs["mt_notice"] = _parse_notice(data.get("mt_notice"), fail, locale)
-    kwargs["fallbacks"] = _parse_fallbacks(data.get("fallbacks", {}), fail, locale)
-    engine = _parse_engine(data.get("engine", {}), "engine", fail, EngineSettings(name="google"))
-    kwargs["engine"] = engine
+    return kwargs
+
+
+def _parse_engines(
+    data: Mapping[str, Any], check: _Checker
+) -> tuple[EngineSettings, Mapping[str, EngineSettings]]:
+    """[engine] and [engines."<locale>"]: a table naming the same engine (or none) inherits [engine]."""
+    engine = _parse_engine(data.get("engine", {}), "engine", check, EngineSettings(name="google"))
     engines_raw = data.get("engines", {})
     if not isinstance(engines_raw, dict):
-        raise fail("engines", "[engines] must be a table of locale tables")
+        raise check.fail("engines", "[engines] must be a table of locale tables")
     engines: dict[str, EngineSettings] = {}
     for key, table in engines_raw.items():
-        loc = locale("engines", key)
+        loc = check.locale("engines", key)
         name = table.get("name") if isinstance(table, dict) else None
         base = engine if name in (None, engine.name) else EngineSettings(name=name)
         if loc.is_pseudo and name is None:
             base = EngineSettings(name="pseudo")
-        engines[loc.posix] = _parse_engine(table, f'engines."{key}"', fail, base)
-    kwargs["engines"] = MappingProxyType(engines)
-    qa = data.get("qa", {})
+        engines[loc.posix] = _parse_engine(table, f'engines."{key}"', check, base)
+    return engine, MappingProxyType(engines)
+
+
+def _parse_qa(qa: Any, check: _Checker) -> frozenset[str]:
     ignore = qa.get("ignore", []) if isinstance(qa, dict) else None
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
-        raise fail("qa", "[qa] ignore must be a list of check names")
-    kwargs["qa_ignore"] = frozenset(ignore)
-    return Settings(root=root, source_locale=source, target_locales=tuple(targets), **kwargs)
+        raise check.fail("qa", "[qa] ignore must be a list of check names")
+    return frozenset(ignore)
 
 
-def _parse_notice(raw: Any, fail: Any, locale: Any) -> Mapping[str, str]:
+def _parse_notice(raw: Any, check: _Checker) -> Mapping[str, str]:
     if raw is None:
         return MappingProxyType({})
     if isinstance(raw, str):
@@ -236,26 +268,26 @@ def _parse_notice(raw: Any, fail: Any, locale: Any) -> Mapping[str, str]:
         out: dict[str, str] = {}
         for key, value in raw.items():
             if not isinstance(value, str):
-                raise fail("mt_notice", "mt_notice values must be strings")
-            out["*" if key in ("*", "default") else locale("mt_notice", key).posix] = value
+                raise check.fail("mt_notice", "mt_notice values must be strings")
+            out["*" if key in ("*", "default") else check.locale("mt_notice", key).posix] = value
         return MappingProxyType(out)
-    raise fail("mt_notice", "mt_notice must be a string or a table by locale")
+    raise check.fail("mt_notice", "mt_notice must be a string or a table by locale")
 
 
-def _parse_fallbacks(raw: Any, fail: Any, locale: Any) -> Mapping[str, tuple[LocaleInfo, ...]]:
+def _parse_fallbacks(raw: Any, check: _Checker) -> Mapping[str, tuple[LocaleInfo, ...]]:
     if not isinstance(raw, dict):
-        raise fail("fallbacks", "fallbacks must be a table of locale lists")
+        raise check.fail("fallbacks", "fallbacks must be a table of locale lists")
     out: dict[str, tuple[LocaleInfo, ...]] = {}
     for key, chain in raw.items():
         if not isinstance(chain, list):
-            raise fail("fallbacks", f"fallbacks for {key} must be a list")
-        out[locale("fallbacks", key).posix] = tuple(locale("fallbacks", c) for c in chain)
+            raise check.fail("fallbacks", f"fallbacks for {key} must be a list")
+        out[check.locale("fallbacks", key).posix] = tuple(check.locale("fallbacks", c) for c in chain)
     return MappingProxyType(out)
 
 
-def _parse_engine(table: Any, label: str, fail: Any, base: EngineSettings) -> EngineSettings:
+def _parse_engine(table: Any, label: str, check: _Checker, base: EngineSettings) -> EngineSettings:
     if not isinstance(table, dict):
-        raise fail(label, f"[{label}] must be a table")
+        raise check.fail(label, f"[{label}] must be a table")
     values: dict[str, Any] = {}
     extra = dict(base.extra)
     for key, value in table.items():
@@ -264,9 +296,9 @@ def _parse_engine(table: Any, label: str, fail: Any, base: EngineSettings) -> En
             extra[key] = value
             continue
         if isinstance(value, bool) or not isinstance(value, kind):
-            raise fail(f"{label}/{key}", f"[{label}] {key} has the wrong type")
+            raise check.fail(f"{label}/{key}", f"[{label}] {key} has the wrong type")
         values[key] = float(value) if kind == (int, float) else value
     for key in ("concurrency", "retries"):
         if key in values and values[key] < (1 if key == "concurrency" else 0):
-            raise fail(f"{label}/{key}", f"[{label}] {key} is out of range")
+            raise check.fail(f"{label}/{key}", f"[{label}] {key} is out of range")
     return replace(base, **values, extra=MappingProxyType(extra))
