@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from email.utils import formatdate
@@ -13,7 +14,7 @@ from localize.config import EngineSettings
 from localize.engines import PermanentError, get_engine, known_engines, parse_retry_after
 from localize.engines.base import Engine, classify_http
 from localize.engines.opencc_engine import opencc_chain
-from localize.engines.pseudo import PDF, RLM, RLO
+from localize.engines.pseudo import PDF, RLM, RLO, pseudo_inner
 from localize.engines.splitting import split_to_fit, translate_preserving, url_fits
 from localize.errors import ConfigError
 from localize.locales import parse_locale
@@ -233,3 +234,35 @@ def test_classify_http(status: int, kind: str, reason: str | None) -> None:
         assert error.reason == reason  # type: ignore[union-attr]
     else:
         assert error.retry_after == 2.0  # type: ignore[union-attr]
+
+
+def test_pseudo_keeps_numbers_whole_in_both_pseudo_locales() -> None:
+    text = "需要 2.5 GB 記憶體，約 1,000.50 元，10:30 開始，版本 v2.5.1。"
+    for target in (XA, XB):
+        result = _engine("pseudo").translate([text], TW, target)[0]
+        for number in ("2.5", "1,000.50", "10:30", "2.5.1"):
+            assert number in result, (target.bcp47, number, result)
+    bidi = _engine("pseudo").translate([text], TW, XB)[0]
+    assert f"2{RLM}" not in bidi and f"{PDF}5" not in bidi
+
+
+def test_pseudo_protects_tokens_and_urls_right_against_cjk() -> None:
+    result = _engine("pseudo").translate(["ZX0Q ZX1Q上路，見 https://a.org/LICENSE-2.0"], TW, XB)[0]
+    assert "ZX0Q ZX1Q" in result and "https://a.org/LICENSE-2.0" in result
+    assert "ŽẊ" not in _engine("pseudo").translate(["ZX1Q上路"], TW, XA)[0]
+
+
+def test_pseudo_expands_chinese_by_display_width_with_brackets() -> None:
+    result = _engine("pseudo").translate(["開放模型上路。"], TW, XA)[0]
+    inner, padding = result[1:-1].rsplit(" ", 1)
+    assert result.startswith("[開放模型上路。") and result.endswith("]")
+    assert len(padding) == math.ceil(2 * 7 * 0.35)  # seven wide characters take 14 columns
+
+
+def test_pseudo_inner_undoes_the_wrapping() -> None:
+    for target in (XA, XB):
+        text = "  把模型放進手機[1]。很長的句子需要好幾個字的填充才能測試到空格。\n"
+        wrapped = _engine("pseudo").translate([text], TW, target)[0]
+        assert pseudo_inner(wrapped) == text
+    assert pseudo_inner("not pseudo.") is None
+    assert pseudo_inner("[3]") is None

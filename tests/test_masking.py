@@ -365,3 +365,32 @@ def test_fault_injection_keeps_every_placeable_and_term(capsys: pytest.CaptureFi
     assert translated / total >= 0.95
     assert all(rate >= 0.80 for rate in rates.values()), rates
     assert by_attempt["drop"][1] == 0, "a dropped token can never verify on the first attempt"
+
+
+@pytest.mark.parametrize("style", TOKEN_STYLES, ids=lambda s: s.name)
+def test_a_bracket_the_engine_puts_next_to_a_token_survives(style) -> None:
+    safe = SafeTranslation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, EN)
+    for answer, expected in (
+        (f"[{style.token(0)} {style.token(1)}上路 ļö]", "[Gemma 4 open model上路 ļö]"),
+        (f"({style.token(0)}) [{style.token(1)}]", "(Gemma 4) [open model]"),
+    ):
+        restored, problems = safe.restore(answer, style)
+        assert (restored, problems) == (expected, []), answer
+
+
+def test_doubled_token_brackets_still_restore() -> None:
+    safe = SafeTranslation("見 `x` 與 `y`", "markdown", None, ZH, EN)
+    for answer in ("See [[0]] and ⟦⟦1⟧⟧", "See ⟦0⟧⟧ and ［［1］］"):
+        restored, problems = safe.restore(answer, BRACKET_STYLE)
+        assert (restored, problems) == ("See `x` and `y`", []), answer
+
+
+def test_pseudo_engine_through_the_ladder_keeps_its_brackets() -> None:
+    from localize.engines.pseudo import pseudo_localize
+
+    xa = parse_locale("en-XA")
+    safe = SafeTranslation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, xa)
+    translation, attempt, _ = run_ladder(safe, lambda text: pseudo_localize(text, xa))
+    assert attempt == 1
+    assert translation is not None and translation.startswith("[Gemma 4 open model上路 ")
+    assert translation.endswith("]")

@@ -176,3 +176,65 @@ def test_empty_project_has_nothing_to_report(tmp_path: Path) -> None:
     report = check_project(Project.open(tmp_path))
     assert report.errors == report.warnings == 0
     assert report.to_json() == {"errors": 0, "warnings": 0, "findings": []}
+
+
+# -- pseudo-locales and numbers written in words or with magnitudes --------------------------------
+XA, XB = parse_locale("en-XA"), parse_locale("ar-XB")
+
+
+@pytest.mark.parametrize("target", [XA, XB], ids=lambda t: t.bcp47)
+def test_pseudo_output_passes_qa_cleanly(target) -> None:
+    from localize.engines.pseudo import pseudo_localize
+
+    for source in (
+        "Gemma 4 是開放模型，需要 2.5 GB 記憶體[1]。",
+        "見 https://www.apache.org/licenses/LICENSE-2.0 與 Apache 2.0：",
+        "它真的能跑嗎？",
+    ):
+        translation = pseudo_localize(source, target)
+        found = check_translation(source, translation, "markdown", target, None)
+        assert found == [], (source, translation, found)
+
+
+def test_pseudo_punctuation_is_compared_inside_the_brackets() -> None:
+    assert checks("它能跑嗎？", "[Ìţ ŕûñš. ļöŕé]", target=XA) == {"punctuation": "warning"}
+    assert checks("它能跑。", "[Ìţ ŕûñš ļöŕé]", target=XA) == {"punctuation": "warning"}
+    # a real locale gets no such unwrapping: the bracket is its last character
+    assert checks("它能跑。", "[It runs. lorem]") == {"punctuation": "warning"}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        ("10 億", "1 billion", EN),
+        ("Gemma 4 一共有四種尺寸，參數量從 10 億到 270 億不等[1]。",
+         "Gemma 4 comes in four sizes, ranging from 1 billion to 27 billion parameters[1].", EN),
+        ("Google 在 2026 年 4 月推出 Gemma 4。", "In April 2026 Google released Gemma 4.", EN),
+        ("一個 40 億參數的模型需要 2.5 GB。", "A 4-billion-parameter model needs 2.5 GB.", EN),
+        ("這樣的設計有三個好處：", "この設計には 3 つの利点があります：", JA),
+        ("參數量 270 億。", "パラメータ数は 270 億。", JA),
+        ("四十億參數。", "4 billion parameters.", EN),
+        ("10 億參數。", "1 Milliarde Parameter.", parse_locale("de")),
+        ("2026 年 3 月。", "mars 2026.", parse_locale("fr")),
+        ("27B 模型。", "A 27-billion model.", EN),
+        ("頻率 100 兆赫。", "A 100 MHz clock.", EN),
+        ("一共 4 種。", "Four kinds, 4 in all.", EN),
+    ],
+)
+def test_numbers_read_as_values_across_scripts(source: str, translation: str, target) -> None:
+    assert "numbers" not in checks(source, translation, target=target)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target", "message"),
+    [
+        ("10 億", "10 billion", EN, "missing 10 億; added 10 billion"),
+        ("10 億", "1 Billion", parse_locale("de"), "missing 10 億; added 1 Billion"),  # 10^12 in German
+        ("2026 年 4 月。", "In May 2026.", EN, "missing 4"),
+        ("有四種。", "There are 5 kinds.", EN, "added 5"),
+        ("單張 GPU", "GPU 1 枚", JA, "added 1"),
+    ],
+)
+def test_numbers_still_flag_real_differences(source: str, translation: str, target, message: str) -> None:
+    found = check_translation(source, translation, "markdown", target, GLOSSARY)
+    assert ("warning", "numbers", f"numbers differ: {message}") in found

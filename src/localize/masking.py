@@ -80,8 +80,12 @@ WORD_STYLE = TokenStyle(
 BRACKET_STYLE = TokenStyle(
     "bracket",
     "⟦{}⟧",
+    # Doubled brackets ("[[0]]") as a pair of the same bracket on both sides, or an extra
+    # token bracket ("⟦0⟧⟧"); a bracket the engine wrote next to a token ("[⟦0⟧ text]")
+    # stays in the text.
     re.compile(
-        rf"(?P<pre>{_SPACE})[⟦〚【［\[]{{1,2}}{_SPACE}{_INDEX}{_SPACE}[⟧〛】］\]]{{1,2}}(?P<post>{_SPACE})"
+        rf"(?P<pre>{_SPACE})[⟦〚]?(?P<open>[⟦〚【［\[])(?P<twice>(?P=open))?{_SPACE}{_INDEX}"
+        rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)(?P<post>{_SPACE})"
     ),
     re.compile(r"[⟦⟧〚〛]"),
 )

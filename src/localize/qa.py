@@ -17,13 +17,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localize.masking import TOKEN_STYLES, mask_residue
 from localize.model import DocumentFormat
 from localize.placeables import Placeable, find_spans, markup_problems, placeable_key
+from localize.qa_numbers import Number, compare_numbers, numbers_in
 from localize.qa_report import Finding, QAReport
 
 if TYPE_CHECKING:
@@ -101,26 +101,13 @@ def _term_results(
 
 
 # -- numbers -----------------------------------------------------------------------------------------
-_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,'’]\d+)*")
-
-
-def _readings(token: str) -> frozenset[str]:
-    """Values a written number can mean: 1,000 / 1.000 / 1 000 all read 1000."""
-    token = re.sub(r"[ \u00a0\u202f'’]", "", token)
-    candidates = {token.replace(",", ""), token.replace(".", "").replace(",", ".")}
-    values = set()
-    for candidate in candidates:
-        try:
-            values.add(str(Decimal(candidate).normalize()))
-        except InvalidOperation:
-            continue
-    return frozenset(values)
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _numbers(
-    text: str, placeables: list[Placeable], terms: Iterable[str] = ()
-) -> list[tuple[str, frozenset[str]]]:
-    """Numbers outside placeables, terms and tokens, each as written and with its values."""
+    text: str, placeables: list[Placeable], terms: Iterable[str] = (), language: str | None = None
+) -> list[Number]:
+    """Numbers outside placeables, terms and tokens (see qa_numbers for how they are read)."""
     blanked = list(text)
     for placeable in placeables:
         blanked[placeable.start : placeable.end] = " " * (placeable.end - placeable.start)
@@ -129,27 +116,28 @@ def _numbers(
         plain = re.sub(re.escape(rendering), " ", plain, flags=re.IGNORECASE)
     for style in TOKEN_STYLES:
         plain = style.tolerant.sub(" ", plain)
-    plain = unicodedata.normalize("NFKC", plain)
-    return [(m.group(), _readings(m.group())) for m in _NUMBER.finditer(plain)]
+    plain = _BIDI_CONTROLS.sub("", plain)  # invisible: "40 \u202e億" is still 40 億
+    return numbers_in(unicodedata.normalize("NFKC", plain), language)
 
 
 def _number_results(
-    source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable], renderings: set[str]
+    source: str,
+    src_p: list[Placeable],
+    translation: str,
+    out_p: list[Placeable],
+    renderings: set[str],
+    target: LocaleInfo,
 ) -> list[Result]:
     """Numbers compared as values; term spans (and their renderings) and placeables left out."""
-    remaining = _numbers(translation, out_p, sorted(renderings, key=len, reverse=True))
-    missing = []
-    for written, readings in _numbers(source, src_p):
-        match = next((i for i, (_, other) in enumerate(remaining) if readings & other), None)
-        if match is None:
-            missing.append(written)
-        else:
-            remaining.pop(match)
+    ordered = sorted(renderings, key=len, reverse=True)
+    missing, added = compare_numbers(
+        _numbers(source, src_p), _numbers(translation, out_p, ordered, target.language)
+    )
     parts = []
     if missing:
         parts.append("missing " + ", ".join(missing))
-    if remaining:
-        parts.append("added " + ", ".join(written for written, _ in remaining))
+    if added:
+        parts.append("added " + ", ".join(added))
     return [("warning", "numbers", "numbers differ: " + "; ".join(parts))] if parts else []
 
 
@@ -174,7 +162,28 @@ def _final_mark(text: str, placeables: list[Placeable]) -> str:
     return last if last in ".!?:;…" else ""
 
 
-def _layout_results(source: str, src_p: list[Placeable], translation: str, out_p: list[Placeable]) -> list[Result]:
+def _pseudo_inner(
+    translation: str, out_p: list[Placeable], fmt: DocumentFormat, target: LocaleInfo
+) -> tuple[str, list[Placeable]]:
+    """For a pseudo-locale, the text inside the pseudo brackets and padding (its end is the sentence's)."""
+    if not target.is_pseudo:
+        return translation, out_p
+    from localize.engines.pseudo import pseudo_inner
+
+    inner = pseudo_inner(translation)
+    if inner is None:
+        return translation, out_p
+    return inner, [p for p, _ in find_spans(inner, fmt, None)]
+
+
+def _layout_results(
+    source: str,
+    src_p: list[Placeable],
+    translation: str,
+    out_p: list[Placeable],
+    fmt: DocumentFormat,
+    target: LocaleInfo,
+) -> list[Result]:
     results: list[Result] = []
     for side, src_space, out_space in (
         ("leading", source[:1].isspace(), translation[:1].isspace()),
@@ -183,7 +192,7 @@ def _layout_results(source: str, src_p: list[Placeable], translation: str, out_p
         if src_space != out_space:
             which = "has" if src_space else "has no"
             results.append(("warning", "whitespace", f"source {which} {side} whitespace, translation differs"))
-    src_mark, out_mark = _final_mark(source, src_p), _final_mark(translation, out_p)
+    src_mark, out_mark = _final_mark(source, src_p), _final_mark(*_pseudo_inner(translation, out_p, fmt, target))
     if src_mark != out_mark:
         results.append(
             (
@@ -219,8 +228,8 @@ def check_translation(
     terms = [term for _, term in source_spans if term is not None]
     renderings = {r for term in terms for r in (term.source, term.target_for(target)) if r}
     all_source = [p for p, _ in source_spans]
-    results += _number_results(source, all_source, translation, out_p, renderings)
-    results += _layout_results(source, src_p, translation, out_p)
+    results += _number_results(source, all_source, translation, out_p, renderings, target)
+    results += _layout_results(source, src_p, translation, out_p, fmt, target)
     return [result for result in results if result[1] not in waived]
 
 

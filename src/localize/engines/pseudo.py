@@ -6,14 +6,18 @@ stand out. ``ar-XB``: every word wrapped in right-to-left marks and an
 override, so the page renders right to left. Anything that must survive
 translation unchanged — mask tokens, ``⟦…⟧``, tags, entities, URLs, e-mail
 addresses, inline code, citations ``[3]``, ``{placeholders}``, printf
-specifiers and all-caps/digit tokens — is left exactly as it is. The source
-text is used as it is (accenting whatever Latin letters it contains).
+specifiers, numbers with their separators (``2.5``, ``1,000``) and
+all-caps/digit tokens — is left exactly as it is, also right against CJK text
+(``ZX1Q上路``). The source text is used as it is (accenting whatever Latin
+letters it contains); expansion counts wide (CJK) characters twice, as they
+take two columns. ``pseudo_inner`` gives QA back what the engine wrapped.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from localize.config import EngineSettings
@@ -39,8 +43,10 @@ PROTECTED = re.compile(
     | \[\d+(?:[-–,]\s*\d+)*\]                  # citations [3], [1-4]
     | \{[^{}\s]*\}                             # {placeholders}
     | %(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?[sdifxXoeEgGcr%]   # printf
-    | \b[A-Z0-9_]*[0-9_][A-Z0-9_]*\b           # ALL-CAPS/digit tokens (X1X, PH_0, 2025)
-    | \b[A-Z]{2,}\b                            # acronyms and tokens like XQZ
+    | (?<![A-Za-z0-9_])(?=[A-Z0-9_]*[A-Z_])(?=[A-Z0-9_]*[0-9_])[A-Z0-9_]+(?![A-Za-z0-9_])
+                                               # X1X, ZX0Q, PH_0, 2B (even right before CJK)
+    | (?<![\d.,])\d+(?:[.,:]\d+)*(?!\d)        # numbers whole: 2.5, 1,000, 10:30, 2025
+    | (?<![A-Za-z0-9_])[A-Z]{2,}(?![A-Za-z0-9_])   # acronyms and tokens like XQZ
     """,
     re.VERBOSE,
 )
@@ -58,6 +64,13 @@ def _split(text: str) -> list[tuple[bool, str]]:
     if position < len(text):
         runs.append((False, text[position:]))
     return runs
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes: wide and full-width characters count two."""
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if not c.isspace()
+    )
 
 
 def _bidi_words(piece: str) -> str:
@@ -79,13 +92,39 @@ def pseudo_localize(text: str, target: LocaleInfo, expansion: float = 0.35) -> s
         if protected:
             out.append(piece)
             continue
-        translatable += len(piece.strip())
+        translatable += _width(piece)
         out.append(_bidi_words(piece) if bidi else piece.translate(_ACCENTS))
     pad_length = max(1, math.ceil(translatable * expansion))
     padding = (_PADDING * (pad_length // len(_PADDING) + 1))[:pad_length].strip() or "·"
     if bidi:
         padding = _bidi_words(padding)
     return f"{lead}[{''.join(out)} {padding}]{trail}"
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PADDING_RUN = _PADDING * 40
+
+
+def pseudo_inner(text: str) -> str | None:
+    """The text ``pseudo_localize`` wrapped (outer whitespace kept), or None if ``text`` is not pseudo.
+
+    Bidi marks are dropped; the brackets and the padding (any prefix of the
+    padding text, or ``·``) are taken off, so QA can compare punctuation.
+    """
+    plain = _BIDI_CONTROLS.sub("", text)
+    core = plain.strip()
+    if len(core) < 2 or core[0] != "[" or core[-1] != "]":
+        return None
+    lead = plain[: len(plain) - len(plain.lstrip())]
+    trail = plain[len(plain.rstrip()) :]
+    inner = core[1:-1]
+    for cut in range(len(inner) - 1, -1, -1):
+        if inner[cut] != " ":
+            continue
+        padding = inner[cut + 1 :]
+        if padding and (padding == "·" or _PADDING_RUN.startswith(padding)):
+            return lead + inner[:cut] + trail
+    return None
 
 
 class PseudoEngine(Engine):
@@ -109,7 +148,8 @@ class PseudoEngine(Engine):
         return True
 
     def cache_options(self) -> str:
-        return f"expansion={self.expansion:g}"
+        # "v2": numbers kept whole and tokens protected next to CJK; older cached output differs
+        return f"expansion={self.expansion:g};v2"
 
     def translate(self, texts: Sequence[str], source: LocaleInfo, target: LocaleInfo) -> list[str]:
         return [pseudo_localize(t, target, self.expansion) for t in texts]
