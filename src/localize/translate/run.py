@@ -56,7 +56,7 @@ class _RunState:
 
     def bucket(self, engine: Any, limits: DriverLimits) -> TokenBucket:
         """One token bucket per engine and endpoint for the whole run."""
-        key = (engine.name, getattr(engine.settings, "url", None))
+        key = (engine.name, engine.settings.url)
         if key not in self.buckets:
             self.buckets[key] = TokenBucket(limits.rate_limit)
         return self.buckets[key]
@@ -128,7 +128,7 @@ def _translate_locale(
         source=project.settings.source_locale,
         target=locale,
         glossary=state.glossary(),
-        cache=None if getattr(engine, "is_offline", False) else state.cache(),
+        cache=None if engine.is_offline else state.cache(),
         bucket=state.bucket(engine, limits),
         budget=state.budget,
         progress=state.progress,
@@ -173,17 +173,7 @@ def _memory_pass(project: Project, locale: LocaleInfo) -> int:
     """SPEC section 7's TM pass (it writes the catalogs itself); the number of entries filled."""
     from localize.catalog.tm import fill_from_memory
 
-    return _filled_count(fill_from_memory(project, locale))
-
-
-def _filled_count(report: Any) -> int:
-    if isinstance(report, int):
-        return report
-    for name in ("hits", "filled", "tm_hits"):
-        value = getattr(report, name, None)
-        if isinstance(value, int):
-            return value
-    return int(getattr(report, "exact", 0)) + int(getattr(report, "near", 0))
+    return fill_from_memory(project, locale).hits
 
 
 def _without_memory_matches(
