@@ -92,7 +92,7 @@ def extract_project(
     """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article."""
     if glossary is None:
         glossary = _load_glossary(project)
-    key = global_key(project, getattr(glossary, "fingerprint", ""))
+    key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project)
     articles = _scan(project, state, key)
     selected = _select(articles, slugs)

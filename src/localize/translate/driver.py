@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from localize.engines.base import Engine
 from localize.errors import EngineError
 from localize.locales import LocaleInfo
 
@@ -41,13 +42,13 @@ class DriverLimits:
     backoff_base: float = 0.5  # first backoff without Retry-After, doubled each attempt
 
     @classmethod
-    def for_engine(cls, engine: object) -> DriverLimits:
+    def for_engine(cls, engine: Engine) -> DriverLimits:
         """Limits from an Engine's resolved settings (SPEC section 6)."""
         return cls(
-            concurrency=max(1, int(getattr(engine, "concurrency", 4))),
-            rate_limit=getattr(engine, "rate_limit", None),
-            retries=max(0, int(getattr(engine, "retries", 5))),
-            max_retry_after=float(getattr(engine, "max_retry_after", 60.0)),
+            concurrency=max(1, engine.concurrency),
+            rate_limit=engine.rate_limit,
+            retries=max(0, engine.retries),
+            max_retry_after=float(engine.max_retry_after),
         )
 
 
@@ -149,7 +150,7 @@ class BatchDriver:
 
     def __init__(
         self,
-        engine: object,
+        engine: Engine,
         source: LocaleInfo,
         target: LocaleInfo,
         limits: DriverLimits,
@@ -231,7 +232,7 @@ class BatchDriver:
 
     def _refusal_message(self) -> str:
         reasons = [o.error for o in self.stats.outcomes if o.permanent and o.error]
-        name = getattr(self.engine, "name", "engine")
+        name = self.engine.name
         reason = reasons[0] if reasons else "every request refused"
         return f"engine {name!r} refused every request for {self.target.bcp47}: {reason}"
 
@@ -280,7 +281,7 @@ class BatchDriver:
                     break
                 continue
             if not _well_formed(answers, texts):
-                last_error = f"malformed result from {getattr(self.engine, 'name', 'engine')}"
+                last_error = f"malformed result from {self.engine.name}"
                 if attempts > self.limits.retries or self._stop.wait(self._delay(attempts, None)):
                     break
                 continue

@@ -136,7 +136,7 @@ class LocalePass:
         to_send = self._from_cache(self._needed())
         engine = self.ctx.engine
         sendable: set[str] = set()
-        for batch in make_batches(to_send, engine.max_chars, getattr(engine, "max_texts", 1)):
+        for batch in make_batches(to_send, engine.max_chars, engine.max_texts):
             chars = sum(len(t) for t in batch)
             if self.ctx.budget.reserve(chars):
                 self.tally.requests += 1
@@ -196,7 +196,7 @@ class LocalePass:
 
     def _batches(self, texts: list[str]) -> list[tuple[str, ...]]:
         engine = self.ctx.engine
-        return make_batches(texts, engine.max_chars, getattr(engine, "max_texts", 1))
+        return make_batches(texts, engine.max_chars, engine.max_texts)
 
     @staticmethod
     def _waiters(sending: set[str], attempts: dict[int, Any]) -> dict[str, list[int]]:
