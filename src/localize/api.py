@@ -86,7 +86,7 @@ class PipelineOutcome:
         from localize.catalog.status import project_status, render_status
 
         site = self.reports.get("build")
-        where = getattr(site, "out", None) or self.project.site_dir
+        where = site.out if site is not None else self.project.site_dir
         lines = [f"Site built in {where} ({self.elapsed_s:.1f} s)."]
         check = self.reports.get("check")
         if check is not None and check.errors:
