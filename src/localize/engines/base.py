@@ -104,6 +104,21 @@ class Engine(ABC):
         return False
 
 
+class OfflineEngine(Engine):
+    """An engine that runs in this process: large batches, no retries, no network, no cost."""
+
+    max_chars = 100_000
+    max_texts = 1000
+    default_concurrency = 1
+    default_rate_limit = None
+    default_timeout = 60.0
+    default_retries = 0
+
+    @property
+    def is_offline(self) -> bool:
+        return True
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Retry-After as seconds: either delta-seconds or an HTTP date (RFC 9110 10.2.3)."""
     if not value:

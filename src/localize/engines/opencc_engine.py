@@ -17,7 +17,7 @@ from pathlib import Path
 import opencc
 
 from localize.config import EngineSettings
-from localize.engines.base import Engine, PermanentError
+from localize.engines.base import OfflineEngine, PermanentError
 from localize.engines.codes import engine_code
 from localize.locales import LocaleInfo
 
@@ -55,24 +55,14 @@ def opencc_chain(source: LocaleInfo, target: LocaleInfo) -> tuple[str, ...]:
     return tuple(_available(c) for c in CONFIGS[pair])
 
 
-class OpenCCEngine(Engine):
+class OpenCCEngine(OfflineEngine):
     """Chinese script and regional-vocabulary conversion, offline."""
 
     name = "opencc"
-    max_chars = 100_000
-    max_texts = 1000
-    default_concurrency = 1
-    default_rate_limit = None
-    default_timeout = 60.0
-    default_retries = 0
 
     def __init__(self, settings: EngineSettings):
         super().__init__(settings)
         self._local = threading.local()
-
-    @property
-    def is_offline(self) -> bool:
-        return True
 
     def _converter(self, config: str) -> opencc.OpenCC:
         converters = self._local.__dict__.setdefault("converters", {})

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from localize.config import EngineSettings
-from localize.engines.base import Engine
+from localize.engines.base import OfflineEngine
 from localize.locales import LocaleInfo
 
 _ACCENTS = str.maketrans(
@@ -127,25 +127,15 @@ def pseudo_inner(text: str) -> str | None:
     return None
 
 
-class PseudoEngine(Engine):
+class PseudoEngine(OfflineEngine):
     """Offline pseudo-translation for ``en-XA``, ``ar-XB`` and any other target."""
 
     name = "pseudo"
-    max_chars = 100_000
-    max_texts = 1000
-    default_concurrency = 1
-    default_rate_limit = None
-    default_timeout = 60.0
-    default_retries = 0
 
     def __init__(self, settings: EngineSettings):
         super().__init__(settings)
         raw = settings.extra.get("expansion", 0.35)
         self.expansion = float(raw) if isinstance(raw, (int, float)) else 0.35
-
-    @property
-    def is_offline(self) -> bool:
-        return True
 
     def cache_options(self) -> str:
         # "v2": numbers kept whole and tokens protected next to CJK; older cached output differs
