@@ -87,17 +87,21 @@ def test_unsafe_segment_takes_the_fallback_and_safe_ones_render(tmp_path: Path) 
     assert_no_active_markup(out / "en/gemma/index.html")
 
 
-def test_plain_text_kinds_are_escaped_text(tmp_path: Path) -> None:
+def test_plain_text_kinds_are_escaped_and_hostile_ones_take_the_fallback(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", min_completion=0.0)
 
     def translate(segment):  # type: ignore[no-untyped-def]
-        return f"<script>x</script>{segment.text}\"'><b>" if segment.kind in ("title", "description", "alt") else None
+        if segment.kind == "title":
+            return f"<script>x</script>{segment.text}\"'><b>"  # new markup: a QA error
+        if segment.kind == "description":
+            return "Gemma 4 & Apache: \"quoted\" <3"  # odd but markup-free: shown, escaped
+        return f"EN {segment.text}"
 
     write_catalog(project, "gemma", "en", translate)
     path = build_site(project).out / "en/gemma/index.html"
     doc = lxml_html.document_fromstring(path.read_bytes())
-    assert doc.findtext(".//title").startswith("<script>x</script>")  # shown as text, not parsed
-    assert doc.find(".//meta[@name='description']").get("content").startswith("<script>")
+    assert "<script>" not in doc.findtext(".//title")  # the source title, as the fallback
+    assert doc.find(".//meta[@name='description']").get("content") == 'Gemma 4 & Apache: "quoted" <3'
     assert_no_active_markup(path)
 
 

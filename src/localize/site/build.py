@@ -31,6 +31,7 @@ from localize.site.plan import (
     ArticlePlan,
     catalog_locales,
     plan_article,
+    project_glossary,
     read_article,
 )
 from localize.site.render import render_article, sitemap_urls, url_paths
@@ -75,6 +76,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     template = load_template(project.root, settings.template)
     global_key = combined_key([
         "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,
+        project_glossary(project).fingerprint,
     ])
     cache = BuildCache(project.state_dir, out, global_key)
     articles = _plan_articles(project, cache, global_key, publish)

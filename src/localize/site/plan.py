@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from localize.config import Settings
-from localize.locales import LocaleInfo
+from localize.glossary import Glossary
+from localize.locales import LocaleInfo, parse_locale
 from localize.model import Document, Segment
 from localize.project import Project
 from localize.site.manifest import Completion
@@ -42,6 +44,7 @@ class ArticleInputs:
     document: Document
     segments: tuple[Segment, ...]
     catalogs: dict[str, CatalogText]  # posix -> usable entries
+    glossary: Glossary | None = None  # for the QA checks a translation must pass to be shown
 
 
 def catalog_locales(settings: Settings) -> tuple[LocaleInfo, ...]:
@@ -61,7 +64,21 @@ def chooser_for(settings: Settings, inputs: ArticleInputs, locale: LocaleInfo, p
         if fallback.posix not in (settings.source_locale.posix, locale.posix):
             chain.append(inputs.catalogs.get(fallback.posix) or CatalogText.empty(fallback))
     own_publish = "machine" if locale.is_pseudo else publish
-    return SegmentChooser(inputs.document.format, chain, publish, own_publish)
+    return SegmentChooser(inputs.document.format, chain, publish, own_publish,
+                          inputs.glossary, settings.qa_ignore)
+
+
+def project_glossary(project: Project) -> Glossary:
+    """The project's glossary, loaded once per build (and again only when a file changes)."""
+    files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in project.glossary_files())
+    return _load_glossary(project.root, project.settings.source_locale.posix, files)
+
+
+@lru_cache(maxsize=4)
+def _load_glossary(root: Path, source_posix: str, files: tuple[tuple[str, int, int], ...]) -> Glossary:
+    from localize.glossary import load_glossary
+
+    return load_glossary([Path(name) for name, _, _ in files], parse_locale(source_posix), root)
 
 
 def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
@@ -77,7 +94,7 @@ def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
         locale.posix: load_catalog(project.po_path(slug, locale), locale)
         for locale in catalog_locales(settings)
     }
-    return slug, ArticleInputs(document, segments, catalogs)
+    return slug, ArticleInputs(document, segments, catalogs, project_glossary(project))
 
 
 def plan_article(project: Project, path: Path, slug: str, inputs: ArticleInputs, publish: str) -> ArticlePlan:

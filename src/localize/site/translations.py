@@ -1,8 +1,10 @@
 """Which text each segment shows on a locale's page, under SPEC's publishing rules.
 
 A segment shows the locale's own publishable translation, else the first
-publishable one along ``fallbacks``, else the source text. A translation whose
-markup its source does not have (``placeables.is_markup_safe``) is never used.
+publishable one along ``fallbacks``, else the source text. A translation that
+fails a QA error check (a lost citation or term, mask residue, markup its
+source does not have: SPEC section 6) is never used, so ``run`` can build
+while ``check`` reports errors.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import polib
+
+from localize.glossary import Glossary
 from localize.locales import LocaleInfo
 from localize.model import PLAIN_TEXT_KINDS, DocumentFormat, Segment
 from localize.site.manifest import Completion
@@ -21,10 +26,10 @@ PUBLISHABLE = {"reviewed": frozenset({"reviewed"}), "machine": frozenset({"revie
 
 @dataclass(frozen=True)
 class CatalogText:
-    """One locale's usable entries for one article: msgid -> (translation, state)."""
+    """One locale's usable entries for one article: msgid -> (translation, state, flags)."""
 
     locale: LocaleInfo
-    entries: Mapping[str, tuple[str, str]]
+    entries: Mapping[str, tuple[str, str, frozenset[str]]]
 
     @classmethod
     def empty(cls, locale: LocaleInfo) -> CatalogText:
@@ -38,23 +43,19 @@ def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
     from localize.catalog.state import entry_state
 
     po = _load_po(path)
-    entries: dict[str, tuple[str, str]] = {}
+    entries: dict[str, tuple[str, str, frozenset[str]]] = {}
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
             continue
         state = entry_state(entry)
         if state in ("reviewed", "machine") and entry.msgid not in entries:
-            entries[entry.msgid] = (entry.msgstr, state)
+            entries[entry.msgid] = (entry.msgstr, state, frozenset(entry.flags))
     return CatalogText(locale, MappingProxyType(entries))
 
 
-def _load_po(path: Path):  # type: ignore[no-untyped-def]
-    try:
-        from localize.catalog.pofile import load_po
-    except ImportError:  # catalog package not landed yet: same parse, without its checks
-        import polib
+def _load_po(path: Path) -> polib.POFile:
+    from localize.catalog.pofile import load_po
 
-        return polib.pofile(str(path), wrapwidth=0)
     return load_po(path)
 
 
@@ -71,29 +72,37 @@ class SegmentChooser:
     """Picks each segment's text for one page; remembers the safety verdicts it computed."""
 
     def __init__(self, fmt: DocumentFormat, chain: Sequence[CatalogText], publish: str,
-                 own_publish: str) -> None:
+                 own_publish: str, glossary: Glossary | None = None,
+                 qa_ignore: frozenset[str] = frozenset()) -> None:
         self.fmt = fmt
         self.chain = tuple(chain)
         self.publish = publish
         self.own_publish = own_publish
-        self._safe: dict[tuple[str, str], bool] = {}
+        self.glossary = glossary
+        self.qa_ignore = qa_ignore
+        self._safe: dict[tuple[str, str, str, frozenset[str]], bool] = {}
 
-    def usable(self, segment: Segment, catalog: CatalogText, publish: str) -> tuple[str, str] | None:
+    def usable(self, segment: Segment, catalog: CatalogText,
+               publish: str) -> tuple[str, str, frozenset[str]] | None:
         found = catalog.entries.get(segment.text)
         if found is None or found[1] not in PUBLISHABLE[publish]:
             return None
-        if not self.is_safe(segment, found[0]):
+        if not self.is_safe(segment, found[0], catalog.locale, found[2]):
             return None
         return found
 
-    def is_safe(self, segment: Segment, translation: str) -> bool:
-        if segment.kind in PLAIN_TEXT_KINDS:
-            return True  # plain text kinds are always escaped, never rendered as markup
-        key = (segment.text, translation)
+    def is_safe(self, segment: Segment, translation: str, locale: LocaleInfo,
+                flags: frozenset[str] = frozenset()) -> bool:
+        """Safe markup (plain-text kinds are always escaped) and no QA error."""
+        key = (segment.text, translation, locale.posix, flags)
         if key not in self._safe:
             from localize.placeables import is_markup_safe
+            from localize.qa import check_translation
 
-            self._safe[key] = bool(is_markup_safe(segment.text, translation, self.fmt))
+            safe = segment.kind in PLAIN_TEXT_KINDS or is_markup_safe(segment.text, translation, self.fmt)
+            results = check_translation(segment.text, translation, self.fmt, locale, self.glossary,
+                                        flags, self.qa_ignore)
+            self._safe[key] = bool(safe) and not any(severity == "error" for severity, _, _ in results)
         return self._safe[key]
 
     def choose(self, segment: Segment) -> Choice:

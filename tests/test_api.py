@@ -1,0 +1,67 @@
+"""The library a build script imports: every stage callable from ``localize.api`` without the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from localize import api
+from localize.errors import EXIT_NEEDS_ATTENTION
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def sample(tmp_path: Path) -> api.Project:
+    """A copy of the sample project at the repository root, without generated catalogs."""
+    for name in ("localize.toml", "content", "glossaries", "locales"):
+        source = ROOT / name
+        target = tmp_path / name
+        shutil.copytree(source, target) if source.is_dir() else shutil.copy2(source, target)
+    for generated in ("zh_Hans_CN", "en_XA", "ar_XB"):
+        shutil.rmtree(tmp_path / "locales" / generated)
+    return api.Project.open(tmp_path)
+
+
+def test_the_readme_example_runs_every_stage(sample: api.Project) -> None:
+    extracted = api.extract_project(sample)
+    assert "2 article(s)" in str(extracted)
+    report = api.translate_project(sample, progress=False)
+    rows = {row["locale"]: row for row in report.to_json()["engines"]}
+    assert rows["zh-Hans-CN"]["engine"] == "opencc" and rows["zh-Hans-CN"]["failed"] == 0
+    assert rows["en-XA"]["engine"] == "pseudo"
+    assert rows["en"]["engine"] == "memory"
+    qa = api.check_project(sample)
+    assert qa.errors == 0
+    built = api.build_site(sample)
+    manifest = json.loads((built.out / "manifest.json").read_text("utf-8"))
+    locales = {page["locale"] for article in manifest["articles"] for page in article["pages"]}
+    assert locales == {"zh-Hant-TW", "en", "ja", "zh-Hans-CN", "en-XA", "ar-XB"}
+    status = api.project_status(sample)
+    assert status["totals"]["zh-Hans-CN"]["missing"] == 0
+    assert api.check_site(sample).errors == 0
+
+
+def test_run_pipeline_builds_even_with_qa_errors_and_reports_exit_1(sample: api.Project) -> None:
+    po = sample.root / "locales/en/LC_MESSAGES/news/gemma-4-open-model.po"
+    text = po.read_text("utf-8")
+    assert "Gemma 4 comes in four sizes" in text
+    po.write_text(text.replace("parameters[1].", "parameters."), "utf-8")  # a lost citation marker
+    outcome = api.run_pipeline(sample, progress=False, quiet=True)
+    assert outcome.exit_code == EXIT_NEEDS_ATTENTION
+    assert outcome.reports["check"].errors >= 1
+    page = (sample.root / "site/en/news/gemma-4-open-model/index.html").read_text("utf-8")
+    assert "Gemma 4 一共有四種尺寸" in page  # that sentence falls back to the source text
+    assert "Site built in" in outcome.to_text()
+
+
+def test_segment_file_uses_the_project_source_locale_or_a_guess(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("# 標題\n\n第一句。第二句！\n", "utf-8")
+    segments = api.segment_file(article, None, tmp_path)
+    assert [s.text for s in segments] == ["標題", "第一句。", "第二句！"]
+    assert api.guess_language("これはテストです。").language == "ja"
+    assert api.guess_language("Plain English.").language == "en"
