@@ -75,6 +75,8 @@ class LocalePass:
         self.answers: dict[str, str] = {}
         self.failed_texts: dict[str, str] = {}
         self.unsent: set[str] = set()
+        self.refused_texts: set[str] = set()  # refused for good (auth, language): not the text's fault
+        self._refused_items: set[int] = set()  # items failed only because their text was refused
         self.tally = RoundTally()
         self._lock = threading.Lock()
         self._iterators: dict[int, Iterator[Any]] = {}
@@ -168,8 +170,12 @@ class LocalePass:
                     self._waiting = self._waiters(set(to_send), self.active)
                     self._dispatch(self._batches(to_send), len(to_send))
                 self._settle(final=False)
-        except (KeyboardInterrupt, EngineError):
+        except KeyboardInterrupt:
             self._settle(final=True)
+            raise
+        except EngineError:
+            self._settle(final=True)
+            self._forget_refused()
             raise
         return self.tally
 
@@ -255,6 +261,8 @@ class LocalePass:
             for text in outcome.texts:
                 if outcome.attempts and not outcome.capped:
                     self.failed_texts.setdefault(text, outcome.error or "no answer")
+                    if outcome.permanent:
+                        self.refused_texts.add(text)
                 else:
                     self.unsent.add(text)
         for text in outcome.texts:
@@ -289,6 +297,8 @@ class LocalePass:
         requests = attempt.requests
         lost = [self.failed_texts[t] for t in requests if t in self.failed_texts]
         if lost and not final:
+            if any(t in self.refused_texts for t in requests):
+                self._refused_items.add(index)
             self._fail(index, f"engine failed: {lost[0]}")
             return None
         if any(t not in self.answers for t in requests):
@@ -314,6 +324,22 @@ class LocalePass:
         self.ctx.failures.clear(item.slug, item.msgid)
         self.tally.translated += 1
         self.tally.capped.discard(index)
+
+    def _forget_refused(self) -> None:
+        """The engine refused everything: a configuration fault, not the entries' own.
+
+        Entries whose requests were refused are not left recorded as failed, so the run
+        after the credentials or language codes are fixed translates them without
+        ``--retry-failed``.
+        """
+        kept: list[Failure] = []
+        refused_ids = {(self.items[i].slug, self.items[i].msgid) for i in self._refused_items}
+        for failure in self.tally.failures:
+            if (failure.slug, failure.msgid) in refused_ids:
+                self.ctx.failures.clear(failure.slug, failure.msgid)
+            else:
+                kept.append(failure)
+        self.tally.failures = kept
 
     def _fail(self, index: int, reason: str) -> None:
         item = self.items[index]
