@@ -48,9 +48,21 @@ class Context:
     def locales(self, codes: tuple[str, ...]) -> list[Any] | None:
         if not codes:
             return None
+        from localize.errors import LocaleError
         from localize.locales import parse_locale
 
-        return [parse_locale(code) for code in codes]
+        targets = self.project.settings.target_locales
+        chosen = []
+        for code in codes:
+            locale = parse_locale(code)
+            if locale not in targets:  # a typo or a missing locale must not pass as "nothing to do"
+                names = ", ".join(t.bcp47 for t in targets)
+                raise LocaleError(
+                    f"{code!r} is not one of the project's target_locales ({names})",
+                    self.project.config_path,
+                )
+            chosen.append(locale)
+        return chosen
 
 
 pass_context = click.make_pass_decorator(Context)
