@@ -6,7 +6,8 @@ URLs, inline code, quotes), in blocks of 1-8 sentences, so the true sentence lis
 of every block is known. localize.segment splits the whole corpus block by block;
 pySBD (``pysbd.Segmenter(language=..., clean=False)``) is far slower, so it runs on
 a sample (the first ``--sample-kb`` of blocks) and its throughput is per second of
-its own run. Both tools also run on the regression file tests/data/segmentation/,
+its own run. Every timing is CPU time, the median of 3 repeats of each tool in this run.
+Both tools also run on the regression file tests/data/segmentation/,
 whose languages (zh, ja, en, de, fr, es, ru) pySBD all supports.
 
 Run: .venv/bin/python benchmarks/segment.py [--mb 5] [--sample-kb 200] [--seed 7]
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -167,10 +169,17 @@ class Run:
         return self.size_bytes / 1_000_000 / self.seconds
 
 
+REPEATS = 3  # timing repeats per tool; the median decides, so one noisy burst does not
+
+
 def time_splitter(splitter: Splitter, corpus: Corpus) -> Run:
-    started = time.process_time()
-    results = [splitter(block, corpus.language) for block in corpus.blocks]
-    seconds = time.process_time() - started
+    """CPU time of splitting every block: the median of REPEATS runs."""
+    timings = []
+    for _ in range(REPEATS):
+        started = time.process_time()
+        results = [splitter(block, corpus.language) for block in corpus.blocks]
+        timings.append(time.process_time() - started)
+    seconds = statistics.median(timings)
     exact = sum(list(r) == list(t) for r, t in zip(results, corpus.truth, strict=True))
     total = sum(len(r) for r in results)
     return Run(seconds, total, exact, len(corpus.blocks), corpus.size_bytes)
@@ -222,6 +231,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     print(f"pysbd {pysbd.__version__}; corpus {args.mb} MB per language, seed {args.seed}")
+    print(f"times: CPU seconds, median of {REPEATS} repeats per tool, both tools in this run")
     for language in ("zh", "en"):
         full = make_corpus(language, args.mb, args.seed)
         small = sample(full, args.sample_kb)

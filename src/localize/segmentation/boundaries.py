@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from localize.segmentation.languages import LanguageRules, previous_token
-from localize.segmentation.markup import CLOSE_MARK, OPAQUE_MARK, RangeIndex, mask
+from localize.segmentation.languages import TOKEN_DELIMITERS, LanguageRules, previous_token
+from localize.segmentation.markup import CLOSE_MARK, OPAQUE_MARK, mask_markup, protection
 
 _CJK_TERMINATORS = "。！？｡．‼⁇⁈⁉"
 _ELLIPSES = "…⋯"
@@ -68,6 +68,39 @@ def _ordinary_word(rules: LanguageRules) -> str:
     return "(?:" + "|".join([longer, *short]) + ")"
 
 
+#: Before a word: the previous_token() of a period after it is exactly that word (a token
+#: delimiter or the text start before it, and no spaced part such as "z. " before that).
+_WHOLE_TOKEN = (
+    rf"(?<![^{TOKEN_DELIMITERS}])"
+    r"(?<!(?<![^\W\d_])[^\W\d_]\.[ \u00a0])(?<!(?<![^\W\d_])[^\W\d_]{2}\.[ \u00a0])"
+)
+
+
+def _after_one_of(words: set[str]) -> str:
+    """A lookbehind per word length: one of ``words`` is the whole token before here."""
+    lengths = sorted({len(w) for w in words})
+    return "(?:" + "|".join(
+        rf"(?<={_WHOLE_TOKEN}(?:"
+        + "|".join(re.escape(w) for w in sorted(words) if len(w) == n)
+        + "))"
+        for n in lengths
+    ) + ")"
+
+
+def _never_abbreviation(rules: LanguageRules) -> str:
+    """Periods _period_ends() always rejects, recognised by the regex so they cost no Python:
+    a prefix abbreviation ("Dr. Chen", "approx. 5"), and a terminal abbreviation or an
+    initial before a number or a capitalised word that is no sentence starter ("Jan. 13",
+    "J. Chen")."""
+    prefix = _after_one_of(set(rules.prefix))
+    capitals = {c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in rules.abbreviations}
+    before_word = _after_one_of(set(rules.terminal) | capitals)
+    starters = "|".join(re.escape(w) for w in sorted(rules.starters, key=len, reverse=True))
+    following = rf"(?=\s++(?:\d|(?!(?:{starters})(?![\w’'-]))[{_CAPITAL}]))"
+    not_a_run = rf"(?![.!?{_CJK_TERMINATORS}{_ELLIPSES}])"
+    return rf"{prefix}\.{not_a_run}|{before_word}\.{following}"
+
+
 _SURE, _NEVER = 1, 2  # group numbers of the "sure" and "never" alternatives
 
 
@@ -77,7 +110,8 @@ def _clusters(rules: LanguageRules) -> re.Pattern[str]:
     # the leading lookahead lets the regex engine skip to terminators at C speed
     if rules.uses_spaces:
         sure = f"{_SURE_CJK}|{_SURE_LATIN.replace('{ordinary_word}', _ordinary_word(rules))}"
-        never, cluster = f"{_NOT_CJK}|{_NOT_LATIN}", _SPACED_CLUSTER
+        never = f"{_NOT_CJK}|{_NOT_LATIN}|{_never_abbreviation(rules)}"
+        cluster = _SPACED_CLUSTER
     else:
         sure, never, cluster = _SURE_CJK, _NOT_CJK, _CLUSTER
     pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?P<never>{never})|{cluster})")
@@ -106,42 +140,46 @@ def _is_cjk(char: str) -> bool:
     return char >= "\u2e80" and _CJK_CHAR.match(char) is not None
 
 
-class _Scan:
-    """One block's boundary search; holds the masked text and per-block state."""
-
-    def __init__(self, text: str, rules: LanguageRules) -> None:
-        self.text = text
-        self.rules = rules
-        self.masked, ranges = mask(text)
-        self.protected = RangeIndex(ranges) if ranges else None
-
-    def cuts(self) -> list[tuple[int, int]]:
-        """(end of a sentence, start of the next) for every boundary, in order."""
-        found: list[tuple[int, int]] = []
-        masked = self.masked
-        size = len(masked)
-        sentence_start = 0
-        covers = self.protected.covers if self.protected else None
-        for match in _clusters(self.rules).finditer(masked):
-            kind = match.lastindex  # 1: a sure boundary, 2: never one, else: judge it
-            if kind == _NEVER:
-                continue
-            resume = match.end()
-            if resume >= size:
-                break
-            if kind == _SURE:
-                sure = match.end(_SURE)
-                if covers is None or not covers(sure):
-                    found.append((sure, resume))
-                    sentence_start = resume
-                continue
-            end = match.end("tail")
-            if covers is not None and covers(end):
-                continue
-            if self._ends_sentence(match, sentence_start):
-                found.append((end, resume))
+def _bounds(text: str, rules: LanguageRules) -> list[int]:
+    """0, then (end of a sentence, start of the next) for every boundary, then len(text):
+    one flat list, so slicing the sentences out is a single comprehension."""
+    masked, ranges = mask_markup(text)
+    covers = protection(masked, ranges)
+    bounds = [0]
+    size = len(masked)
+    sentence_start = 0
+    judge: _Judge | None = None  # built only for the few clusters the regex cannot decide
+    for match in _clusters(rules).finditer(masked):
+        kind = match.lastindex  # 1: a sure boundary, 2: never one, else: judge it
+        if kind == _NEVER:
+            continue
+        resume = match.end()
+        if resume >= size:
+            break
+        if kind == _SURE:
+            end = match.end(_SURE)
+            if covers is None or not covers(end):
+                bounds += end, resume
                 sentence_start = resume
-        return found
+            continue
+        end = match.end("tail")
+        if covers is not None and covers(end):
+            continue
+        if judge is None:
+            judge = _Judge(masked, rules)
+        if judge._ends_sentence(match, sentence_start):
+            bounds += end, resume
+            sentence_start = resume
+    bounds.append(len(text))
+    return bounds
+
+
+class _Judge:
+    """The rules for clusters the regex leaves open, over one block's masked text."""
+
+    def __init__(self, masked: str, rules: LanguageRules) -> None:
+        self.masked = masked
+        self.rules = rules
 
     def _ends_sentence(self, match: re.Match[str], sentence_start: int) -> bool:
         term, spaced = match.group("term"), match.end() > match.end("tail")
@@ -251,21 +289,12 @@ class _Scan:
 def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence of ``text`` (a sentence's leading white space
     belongs to the cut before it; trailing white space of the text is not removed)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for end, resume in _Scan(text, rules).cuts():
-        spans.append((start, end))
-        start = resume
-    spans.append((start, len(text)))
-    return spans
+    bounds = _bounds(text, rules)
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def split_text(text: str, rules: LanguageRules) -> list[str]:
     """The sentences of ``text``, stripped, never empty."""
-    sentences: list[str] = []
-    start = 0
-    for end, resume in _Scan(text, rules).cuts():
-        sentences.append(text[start:end].strip())
-        start = resume
-    sentences.append(text[start:].strip())
-    return [s for s in sentences if s]
+    bounds = _bounds(text, rules)
+    pieces = [text[start:end].strip() for start, end in zip(bounds[::2], bounds[1::2], strict=True)]
+    return [piece for piece in pieces if piece]

@@ -112,8 +112,10 @@ def rules_for(language: str) -> LanguageRules:
 #: Matched against the REVERSED text before a period: the word there (with inner periods,
 #: hyphens, apostrophes) and any spaced abbreviation parts before it ("z. B", "т. е").
 #: Reversing turns an end-anchored search into a start-anchored match (linear, no rescans).
+#: Characters that end a token when reading back from a period (a character class body).
+TOKEN_DELIMITERS = r"\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–"
 REVERSED_PREVIOUS_TOKEN = re.compile(
-    r"[^\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–]*(?:[ \u00a0]?\.[^\W\d_]{1,2}(?![^\W\d_]))*"
+    rf"[^{TOKEN_DELIMITERS}]*(?:[ \u00a0]?\.[^\W\d_]{{1,2}}(?![^\W\d_]))*"
 )
 
 
