@@ -295,6 +295,6 @@ def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
 
 def split_text(text: str, rules: LanguageRules) -> list[str]:
     """The sentences of ``text``, stripped, never empty."""
-    bounds = _bounds(text, rules)
-    pieces = [text[start:end].strip() for start, end in zip(bounds[::2], bounds[1::2], strict=True)]
+    bounds = iter(_bounds(text, rules))
+    pieces = [text[start:end].strip() for start, end in zip(bounds, bounds, strict=False)]
     return [piece for piece in pieces if piece]

@@ -55,10 +55,17 @@ _PAIRS = {
 }  # fmt: skip
 _OPENER_ONLY = frozenset(_PAIRS) - frozenset("".join(_PAIRS.values()))
 _BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
-#: A bracket sequence of closed pairs, none inside another.
-_FLAT_PAIRS = re.compile(
-    "(?:" + "|".join(f"{re.escape(o)}[{re.escape(c)}]" for o, c in _PAIRS.items()) + ")*"
+_NOT_BRACKET = "[^" + _BRACKETS.pattern[1:-1] + "]*+"
+#: Text whose brackets all come in closed pairs, none inside another ("„" may close with
+#: "“", which also opens, so it is left to bracket_ranges()).
+_FLAT_TEXT = re.compile(
+    f"{_NOT_BRACKET}(?:(?:"
+    + "|".join(
+        f"{re.escape(o)}{_NOT_BRACKET}[{re.escape(c)}]" for o, c in _PAIRS.items() if o != "„"
+    )
+    + f"){_NOT_BRACKET})*+"
 )
+_CLOSERS = frozenset("".join(c for o, c in _PAIRS.items() if o != "„"))
 
 
 def _overwrite(mark: str) -> Callable[[re.Match[str]], str]:
@@ -190,24 +197,39 @@ def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
 def protection(masked: str, ranges: list[tuple[int, int]]) -> Callable[[int], bool] | None:
     """"Is this offset strictly inside a protected range?" for offsets asked in increasing
     order: the markup ``ranges`` plus matched brackets and quotes; None if nothing is protected.
-
-    Brackets usually come in flat pairs, ("（）「」《》"); then an offset is inside one
-    exactly when an odd number of brackets lie before it, and no stack is needed.
     """
-    brackets = _BRACKETS.findall(masked)
-    if not brackets:
+    first = _BRACKETS.search(masked)
+    if first is None:
         return RangeIndex(ranges).covers if ranges else None
-    if _FLAT_PAIRS.fullmatch("".join(brackets)) is None:
+    if _FLAT_TEXT.fullmatch(masked, first.start()) is None:
         return RangeIndex(ranges + bracket_ranges(masked)).covers
-    positions = [match.start() for match in _BRACKETS.finditer(masked)]
-
-    def inside_pair(offset: int) -> bool:
-        return bisect.bisect_left(positions, offset) & 1 == 1
-
+    inside_pair = _FlatPairs(masked, first).inside
     if not ranges:
         return inside_pair
     in_markup = RangeIndex(ranges).covers
     return lambda offset: inside_pair(offset) or in_markup(offset)
+
+
+class _FlatPairs:
+    """Brackets that all come in closed pairs, none inside another ("（）「」《》"): an offset
+    is inside a pair exactly when the next bracket after it closes one. Each bracket is
+    looked up once, however many offsets are asked."""
+
+    __slots__ = ("_masked", "_next_at", "_next_closes")
+
+    def __init__(self, masked: str, first: re.Match[str]) -> None:
+        self._masked = masked
+        self._next_at = first.start()
+        self._next_closes = False
+
+    def inside(self, offset: int) -> bool:
+        if offset > self._next_at:
+            found = _BRACKETS.search(self._masked, offset)
+            if found is None:
+                self._next_at, self._next_closes = len(self._masked), False
+            else:
+                self._next_at, self._next_closes = found.start(), found.group() in _CLOSERS
+        return self._next_closes
 
 
 def bracket_ranges(text: str) -> list[tuple[int, int]]:
