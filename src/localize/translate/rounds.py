@@ -31,6 +31,8 @@ from localize.translate.progress import Progress
 from localize.translate.report import Failure
 from localize.translate.work import WorkItem
 
+FIRST_ROUND_CHUNK = 64  # entries masked and looked up at a time while requests are in flight
+
 
 @dataclass
 class RoundTally:
@@ -136,9 +138,8 @@ class LocalePass:
         """Round 1 without sending: what would go out after TM and cache, under the cap."""
         self._first_attempts()
         to_send = self._from_cache(self._needed())
-        engine = self.ctx.engine
         sendable: set[str] = set()
-        for batch in make_batches(to_send, engine.max_chars, engine.max_texts):
+        for batch in self._estimated_batches(set(to_send)):
             chars = sum(len(t) for t in batch)
             if self.ctx.budget.reserve(chars):
                 self.tally.requests += 1
@@ -152,6 +153,19 @@ class LocalePass:
                 self.tally.segments.discard(index)
                 self.tally.capped.add(index)
         return self.tally
+
+    def _estimated_batches(self, to_send: set[str]) -> Iterator[tuple[str, ...]]:
+        """The batches round 1 of a real run would make: chunk by chunk, as it streams."""
+        queued: set[str] = set()
+        for start in range(0, len(self.items), FIRST_ROUND_CHUNK):
+            fresh: dict[str, None] = {}
+            for index in range(start, min(start + FIRST_ROUND_CHUNK, len(self.items))):
+                attempt = self.active.get(index)
+                for text in attempt.requests if attempt is not None else ():
+                    if text in to_send and text not in queued:
+                        fresh.setdefault(text, None)
+            queued.update(fresh)
+            yield from self._batches(list(fresh))
 
     # -- real run -----------------------------------------------------------------------------
     def run(self) -> RoundTally:
@@ -179,7 +193,7 @@ class LocalePass:
             raise
         return self.tally
 
-    def _first_round(self, chunk: int = 64) -> Iterator[tuple[str, ...]]:
+    def _first_round(self, chunk: int = FIRST_ROUND_CHUNK) -> Iterator[tuple[str, ...]]:
         """Mask, dedupe and look up entries a chunk at a time; yield the batches to send."""
         queued: set[str] = set()
         for start in range(0, len(self.items), chunk):
