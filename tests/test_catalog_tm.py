@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import polib
@@ -11,7 +12,7 @@ import pytest
 from localize.catalog.merge import SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, mark_machine, save_po
 from localize.catalog.state import entry_state
-from localize.catalog.tm import TranslationMemory, fill_from_memory
+from localize.catalog.tm import TMMatch, TranslationMemory, fill_from_memory
 from localize.errors import InputError
 from localize.locales import parse_locale
 from localize.project import Project
@@ -137,3 +138,49 @@ def test_malformed_catalog_stops_the_pass_before_any_write(tmp_path: Path) -> No
         fill_from_memory(project, JA)
     assert caught.value.file == str(bad) and caught.value.line == 2
     assert two.read_bytes() == before
+
+
+LATIN_WORDS = (
+    "model", "phone", "cloud", "open", "weights", "license", "team",
+    "data", "runs", "fast", "small", "large", "device", "offline",
+)
+CJK_CHARS = "模型手机云开放权重许可团队数据运行快速小大设备离线服务器更新版本内存芯片"
+
+
+def random_sentence(rng: random.Random, cjk: bool) -> str:
+    if cjk:
+        return "".join(rng.choice(CJK_CHARS) for _ in range(rng.randint(4, 40))) + "。"
+    words = [rng.choice(LATIN_WORDS) for _ in range(rng.randint(2, 14))]
+    return " ".join(words).capitalize() + rng.choice([".", "!", " [3].", ""])
+
+
+def mutate(rng: random.Random, text: str, edits: int) -> str:
+    """``text`` with ``edits`` random character insertions, deletions or substitutions."""
+    chars = list(text)
+    for _ in range(edits):
+        spot = rng.randrange(len(chars) + 1)
+        kind = rng.choice("ids") if chars else "i"
+        if kind == "i":
+            chars.insert(spot, rng.choice(CJK_CHARS + "abcde  "))
+        elif spot < len(chars):
+            chars[spot : spot + 1] = [] if kind == "d" else [rng.choice("xyz語")]
+    return "".join(chars)
+
+
+def test_indexed_near_search_equals_exhaustive_extract_one() -> None:
+    """The pruned search returns the very match (source, score, tie-break) of a full extractOne."""
+    rng = random.Random(7)
+    sources = [random_sentence(rng, cjk=rng.random() < 0.4) for _ in range(2500)]
+    sources += [s.replace(" ", "  ", 1) for s in sources[:200] if " " in s]  # whitespace twins: ties
+    pairs = (TMMatch(s, s.upper(), i % 2 == 0, 1.0, "a.po") for i, s in enumerate(sources))
+    memory = TranslationMemory(pairs)
+    queries = [mutate(rng, rng.choice(sources), rng.randint(0, 12)) for _ in range(1500)]
+    queries += [random_sentence(rng, cjk=rng.random() < 0.5) for _ in range(500)]
+    queries += ["", " ", "x", "模", "Model", "\U0001f600 model phone"]
+    hits = 0
+    for number, query in enumerate(queries):
+        threshold = (0.0, 0.3, 0.6, 0.75, 0.75, 0.9, 1.0)[number % 7]
+        fast = memory.near(query, threshold)
+        assert fast == memory.near_exhaustive(query, threshold), (query, threshold)
+        hits += fast is not None and threshold > 0.0
+    assert 300 < hits < len(queries)  # both near and far queries were exercised

@@ -10,9 +10,10 @@ What counts as memory (a source of truth for a sentence):
   and treated as reviewed.
 
 Exact look-ups prefer reviewed over machine, then catalogs in sorted path order
-over imported pairs. Near look-ups use ``rapidfuzz.process.extractOne`` with
-``fuzz.ratio`` over whitespace-normalised text (the scorer merge uses) and a
-score cutoff, which rapidfuzz uses to skip most candidates early.
+over imported pairs. Near look-ups return exactly what
+``rapidfuzz.process.extractOne`` with ``fuzz.ratio`` over whitespace-normalised
+text (the scorer merge uses) and the threshold as score cutoff returns over all
+sources, but score only the sources a :class:`NearIndex` bound cannot rule out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polib
 from rapidfuzz import fuzz, process
 
@@ -104,6 +106,7 @@ class TranslationMemory:
         self._exact = best
         self._sources = list(best)
         self._choices = [normalise_space(s) for s in self._sources]
+        self._index: NearIndex | None = None
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -130,16 +133,103 @@ class TranslationMemory:
         """The most similar remembered source scoring at least ``threshold`` (0..1)."""
         if not self._choices:
             return None
-        found = process.extractOne(
-            normalise_space(msgid),
-            self._choices,
-            scorer=fuzz.ratio,
-            score_cutoff=threshold * 100.0,
-        )
-        if found is None:
+        if self._index is None:  # built on first use: a run with nothing missing never pays
+            self._index = NearIndex(self._choices)
+        found = self._index.best(normalise_space(msgid), threshold * 100.0)
+        return None if found is None else self._hit(*found)
+
+    def near_exhaustive(self, msgid: str, threshold: float) -> TMMatch | None:
+        """``near`` by scoring every source: the reference the index must agree with."""
+        if not self._choices:
             return None
-        match = self._exact[self._sources[found[2]]]
-        return TMMatch(match.source, match.translation, match.reviewed, found[1] / 100.0, match.file)
+        found = process.extractOne(
+            normalise_space(msgid), self._choices, scorer=fuzz.ratio, score_cutoff=threshold * 100.0
+        )
+        return None if found is None else self._hit(found[2], found[1])
+
+    def _hit(self, position: int, score: float) -> TMMatch:
+        match = self._exact[self._sources[position]]
+        return TMMatch(match.source, match.translation, match.reviewed, score / 100.0, match.file)
+
+
+_BUCKETS = 64  # character-count columns per source: the 48 commonest characters own one each,
+_OWN_BUCKETS = 48  # the rest share the other 16 by code point
+_SLACK = 0.01  # score points of float tolerance: a filter may keep too much, never too little
+
+
+class NearIndex:
+    """Exact best-match search for ``fuzz.ratio`` that scores only sources that could reach the cutoff.
+
+    Why it never drops the true best match: ``fuzz.ratio(a, b) = 200 * LCS(a, b) / (|a| + |b|)``,
+    and the longest common subsequence uses each character at most as often as either string
+    holds it, so ``LCS <= sum over characters c of min(count_a(c), count_b(c))``. Summing counts
+    over groups of characters (buckets) only loosens that bound, since
+    ``min(x + y, u + v) >= min(x, u) + min(y, v)``; and ``LCS <= min(|a|, |b|)`` gives the length
+    window. A source whose bound is below the cutoff (less a small float slack) therefore scores
+    below it too, and ``extractOne`` ignores every candidate below its cutoff; the survivors keep
+    their original order, so the same source wins, with the same score and the same tie-breaking.
+    """
+
+    def __init__(self, choices: Sequence[str]):
+        self._choices = list(choices)
+        lengths = np.fromiter(map(len, self._choices), dtype=np.int64, count=len(self._choices))
+        self._order = np.argsort(lengths, kind="stable")  # positions sorted by length
+        self._lengths = lengths[self._order]
+        self._bucket_of, self._counts = _bucket_counts(
+            [self._choices[i] for i in self._order], self._lengths
+        )
+
+    def best(self, query: str, cutoff: float) -> tuple[int, float] | None:
+        """(position, score) of the source ``extractOne`` would return for ``query``, or None."""
+        size = len(query)
+        loosened = cutoff / 100.0 - 1e-4
+        if size == 0 or loosened <= 0.0:
+            return self._extract(range(len(self._choices)), query, cutoff)
+        low = np.searchsorted(self._lengths, size * loosened / (2.0 - loosened), "left")
+        high = np.searchsorted(self._lengths, size * (2.0 - loosened) / loosened, "right")
+        if low >= high:
+            return None
+        shared = self._shared_upper_bound(query, int(low), int(high))
+        bound = shared * 200.0 / (size + self._lengths[low:high])
+        survivors = self._order[low + np.flatnonzero(bound >= cutoff - _SLACK)]
+        return self._extract(np.sort(survivors).tolist(), query, cutoff)
+
+    def _shared_upper_bound(self, query: str, low: int, high: int) -> np.ndarray:
+        """Per source in the length window, an upper bound on its LCS with ``query``."""
+        wanted: dict[int, int] = {}
+        table = self._bucket_of
+        for char in query:
+            code = ord(char)
+            if code < len(table):  # a code point beyond the table occurs in no source
+                bucket = int(table[code])
+                wanted[bucket] = wanted.get(bucket, 0) + 1
+        shared = np.zeros(high - low, dtype=np.int32 if len(query) > 65535 else np.uint16)
+        for bucket, count in wanted.items():
+            if count > 255:  # counts are stored capped at 255: bound this bucket by the query side
+                shared += count
+            else:
+                shared += np.minimum(self._counts[bucket, low:high], count)
+        return shared
+
+    def _extract(self, positions: Sequence[int], query: str, cutoff: float) -> tuple[int, float] | None:
+        candidates = [self._choices[i] for i in positions]
+        found = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if found is None else (positions[found[2]], found[1])
+
+
+def _bucket_counts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code point -> bucket table, buckets x texts matrix of character counts capped at 255)."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    table = np.arange(int(codes.max(initial=0)) + 1, dtype=np.int64)
+    table = _OWN_BUCKETS + table % (_BUCKETS - _OWN_BUCKETS)
+    frequency = np.bincount(codes, minlength=len(table))
+    commonest = np.argsort(-frequency, kind="stable")[:_OWN_BUCKETS]
+    commonest = commonest[frequency[commonest] > 0]
+    table[commonest] = np.arange(len(commonest))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    flat = np.bincount(table[codes] * len(texts) + owner, minlength=_BUCKETS * len(texts))
+    counts = np.minimum(flat, 255).astype(np.uint8).reshape(_BUCKETS, len(texts))
+    return table.astype(np.uint8), counts
 
 
 def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
