@@ -88,11 +88,18 @@ class PipelineOutcome:
         site = self.reports.get("build")
         where = site.out if site is not None else self.project.site_dir
         lines = [f"Site built in {where} ({self.elapsed_s:.1f} s)."]
-        check = self.reports.get("check")
-        if check is not None and check.errors:
-            lines.append(f"QA found {check.errors} error(s): run 'localize check' for the list.")
         lines.append(render_status(project_status(self.project)))
         return "\n".join(lines)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What needs a person, for standard error."""
+        found = list(self.reports["translate"].warnings) if "translate" in self.reports else []
+        check = self.reports.get("check")
+        if check is not None and check.errors:
+            found.append(f"QA found {check.errors} error(s): run 'localize check' for the list; "
+                         "those segments show their fallback on the pages.")
+        return found
 
 
 def run_pipeline(project: Project, progress: bool = True, quiet: bool = False) -> PipelineOutcome:

@@ -174,6 +174,8 @@ def translate(
             quiet=ctx.quiet,
         )
     _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
+    for warning in report.warnings:
+        log.warning("%s", warning)
     if report.exit_code:
         raise SystemExit(report.exit_code)
 
@@ -236,6 +238,8 @@ def run(ctx: Context) -> None:
     with _locked(ctx):
         outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet)
     click.echo(outcome.to_text())
+    for warning in outcome.warnings:
+        log.warning("%s", warning)
     if outcome.exit_code:
         raise SystemExit(outcome.exit_code)
 

@@ -101,7 +101,7 @@ class Settings:
 
 def load_settings(root: Path) -> Settings:
     """Read and validate ``<root>/localize.toml``; raise ConfigError naming file and line."""
-    path = root / CONFIG_NAME
+    path = _shown(root / CONFIG_NAME)
     if not path.is_file():
         raise ConfigError(f"no {CONFIG_NAME} here (run 'localize init' to create one)", path)
     raw_bytes = path.read_bytes()
@@ -118,6 +118,14 @@ def load_settings(root: Path) -> Settings:
             line = max(1, len(text.splitlines()))
         raise ConfigError(f"invalid TOML: {exc}", path, line) from exc
     return parse_settings(data, root, path, text)
+
+
+def _shown(path: Path) -> Path:
+    """The path as the user would type it: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
 
 
 def _line_from_message(message: str) -> int | None:

@@ -126,7 +126,12 @@ class TranslateReport:
                 )
             if len(row.failures) > 20:
                 lines.append(f"... and {len(row.failures) - 20} more failed in {row.locale}")
-        if self.max_chars_reached:
-            lines.append("--max-chars reached: run again to translate the rest.")
         lines.extend(self.notes)
         return "\n".join(lines)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a person should know, for standard error (the summary itself is a result)."""
+        if self.max_chars_reached:
+            return ["--max-chars reached: run again to translate the rest."]
+        return []
