@@ -47,9 +47,23 @@ _NOT_CJK = rf"[…⋯]++(?={_IDEOGRAPH_OR_KANA})|\.(?=[0-9a-z])"
 #: Never a boundary in spaced text: a Latin terminator before a lower-case word
 #: ("e.g. less", "U.S. and", "mixed... but"), unless the word has a capital inside (iPhone).
 _NOT_LATIN = rf"[.!?…⋯]++{_TAIL_BODY}\s++(?=[a-z](?![\w’'-]?[A-Z]))"
-_FIRST = rf"(?=[.!?{_CJK_TERMINATORS}{_ELLIPSES}])"
+_TERMINATORS = rf".!?{_CJK_TERMINATORS}{_ELLIPSES}"
+_FIRST = rf"(?=[{_TERMINATORS}])"
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ĶА-ЯЁ"
-_SURE_LATIN = rf"(?:[!?]++|{{ordinary_word}}\.){_TAIL_BODY}(?=\s++[{_CAPITAL}])"
+#: Before a word: the previous_token() of a period after it is exactly that word (a token
+#: delimiter or the text start before it, and no spaced part such as "z. " before that).
+_WHOLE_TOKEN = (
+    rf"(?<![^{TOKEN_DELIMITERS}])"
+    r"(?<!(?<![^\W\d_])[^\W\d_]\.[ \u00a0])(?<!(?<![^\W\d_])[^\W\d_]{2}\.[ \u00a0])"
+)
+#: Lookbehinds for a token after which _period_ends() always accepts a period: none (a
+#: closing bracket: "(see Fig. 3). The") or a decimal or version ("Gemma 2.5. The").
+_ENDING_TOKEN = "(?:(?<=[)\\]\ue001])|" + "|".join(
+    rf"(?<={_WHOLE_TOKEN}\d{{{a}}}\.\d{{{b}}})" for a in (1, 2) for b in (1, 2)
+) + ")"
+_SURE_LATIN = (
+    rf"(?:[!?]++|(?:{{ordinary_word}}|{_ENDING_TOKEN})\.){_TAIL_BODY}(?=\s++[{_CAPITAL}])"
+)
 
 
 def _ordinary_word(rules: LanguageRules) -> str:
@@ -59,21 +73,13 @@ def _ordinary_word(rules: LanguageRules) -> str:
 
     def not_one_of(length: int) -> str:
         words = sorted(w for w in excluded if len(w) == length and "." not in w)
-        return "".join(f"(?<!{re.escape(w)})" for w in words)
+        return f"(?<!{'|'.join(re.escape(w) for w in words)})" if words else ""
 
     longer = rf"(?<=[^\W\d_]{{5}}){not_one_of(5)}{''.join(not_one_of(n) for n in range(6, 12))}"
     short = [
         rf"(?<=(?<![\w.’'-])[^\W\d_]{{{n}}})(?<![ivxIVX]{{{n}}}){not_one_of(n)}" for n in (2, 3, 4)
     ]
     return "(?:" + "|".join([longer, *short]) + ")"
-
-
-#: Before a word: the previous_token() of a period after it is exactly that word (a token
-#: delimiter or the text start before it, and no spaced part such as "z. " before that).
-_WHOLE_TOKEN = (
-    rf"(?<![^{TOKEN_DELIMITERS}])"
-    r"(?<!(?<![^\W\d_])[^\W\d_]\.[ \u00a0])(?<!(?<![^\W\d_])[^\W\d_]{2}\.[ \u00a0])"
-)
 
 
 def _after_one_of(words: set[str]) -> str:
@@ -116,7 +122,7 @@ def _clusters(rules: LanguageRules) -> re.Pattern[str]:
         sure, never, cluster = _SURE_CJK, _NOT_CJK, _CLUSTER
     pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?P<never>{never})|{cluster})")
     if (pattern.groupindex["sure"], pattern.groupindex["never"]) != (_SURE, _NEVER):
-        raise AssertionError("cuts() relies on the group numbers of 'sure' and 'never'")
+        raise AssertionError("_bounds() relies on the group numbers of 'sure' and 'never'")
     return pattern
 
 
@@ -149,15 +155,16 @@ def _bounds(text: str, rules: LanguageRules) -> list[int]:
     size = len(masked)
     sentence_start = 0
     judge: _Judge | None = None  # built only for the few clusters the regex cannot decide
+    sure_kind, never_kind = _SURE, _NEVER
     for match in _clusters(rules).finditer(masked):
         kind = match.lastindex  # 1: a sure boundary, 2: never one, else: judge it
-        if kind == _NEVER:
+        if kind == never_kind:
             continue
         resume = match.end()
         if resume >= size:
             break
-        if kind == _SURE:
-            end = match.end(_SURE)
+        if kind == sure_kind:
+            end = match.end(sure_kind)
             if covers is None or not covers(end):
                 bounds += end, resume
                 sentence_start = resume
@@ -296,5 +303,14 @@ def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
 def split_text(text: str, rules: LanguageRules) -> list[str]:
     """The sentences of ``text``, stripped, never empty."""
     bounds = iter(_bounds(text, rules))
-    pieces = [text[start:end].strip() for start, end in zip(bounds, bounds, strict=False)]
-    return [piece for piece in pieces if piece]
+    sentences = [text[start:end] for start, end in zip(bounds, bounds, strict=False)]
+    # A cut swallows the white space between sentences and a sentence always holds its
+    # terminator, so only the first and the last can be padded or empty.
+    sentences[0] = sentences[0].strip()
+    if len(sentences) > 1:
+        sentences[-1] = sentences[-1].strip()
+    if not sentences[-1]:
+        sentences.pop()
+    if sentences and not sentences[0]:
+        del sentences[0]
+    return sentences

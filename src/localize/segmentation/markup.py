@@ -28,15 +28,21 @@ _VERBATIM_ELEMENT = re.compile(
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?(/?)>")
+#: Starts at the literal "[" (a fast substring search; "!" of an image is added by
+#: _mask_links); each run of plain characters is one possessive repeat.
 _LINK = re.compile(
-    r"!?\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-    r"(?P<target>\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\))"
+    r"\[(?P<text>(?:[^\[\]\n]++|\[[^\[\]\n]*\])*)\]"
+    r"(?P<target>\((?:[^()\s]++|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\))"
 )
 _URL_CHAR = rf"[^\s<>\"'`(){{}}\[\]{_CJK_STOP}]"
 _URL_END = rf"[^\s<>\"'`(){{}}\[\].,;:!?{_CJK_STOP}]"
+#: Runs of URL characters, each up to a character that may end a URL or a "(...)" group
+#: (Wikipedia-style links): a single-character repeat per run, not an alternation per character.
 _URL = re.compile(
-    rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}|\({_URL_CHAR}*\))*(?:{_URL_END}|\({_URL_CHAR}*\))"
+    rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}*(?:{_URL_END}|\({_URL_CHAR}*\)))+"
 )
+#: A character that may start something mask_markup() hides; prose without one is returned as is.
+_MARKUP_HINT = re.compile(r"[`<@*_~]|\]\(|://|www\.")
 #: E-mail addresses are found from their "@" (a literal the regex engine scans for fast);
 #: the local part is then read backwards.
 _EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -75,8 +81,16 @@ def _overwrite(mark: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+_BLANK = _overwrite(OPAQUE_MARK)
+
+
 def _mask_code_spans(text: str) -> str:
     """CommonMark code spans: a backtick run up to the next run of the same length."""
+    if text.count("`") == 2:  # the common case, one `span`, needs no run bookkeeping
+        first, last = text.index("`"), text.rindex("`")
+        if last == first + 1:
+            return text  # a lone "``" run opens nothing
+        return text[:first] + OPAQUE_MARK * (last + 1 - first) + text[last + 1 :]
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
     by_length: dict[int, list[int]] = {}
     for number, (start, end) in enumerate(runs):
@@ -117,15 +131,26 @@ def _mask_emails(text: str) -> str:
 
 
 def _mask_links(text: str, ranges: list[tuple[int, int]]) -> str:
-    """Link and image syntax: "[" and "](url)" hidden, the link text kept visible."""
-
-    def replace(match: re.Match[str]) -> str:
-        ranges.append((match.start(), match.end()))
-        head = match.start("text") - match.start()
-        tail = match.end() - match.end("text")
-        return OPAQUE_MARK * head + match.group("text") + CLOSE_MARK * tail
-
-    return _LINK.sub(replace, text)
+    """Link and image syntax: "[" (or "![") and "](url)" hidden, the link text kept visible."""
+    pieces: list[str] = []
+    last = 0
+    for match in _LINK.finditer(text):
+        start, end = match.span()
+        if start > last and text[start - 1] == "!":
+            start -= 1  # an image: ![alt](src)
+        ranges.append((start, end))
+        text_start, text_end = match.span("text")
+        pieces += (
+            text[last:start],
+            OPAQUE_MARK * (text_start - start),
+            text[text_start:text_end],
+            CLOSE_MARK * (end - text_end),
+        )
+        last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _mask_tags(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -174,19 +199,21 @@ def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
 def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
     """mask() without the bracket ranges, which protection() finds faster on its own."""
     ranges: list[tuple[int, int]] = []
+    if _MARKUP_HINT.search(text) is None:
+        return text, ranges  # most prose: nothing to hide
     masked = text
     if "`" in masked:
         masked = _mask_code_spans(masked)
     if "<" in masked:
-        masked = _COMMENT.sub(_overwrite(OPAQUE_MARK), masked)
-        masked = _VERBATIM_ELEMENT.sub(_overwrite(OPAQUE_MARK), masked)
-        masked = _AUTOLINK.sub(_overwrite(OPAQUE_MARK), masked)
+        masked = _COMMENT.sub(_BLANK, masked)
+        masked = _VERBATIM_ELEMENT.sub(_BLANK, masked)
+        masked = _AUTOLINK.sub(_BLANK, masked)
     if "](" in masked:
         masked = _mask_links(masked, ranges)
     if "<" in masked:
         masked = _mask_tags(masked, ranges)
     if "://" in masked or "www." in masked:
-        masked = _URL.sub(_overwrite(OPAQUE_MARK), masked)
+        masked = _URL.sub(_BLANK, masked)
     if "@" in masked:
         masked = _mask_emails(masked)
     if "*" in masked or "_" in masked or "~~" in masked:
