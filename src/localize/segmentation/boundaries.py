@@ -37,6 +37,7 @@ _SPACED_CLUSTER = rf"{_TERM}{_TAIL}(?P<space>\s++|\Z|(?=[^\x00-\u2e7f])|(?<=[{_C
 #: is no abbreviation, before white space and a capital letter.
 _IDEOGRAPH_OR_KANA = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af「『（《【“]"
 _SURE_CJK = (
+    r"[。！？｡‼⁇⁈⁉](?=[\u3400-\u9fff])|"  # the usual case, 好。我們, settled in a few steps
     rf"[.!?…⋯．]*+[。！？｡‼⁇⁈⁉][.!?{_CJK_TERMINATORS}{_ELLIPSES}]*+{_TAIL_BODY}"
     r"(?=\s*+(?![，、,;；:：]))(?!と|って)"
     rf"|[!?]++{_TAIL_BODY}(?={_IDEOGRAPH_OR_KANA})"
@@ -107,11 +108,26 @@ def _never_abbreviation(rules: LanguageRules) -> str:
     return rf"{prefix}\.{not_a_run}|{before_word}\.{following}"
 
 
-_SURE, _NEVER = 1, 2  # group numbers of the "sure" and "never" alternatives
+_SURE = 1  # group number of the "sure" alternative
+
+
+#: Compiled patterns by rules object: hashing a LanguageRules (an lru_cache key) costs more
+#: per block than looking its id up; the rules object is kept so its id stays its own.
+_PATTERNS: dict[int, tuple[LanguageRules, re.Pattern[str]]] = {}
+
+
+def _clusters(rules: LanguageRules) -> re.Pattern[str]:
+    """The cluster regex of ``rules``, compiled once per rules object."""
+    cached = _PATTERNS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        if len(_PATTERNS) >= 64:
+            _PATTERNS.clear()
+        cached = _PATTERNS[id(rules)] = (rules, _compile_clusters(rules))
+    return cached[1]
 
 
 @lru_cache(maxsize=64)
-def _clusters(rules: LanguageRules) -> re.Pattern[str]:
+def _compile_clusters(rules: LanguageRules) -> re.Pattern[str]:
     """The cluster regex of ``rules``' language: sure boundaries first, then candidates."""
     # the leading lookahead lets the regex engine skip to terminators at C speed
     if rules.uses_spaces:
@@ -120,9 +136,11 @@ def _clusters(rules: LanguageRules) -> re.Pattern[str]:
         cluster = _SPACED_CLUSTER
     else:
         sure, never, cluster = _SURE_CJK, _NOT_CJK, _CLUSTER
-    pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?P<never>{never})|{cluster})")
-    if (pattern.groupindex["sure"], pattern.groupindex["never"]) != (_SURE, _NEVER):
-        raise AssertionError("_bounds() relies on the group numbers of 'sure' and 'never'")
+    # Never-boundaries yield no match at all (no Python per "2.5" or "e.g."): sure and never
+    # exclude each other, and every later terminator of a never run is one again.
+    pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?!{never}){cluster})")
+    if pattern.groupindex["sure"] != _SURE:
+        raise AssertionError("_bounds() relies on the group number of 'sure'")
     return pattern
 
 
@@ -155,11 +173,9 @@ def _bounds(text: str, rules: LanguageRules) -> list[int]:
     size = len(masked)
     sentence_start = 0
     judge: _Judge | None = None  # built only for the few clusters the regex cannot decide
-    sure_kind, never_kind = _SURE, _NEVER
+    sure_kind = _SURE
     for match in _clusters(rules).finditer(masked):
-        kind = match.lastindex  # 1: a sure boundary, 2: never one, else: judge it
-        if kind == never_kind:
-            continue
+        kind = match.lastindex  # 1: a sure boundary, else: judge it
         resume = match.end()
         if resume >= size:
             break
@@ -302,8 +318,12 @@ def sentence_spans(text: str, rules: LanguageRules) -> list[tuple[int, int]]:
 
 def split_text(text: str, rules: LanguageRules) -> list[str]:
     """The sentences of ``text``, stripped, never empty."""
-    bounds = iter(_bounds(text, rules))
-    sentences = [text[start:end] for start, end in zip(bounds, bounds, strict=False)]
+    bounds = _bounds(text, rules)
+    if len(bounds) == 2:  # one sentence
+        stripped = text.strip()
+        return [stripped] if stripped else []
+    pairs = iter(bounds)
+    sentences = [text[start:end] for start, end in zip(pairs, pairs, strict=False)]
     # A cut swallows the white space between sentences and a sentence always holds its
     # terminator, so only the first and the last can be padded or empty.
     sentences[0] = sentences[0].strip()

@@ -41,8 +41,7 @@ _URL_END = rf"[^\s<>\"'`(){{}}\[\].,;:!?{_CJK_STOP}]"
 _URL = re.compile(
     rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}*(?:{_URL_END}|\({_URL_CHAR}*\)))+"
 )
-#: A character that may start something mask_markup() hides; prose without one is returned as is.
-_MARKUP_HINT = re.compile(r"[`<@*_~]|\]\(|://|www\.")
+
 #: E-mail addresses are found from their "@" (a literal the regex engine scans for fast);
 #: the local part is then read backwards.
 _EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -199,8 +198,6 @@ def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
 def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
     """mask() without the bracket ranges, which protection() finds faster on its own."""
     ranges: list[tuple[int, int]] = []
-    if _MARKUP_HINT.search(text) is None:
-        return text, ranges  # most prose: nothing to hide
     masked = text
     if "`" in masked:
         masked = _mask_code_spans(masked)
