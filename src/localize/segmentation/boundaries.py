@@ -62,6 +62,11 @@ _WHOLE_TOKEN = (
 _ENDING_TOKEN = "(?:(?<=[)\\]\ue001])|" + "|".join(
     rf"(?<={_WHOLE_TOKEN}\d{{{a}}}\.\d{{{b}}})" for a in (1, 2) for b in (1, 2)
 ) + ")"
+#: A version, decimal or bracket before a period straight before a CJK ideograph
+#: ("Gemma 2.5.這次"), in every language; and, in zh/ja only, a lone "!"/"?" before a
+#: capitalised Latin word ("第一步?Google 說") and so is a period after a digit ("2.5.Mistral").
+_SURE_BEFORE_IDEOGRAPH = rf"(?=\.[\u3400-\u9fff]){_ENDING_TOKEN}\."
+_SURE_BEFORE_LATIN = r"(?:(?<![.!?…⋯。！？｡．‼⁇⁈⁉])[!?]|(?<=\d)\.)(?=[A-Z][A-Za-z])"
 _SURE_LATIN = (
     rf"(?:[!?]++|(?:{{ordinary_word}}|{_ENDING_TOKEN})\.){_TAIL_BODY}(?=\s++[{_CAPITAL}])"
 )
@@ -131,11 +136,13 @@ def _compile_clusters(rules: LanguageRules) -> re.Pattern[str]:
     """The cluster regex of ``rules``' language: sure boundaries first, then candidates."""
     # the leading lookahead lets the regex engine skip to terminators at C speed
     if rules.uses_spaces:
-        sure = f"{_SURE_CJK}|{_SURE_LATIN.replace('{ordinary_word}', _ordinary_word(rules))}"
+        latin = _SURE_LATIN.replace("{ordinary_word}", _ordinary_word(rules))
+        sure = f"{_SURE_CJK}|{_SURE_BEFORE_IDEOGRAPH}|{latin}"
         never = f"{_NOT_CJK}|{_NOT_LATIN}|{_never_abbreviation(rules)}"
         cluster = _SPACED_CLUSTER
     else:
-        sure, never, cluster = _SURE_CJK, _NOT_CJK, _CLUSTER
+        sure = f"{_SURE_CJK}|{_SURE_BEFORE_IDEOGRAPH}|{_SURE_BEFORE_LATIN}"
+        never, cluster = _NOT_CJK, _CLUSTER
     # Never-boundaries yield no match at all (no Python per "2.5" or "e.g."): sure and never
     # exclude each other, and every later terminator of a never run is one again.
     pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?!{never}){cluster})")
