@@ -67,8 +67,9 @@ _ENDING_TOKEN = "(?:(?<=[)\\]\ue001])|" + "|".join(
 #: capitalised Latin word ("第一步?Google 說") and so is a period after a digit ("2.5.Mistral").
 _SURE_BEFORE_IDEOGRAPH = rf"(?=\.[\u3400-\u9fff]){_ENDING_TOKEN}\."
 _SURE_BEFORE_LATIN = r"(?:(?<![.!?…⋯。！？｡．‼⁇⁈⁉])[!?]|(?<=\d)\.)(?=[A-Z][A-Za-z])"
-_SURE_LATIN = (
-    rf"(?:[!?]++|(?:{{ordinary_word}}|{_ENDING_TOKEN})\.){_TAIL_BODY}(?=\s++[{_CAPITAL}])"
+_SURE_LATIN = (  # the lookahead guard spares most periods the lookbehinds
+    rf"(?:[!?]++|(?=\.{_TAIL_BODY}\s++[{_CAPITAL}])(?:{{ordinary_word}}|{_ENDING_TOKEN})\.)"
+    rf"{_TAIL_BODY}(?=\s++[{_CAPITAL}])"
 )
 
 
@@ -104,13 +105,16 @@ def _never_abbreviation(rules: LanguageRules) -> str:
     a prefix abbreviation ("Dr. Chen", "approx. 5"), and a terminal abbreviation or an
     initial before a number or a capitalised word that is no sentence starter ("Jan. 13",
     "J. Chen")."""
-    prefix = _after_one_of(set(rules.prefix))
+    # each half starts with a cheap necessary condition, so most periods skip the lookbehinds
+    last_letters = re.escape("".join(sorted({w[-1] for w in rules.prefix})))
+    prefix = rf"(?<=[{last_letters}]){_after_one_of(set(rules.prefix))}"
     capitals = {c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in rules.abbreviations}
     before_word = _after_one_of(set(rules.terminal) | capitals)
     starters = "|".join(re.escape(w) for w in sorted(rules.starters, key=len, reverse=True))
     following = rf"(?=\s++(?:\d|(?!(?:{starters})(?![\w’'-]))[{_CAPITAL}]))"
     not_a_run = rf"(?![.!?{_CJK_TERMINATORS}{_ELLIPSES}])"
-    return rf"{prefix}\.{not_a_run}|{before_word}\.{following}"
+    guard = rf"(?=\.\s++[\d{_CAPITAL}])"
+    return rf"{prefix}\.{not_a_run}|{guard}{before_word}\.{following}"
 
 
 _SURE = 1  # group number of the "sure" alternative
