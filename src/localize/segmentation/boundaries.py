@@ -59,14 +59,35 @@ _WHOLE_TOKEN = (
 )
 #: Lookbehinds for a token after which _period_ends() always accepts a period: none (a
 #: closing bracket: "(see Fig. 3). The") or a decimal or version ("Gemma 2.5. The").
-_ENDING_TOKEN = "(?:(?<=[)\\]\ue001])|" + "|".join(
-    rf"(?<={_WHOLE_TOKEN}\d{{{a}}}\.\d{{{b}}})" for a in (1, 2) for b in (1, 2)
-) + ")"
+
+
+def _ending_token(after: str = "") -> str:
+    """The lookbehinds of _ENDING_TOKEN, asked ``after`` more characters further on."""
+    numbers = [rf"(?<={_WHOLE_TOKEN}\d{{{a}}}\.\d{{{b}}}{after})" for a in (1, 2) for b in (1, 2)]
+    return "(?:" + "|".join([f"(?<=[)\\]\ue001]{after})", *numbers]) + ")"
+
+
+_ENDING_TOKEN = _ending_token()
 #: A version, decimal or bracket before a period straight before a CJK ideograph
 #: ("Gemma 2.5.這次"), in every language; and, in zh/ja only, a lone "!"/"?" before a
 #: capitalised Latin word ("第一步?Google 說") and so is a period after a digit ("2.5.Mistral").
 _SURE_BEFORE_IDEOGRAPH = rf"(?=\.[\u3400-\u9fff]){_ENDING_TOKEN}\."
 _SURE_BEFORE_LATIN = r"(?:(?<![.!?…⋯。！？｡．‼⁇⁈⁉])[!?]|(?<=\d)\.)(?=[A-Z][A-Za-z])"
+#: zh/ja: the same alternatives as _SURE_CJK, _SURE_BEFORE_IDEOGRAPH, _SURE_BEFORE_LATIN,
+#: _NOT_CJK and _CLUSTER, written to start one character later: the pattern then begins
+#: with a plain character class, which the regex engine scans for far faster than it
+#: tries a lookahead at every position. (?<=x) at the first terminator is (?<=x.) here.
+_AFTER_FIRST_CJK_SURE = (
+    r"(?<=[。！？｡‼⁇⁈⁉])(?=[\u3400-\u9fff])"
+    r"|(?:(?<=[.!?…⋯．])[.!?…⋯．]*+[。！？｡‼⁇⁈⁉]|(?<=[。！？｡‼⁇⁈⁉]))"
+    rf"[{_TERMINATORS}]*+{_TAIL_BODY}(?=\s*+(?![，、,;；:：]))(?!と|って)"
+    rf"|(?<=[!?])[!?]*+{_TAIL_BODY}(?={_IDEOGRAPH_OR_KANA})"
+    + r"|(?<=\.)(?=[\u3400-\u9fff])"
+    + _ending_token(after=r"\.")
+    + rf"|(?:(?<![{_TERMINATORS}][!?])(?<=[!?])|(?<=\d\.))(?=[A-Z][A-Za-z])"
+)
+_AFTER_FIRST_CJK_NEVER = rf"(?<=[…⋯])[…⋯]*+(?={_IDEOGRAPH_OR_KANA})|(?<=\.)(?=[0-9a-z])"
+_AFTER_FIRST_CJK_CLUSTER = rf"(?P<term>[{_TERMINATORS}]*+){_TAIL}(?P<space>\s*)"
 _SURE_LATIN = (  # the lookahead guard spares most periods the lookbehinds
     rf"(?:[!?]++|(?=\.{_TAIL_BODY}\s++[{_CAPITAL}])(?:{{ordinary_word}}|{_ENDING_TOKEN})\.)"
     rf"{_TAIL_BODY}(?=\s++[{_CAPITAL}])"
@@ -144,12 +165,13 @@ def _compile_clusters(rules: LanguageRules) -> re.Pattern[str]:
         sure = f"{_SURE_CJK}|{_SURE_BEFORE_IDEOGRAPH}|{latin}"
         never = f"{_NOT_CJK}|{_NOT_LATIN}|{_never_abbreviation(rules)}"
         cluster = _SPACED_CLUSTER
-    else:
-        sure = f"{_SURE_CJK}|{_SURE_BEFORE_IDEOGRAPH}|{_SURE_BEFORE_LATIN}"
-        never, cluster = _NOT_CJK, _CLUSTER
+        start = _FIRST
+    else:  # see _AFTER_FIRST_CJK_SURE
+        sure, never = _AFTER_FIRST_CJK_SURE, _AFTER_FIRST_CJK_NEVER
+        start, cluster = f"[{_TERMINATORS}]", _AFTER_FIRST_CJK_CLUSTER
     # Never-boundaries yield no match at all (no Python per "2.5" or "e.g."): sure and never
     # exclude each other, and every later terminator of a never run is one again.
-    pattern = re.compile(rf"{_FIRST}(?:(?P<sure>{sure})\s*+|(?!{never}){cluster})")
+    pattern = re.compile(rf"{start}(?:(?P<sure>{sure})\s*+|(?!{never}){cluster})")
     if pattern.groupindex["sure"] != _SURE:
         raise AssertionError("_bounds() relies on the group number of 'sure'")
     return pattern
@@ -216,7 +238,8 @@ class _Judge:
         self.rules = rules
 
     def _ends_sentence(self, match: re.Match[str], sentence_start: int) -> bool:
-        term, spaced = match.group("term"), match.end() > match.end("tail")
+        term = self.masked[match.start() : match.end("term")]  # the whole terminator run
+        spaced = match.end() > match.end("tail")
         following = self.masked[match.end()]
         if following in _CONTINUATIONS:
             return False  # 「好。」，他說 / "Go!", she said
@@ -238,12 +261,13 @@ class _Judge:
         if self.rules.uses_spaces or match.end("tail") > match.end("term"):
             return False
         previous = self.masked[match.start() - 1] if match.start() else ""
-        if not (previous.isdigit() or _is_cjk(previous) or match.group("term") in "!?"):
+        term = self.masked[match.start() : match.end("term")]
+        if not (previous.isdigit() or _is_cjk(previous) or term in "!?"):
             return False
         return _CAPITALISED_WORD.match(self.masked, match.end()) is not None
 
     def _cjk_terminator_ends(self, match: re.Match[str], following: str) -> bool:
-        if following.isdigit() and match.group("term") == "．":
+        if following.isdigit() and self.masked[match.start() : match.end("term")] == "．":
             return False  # full-width decimal point: ３．５
         if match.end("tail") > match.end("term") and match.end() == match.end("tail"):
             # Japanese quotative particle after a quote: 「本当？」と彼は言った。
