@@ -113,12 +113,16 @@ def _ordinary_word(rules: LanguageRules) -> str:
 def _after_one_of(words: set[str]) -> str:
     """A lookbehind per word length: one of ``words`` is the whole token before here."""
     lengths = sorted({len(w) for w in words})
-    return "(?:" + "|".join(
-        rf"(?<={_WHOLE_TOKEN}(?:"
-        + "|".join(re.escape(w) for w in sorted(words) if len(w) == n)
-        + "))"
-        for n in lengths
-    ) + ")"
+    return (
+        "(?:"
+        + "|".join(
+            rf"(?<={_WHOLE_TOKEN}(?:"
+            + "|".join(re.escape(w) for w in sorted(words) if len(w) == n)
+            + "))"
+            for n in lengths
+        )
+        + ")"
+    )
 
 
 def _never_abbreviation(rules: LanguageRules) -> str:

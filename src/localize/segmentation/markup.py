@@ -38,9 +38,7 @@ _URL_CHAR = rf"[^\s<>\"'`(){{}}\[\]{_CJK_STOP}]"
 _URL_END = rf"[^\s<>\"'`(){{}}\[\].,;:!?{_CJK_STOP}]"
 #: Runs of URL characters, each up to a character that may end a URL or a "(...)" group
 #: (Wikipedia-style links): a single-character repeat per run, not an alternation per character.
-_URL = re.compile(
-    rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}*(?:{_URL_END}|\({_URL_CHAR}*\)))+"
-)
+_URL = re.compile(rf"(?:https?://|ftp://|www\.)(?:{_URL_CHAR}*(?:{_URL_END}|\({_URL_CHAR}*\)))+")
 
 #: E-mail addresses are found from their "@" (a literal the regex engine scans for fast);
 #: the local part is then read backwards.
@@ -219,9 +217,9 @@ def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def protection(masked: str, ranges: list[tuple[int, int]]) -> Callable[[int], bool] | None:
-    """"Is this offset strictly inside a protected range?" for offsets asked in increasing
-    order: the markup ``ranges`` plus matched brackets and quotes; None if nothing is protected.
-    """
+    """A test "is this offset strictly inside a protected range?" for offsets asked in
+    increasing order: the markup ``ranges`` plus matched brackets and quotes; None if
+    nothing is protected."""
     first = _BRACKETS.search(masked)
     if first is None:
         return RangeIndex(ranges).covers if ranges else None
