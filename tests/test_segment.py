@@ -416,3 +416,21 @@ def test_join_sentences_by_locale() -> None:
     assert join_sentences(["一文目。", "二文目。"], parse_locale("ja")) == "一文目。二文目。"
     assert join_sentences(["One.", "Two. ", ""], parse_locale("en")) == "One. Two."
     assert join_sentences(["Eins.", "Zwei."], parse_locale("de")) == "Eins. Zwei."
+
+
+def test_flat_bracket_shortcut_agrees_with_the_bracket_stack() -> None:
+    """protection() answers flat pairs without a stack; it must agree with bracket_ranges()."""
+    import random
+
+    from localize.segmentation.markup import RangeIndex, bracket_ranges, protection
+
+    rng = random.Random(3)
+    alphabet = "()（）「」《》“”„«»ab。 "
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        fast = protection(text, [])
+        ranges = bracket_ranges(text)
+        slow = RangeIndex(ranges).covers if ranges else None
+        for offset in range(len(text) + 1):
+            expected = slow(offset) if slow else False
+            assert (fast(offset) if fast else False) == expected, (text, offset)
