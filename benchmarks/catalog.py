@@ -106,7 +106,7 @@ def _near_lookups(memory: object) -> None:
     assert hits == expected, "indexed near search disagrees with exhaustive extractOne"
     print(f"  {len(memory):,} remembered pairs; {sum(h is not None for h in hits):d} hits")  # type: ignore[arg-type, union-attr]
     print(f"  indexed {len(queries) / fast:,.0f} look-ups/s, exhaustive {len(queries) / slow:,.0f} look-ups/s:"
-          f" {slow / fast:.1f}x (goal >= 10x)")
+          f" {slow / fast:.1f}x (same matches; the issue sets no goal here)")
 
 
 def _translate_all(path: Path) -> None:
