@@ -243,3 +243,15 @@ def test_custom_template_replaces_builtin(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         build_site(project)
     assert caught.value.line == 2 and caught.value.file.endswith("page.html")
+
+
+def test_removed_asset_rebuilds_the_page_without_it(project) -> None:  # type: ignore[no-untyped-def]
+    out = build_site(project).out
+    (project.content_dir / "img/arch.png").unlink()
+    report = build_site(project)  # the cached page linked the asset: it must be rendered again
+    assert "en/gemma/index.html" in report.written
+    assert "assets/img/arch.png" in report.removed and not (out / "assets/img/arch.png").exists()
+    (project.content_dir / "img/arch.png").write_bytes(b"new image")
+    build_site(project)  # added back: the page links the copy again
+    src = page(out, "en/gemma/index.html").find(".//main//img").get("src")
+    assert (out / "en/gemma" / src).resolve().read_bytes() == b"new image"

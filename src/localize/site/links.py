@@ -49,9 +49,9 @@ class LinkRewriter:
         if target.startswith("../") or target in ("..", ".") or posixpath.isabs(target):
             return url
         suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        self.linked.add(target)  # an article, a file or nothing yet: its state decides when to re-render
         pages = self.article_pages.get(target)
         if pages is not None:
-            self.linked.add(target)
             url_path = pages.get(self.locale_posix) or pages[self.source_posix]
             return quote(relative_url(self.page_url_path, url_path), safe="/.-_~") + suffix
         if posixpath.splitext(target)[1].lower() in SOURCE_SUFFIXES:
