@@ -144,7 +144,7 @@ def test_text_outside_paragraphs_and_lead_text_before_nested_blocks(tmp_path: Pa
         ("paragraph", "結尾文字", 4),
     ]
     rendered = render_body(document, lambda b: f"T{b.index}")
-    assert rendered == "<div>T0<p>T1</p>T2</div>"
+    assert rendered == "<div>\n  T0\n  <p>T1</p>\n  T2</div>"  # the source's layout kept
 
 
 def test_a_page_marked_translate_no_has_nothing_to_translate(tmp_path: Path) -> None:
@@ -161,3 +161,12 @@ def test_lone_image_in_a_link_gives_alt_and_title_blocks(tmp_path: Path) -> None
     assert [(b.kind, b.text) for b in document.blocks] == [("title_attr", "放大"), ("alt", "縮圖")]
     rendered = render_body(document, lambda b: {"alt": "Thumb", "title_attr": "Zoom"}[b.kind])
     assert rendered == '<p><a href="big.png" title="Zoom"><img src="s.png" alt="Thumb"></a></p>'
+
+
+def test_substituted_runs_keep_the_spaces_around_an_inline_comment(tmp_path: Path) -> None:
+    path = tmp_path / "p.html"
+    path.write_text("<p>Hello there <!-- note --> and welcome.</p>", encoding="utf-8")
+    document = read_document(path)
+    rendered = render_body(document, lambda b: b.text.upper())
+    text = lxml_html.fragment_fromstring(rendered, create_parent="div").text_content()
+    assert text == "HELLO THERE  AND WELCOME."  # not "HELLO THEREAND WELCOME."

@@ -287,9 +287,21 @@ def render_html_body(
 
 
 def _replace_run(slot: _Slot, replacement: str) -> None:
-    """Put the nodes of ``replacement`` (an HTML fragment) where the run's nodes were."""
-    fragment = lxml_html.fragment_fromstring(replacement or "", create_parent="div")
+    """Put the nodes of ``replacement`` (an HTML fragment) where the run's nodes were.
+
+    The run's outer whitespace stays, so words do not merge across a comment or script.
+    """
     parent = slot.parent
+    lead = (slot.before.tail if slot.before is not None else parent.text) or ""
+    last = (slot.nodes[-1].tail if slot.nodes else lead) or ""
+    leading = lead[: len(lead) - len(lead.lstrip())]
+    trailing = last[len(last.rstrip()) :] if last.strip() or slot.nodes else ""
+    fragment = lxml_html.fragment_fromstring(leading + (replacement or ""), create_parent="div")
+    if trailing:
+        if len(fragment):
+            fragment[-1].tail = (fragment[-1].tail or "") + trailing
+        else:
+            fragment.text = (fragment.text or "") + trailing
     for node in slot.nodes:
         parent.remove(node)
     if slot.before is not None:
