@@ -266,3 +266,27 @@ def test_keyboard_interrupt_raised_by_a_worker_stops_the_run() -> None:
             engine, [(f"t{i}",) for i in range(60)], limits=DriverLimits(concurrency=2, retries=0)
         )
     assert len(engine.calls) < 20
+
+
+def test_plain_exception_from_an_engine_fails_its_batch_without_crashing_the_run() -> None:
+    """A third-party engine raising a plain Exception is a refused batch, not a traceback."""
+
+    def fault(text: str, number: int) -> None:
+        if text == "boom":
+            raise RuntimeError("plugin bug")
+
+    engine = ScriptedEngine(fault=fault)
+    driver, answers = run_driver(engine, [("ok",), ("boom",), ("fine",), ("also",)])
+    assert answers == {"ok": "ok@en", "fine": "fine@en", "also": "also@en"}
+    failed = [o for o in driver.stats.outcomes if o.answers is None]
+    assert len(failed) == 1 and "RuntimeError" in (failed[0].error or "")
+    assert engine.calls.count(("boom",)) == 1
+
+
+def test_engine_raising_plain_exceptions_on_every_request_is_an_engine_error() -> None:
+    def fault(text: str, number: int) -> None:
+        raise ValueError("misconfigured plugin")
+
+    with pytest.raises(EngineError, match="misconfigured plugin"):
+        run_driver(ScriptedEngine(fault=fault), [(f"t{i}",) for i in range(50)])
+

@@ -280,6 +280,9 @@ class BatchDriver:
                 ):
                     break
                 continue
+            except Exception as exc:  # noqa: BLE001 - a third-party engine outside the contract
+                error = f"{self.engine.name}: {type(exc).__name__}: {exc}"
+                return BatchOutcome(texts, error=error, permanent=True, attempts=attempts)
             if not _well_formed(answers, texts):
                 last_error = f"malformed result from {self.engine.name}"
                 if attempts > self.limits.retries or self._stop.wait(self._delay(attempts, None)):
