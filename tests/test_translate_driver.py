@@ -290,3 +290,19 @@ def test_engine_raising_plain_exceptions_on_every_request_is_an_engine_error() -
     with pytest.raises(EngineError, match="misconfigured plugin"):
         run_driver(ScriptedEngine(fault=fault), [(f"t{i}",) for i in range(50)])
 
+
+
+def test_batch_with_one_empty_answer_keeps_the_others_and_resends_only_that_text() -> None:
+    """An answer received is never requested again, even when its batch-mate's was empty."""
+
+    class OneEmpty(ScriptedEngine):
+        def translate(
+            self, texts: Sequence[str], source: LocaleInfo, target: LocaleInfo
+        ) -> list[str]:
+            result = super().translate(texts, source, target)
+            return ["" if t == "b" and len(self.calls) == 1 else r for t, r in zip(texts, result, strict=True)]
+
+    engine = OneEmpty()
+    driver, answers = run_driver(engine, [("a", "b", "c")])
+    assert answers == {"a": "a@en", "b": "b@en", "c": "c@en"}
+    assert engine.calls == [("a", "b", "c"), ("b",)]

@@ -256,21 +256,27 @@ class BatchDriver:
             )
 
     def _attempt(self, texts: tuple[str, ...]) -> BatchOutcome:
+        """Send one batch until answered; a partly empty answer keeps the good part.
+
+        Texts answered in a malformed reply go to ``on_answer`` at once and only the
+        others are sent again: a text is never requested again once answered.
+        """
         from localize.engines.base import PermanentError, TransientError
 
-        chars = sum(len(t) for t in texts)
+        pending = texts
+        received: dict[str, str] = {}
         attempts = 0
         last_error = "not sent"
         while attempts <= self.limits.retries:
             if self._stop.is_set() or self._engine_refuses() or not self.bucket.acquire(self._stop):
                 return BatchOutcome(texts, error="not sent: run stopped", attempts=attempts)
-            if not self.budget.reserve(chars):
+            if not self.budget.reserve(sum(len(t) for t in pending)):
                 return BatchOutcome(
                     texts, capped=True, error="--max-chars reached", attempts=attempts
                 )
             attempts += 1
             try:
-                answers = self.engine.translate(list(texts), self.source, self.target)  # type: ignore[attr-defined]
+                answers = self.engine.translate(list(pending), self.source, self.target)  # type: ignore[attr-defined]
             except PermanentError as exc:
                 return BatchOutcome(texts, error=str(exc), permanent=True, attempts=attempts)
             except TransientError as exc:
@@ -283,15 +289,17 @@ class BatchDriver:
             except Exception as exc:  # noqa: BLE001 - a third-party engine outside the contract
                 error = f"{self.engine.name}: {type(exc).__name__}: {exc}"
                 return BatchOutcome(texts, error=error, permanent=True, attempts=attempts)
-            if not _well_formed(answers, texts):
-                last_error = f"malformed result from {self.engine.name}"
-                if attempts > self.limits.retries or self._stop.wait(self._delay(attempts, None)):
-                    break
-                continue
-            result = tuple(answers)
-            if self.on_answer is not None:
-                self.on_answer(texts, result)
-            return BatchOutcome(texts, answers=result, attempts=attempts)
+            good = _good_answers(answers, pending)
+            if good and self.on_answer is not None:
+                self.on_answer(tuple(good), tuple(good.values()))
+            received.update(good)
+            pending = tuple(t for t in pending if t not in good)
+            if not pending:
+                result = tuple(received[t] for t in texts)
+                return BatchOutcome(texts, answers=result, attempts=attempts)
+            last_error = f"malformed result from {self.engine.name}"
+            if attempts > self.limits.retries or self._stop.wait(self._delay(attempts, None)):
+                break
         return BatchOutcome(
             texts, error=f"{last_error} (after {attempts} attempt(s))", attempts=attempts
         )
@@ -305,10 +313,12 @@ class BatchDriver:
         return min(cap, backoff) * (0.5 + 0.5 * self._jitter())
 
 
-def _well_formed(answers: object, texts: Sequence[str]) -> bool:
+def _good_answers(answers: object, texts: Sequence[str]) -> dict[str, str]:
+    """The usable answers of a reply: none when it is wrongly shaped, else the non-empty ones."""
     if not isinstance(answers, list) or len(answers) != len(texts):
-        return False
-    return all(
-        isinstance(a, str) and (a.strip() or not t.strip())
+        return {}
+    return {
+        t: a
         for a, t in zip(answers, texts, strict=True)
-    )
+        if isinstance(a, str) and (a.strip() or not t.strip())
+    }

@@ -273,6 +273,8 @@ class LocalePass:
         """
         if outcome.answers is None:
             for text in outcome.texts:
+                if text in self.answers:  # answered in a reply that was partly malformed
+                    continue
                 if outcome.attempts and not outcome.capped:
                     self.failed_texts.setdefault(text, outcome.error or "no answer")
                     if outcome.permanent:
