@@ -202,3 +202,12 @@ def test_multi_line_front_matter_values_unwrap_like_markdown(tmp_path: Path) -> 
     assert (title.text, title.line) == ("開放模型比較 with English words", 2)
     assert (description.text, description.line) == ("保留換行", 5)  # literal block: a line break between CJK shows as nothing
     assert (paragraph.kind, paragraph.line) == ("paragraph", 9)
+
+
+def test_rewrite_url_reaches_unquoted_attributes_in_raw_html(tmp_path: Path) -> None:
+    path = tmp_path / "raw.md"
+    path.write_text("<p><a href=guide.md>指南</a> <img src=img/a.png alt=圖></p>\n\n看<a href=b.md>這</a>。\n",
+                    encoding="utf-8")
+    rendered = render_body(read_document(path), lambda b: None, lambda url: "/site/" + url)
+    for url in ("guide.md", "img/a.png", "b.md"):
+        assert f'"/site/{url}"' in rendered, rendered

@@ -21,7 +21,7 @@ SAFE_INLINE_TAGS = frozenset({
 URL_ATTRIBUTES = ("href", "src")
 _TAG = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_URL_ATTRIBUTE = re.compile(r"""(\b(?:href|src)\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE)
+_URL_ATTRIBUTE = re.compile(r"""(\b(?:href|src)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 _UNSAFE_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
@@ -54,12 +54,16 @@ def is_safe_inline_html(raw: str) -> bool:
 
 
 def rewrite_raw_html_urls(raw: str, rewrite_url: Callable[[str], str]) -> str:
-    """Apply ``rewrite_url`` to quoted href/src values inside raw HTML, leaving the rest as written."""
+    """Apply ``rewrite_url`` to href/src values inside raw HTML, leaving the rest as written."""
 
     def replace(match: re.Match[str]) -> str:
-        quoted = match.group(2)
-        url = rewrite_url(html.unescape(quoted[1:-1]))
-        return f"{match.group(1)}{quoted[0]}{html.escape(url, quote=True)}{quoted[0]}"
+        value = match.group(2)
+        quote = value[0] if value[0] in "\"'" else '"'  # an unquoted value (HTML5) comes out quoted
+        url = html.unescape(value[1:-1] if value[0] in "\"'" else value)
+        rewritten = rewrite_url(url)
+        if rewritten == url:
+            return match.group()
+        return f"{match.group(1)}{quote}{html.escape(rewritten, quote=True)}{quote}"
 
     return _URL_ATTRIBUTE.sub(replace, raw)
 
