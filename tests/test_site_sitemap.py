@@ -78,3 +78,17 @@ def test_render_sitemaps_is_deterministic_and_escapes() -> None:
     root = etree.fromstring(files["sitemap.xml"])
     assert [loc.text for loc in root.iterfind("s:url/s:loc", NS)][0] == "https://e.com/1/?a=1&b=2"
     assert len(render_sitemaps(urls, "https://e.com", limit=1)) == 4
+
+
+def test_sitemaps_the_tool_did_not_write_are_never_deleted(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    out = project.root / "site"
+    out.mkdir()
+    news = f'<urlset xmlns="{SITEMAP_NS}"/>'
+    (out / "news.xml").write_text(news, encoding="utf-8")  # the user's own sitemap
+    (out / "sitemap.xml").write_text(
+        f'<sitemapindex xmlns="{SITEMAP_NS}"><sitemap><loc>https://example.com/docs/news.xml</loc>'
+        "</sitemap></sitemapindex>", encoding="utf-8")
+    report = build_site(project)
+    assert (out / "news.xml").read_text(encoding="utf-8") == news
+    assert "news.xml" not in report.removed

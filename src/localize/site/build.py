@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ from localize.site.plan import (
 from localize.site.render import render_article, sitemap_urls, url_paths
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
+
+_NUMBERED_SITEMAP = re.compile(r"sitemap-[1-9][0-9]*\.xml")
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,8 @@ def _write_sitemaps(project: Project, articles: list[_Article], out: Path, limit
     files = render_sitemaps(urls, base_url, limit)
     written = [name for name, data in sorted(files.items()) if write_if_changed(out / name, data)]
     for name in sorted(old_files - set(files)):
+        if not _NUMBERED_SITEMAP.fullmatch(name):
+            continue  # not a name this tool writes: someone else's sitemap, left alone
         (out / name).unlink(missing_ok=True)
         removed.add(name)
     return written
