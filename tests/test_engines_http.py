@@ -240,3 +240,38 @@ def test_deepl_sends_at_most_fifty_texts_per_request() -> None:
         sizes = [len(call["texts"]) for call in server.calls]
     assert result == [f"[EN-US] {t}" for t in texts]
     assert sizes == [50, 50, 20]
+
+
+def test_deepl_formality_on_a_target_without_formality_still_translates() -> None:
+    """One [engine] formality serves every target: DeepL refuses plain "more" for EN or ZH."""
+    with DeepLServer() as server:
+        engine = _engine("deepl", server, formality="more")
+        assert engine.translate(["a"], ZH_TW, EN) == ["[EN-US] a"]
+        assert engine.translate(["b"], ZH_TW, parse_locale("de")) == ["[DE] b"]
+        assert [c["params"]["formality"] for c in server.calls] == ["prefer_more", "prefer_more"]
+
+
+def test_fake_deepl_refuses_plain_formality_where_deepl_does() -> None:
+    with DeepLServer() as server:
+        refused = requests.post(
+            f"{server.url}v2/translate",
+            json={"text": ["a"], "target_lang": "EN-US", "formality": "less"},
+            headers={"Authorization": "DeepL-Auth-Key test-key"},
+            timeout=2,
+        )
+        accepted = requests.post(
+            f"{server.url}v2/translate",
+            json={"text": ["a"], "target_lang": "DE", "formality": "less"},
+            headers={"Authorization": "DeepL-Auth-Key test-key"},
+            timeout=2,
+        )
+    assert refused.status_code == 400 and "formality" in refused.text
+    assert accepted.status_code == 200
+
+
+@pytest.mark.parametrize("option", [{"formality": "very"}, {"model": "fastest"}])
+def test_deepl_bad_option_is_a_config_error(option: dict[str, str]) -> None:
+    from localize.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="deepl"):
+        get_engine(EngineSettings(name="deepl", **option))  # type: ignore[arg-type]

@@ -22,10 +22,12 @@ from localize.config import EngineSettings
 from localize.engines.base import Engine, PermanentError, TransientError, classify_http
 from localize.engines.codes import engine_code
 from localize.engines.splitting import chars_fit, join_pieces, split_to_fit
+from localize.errors import ConfigError
 from localize.locales import LocaleInfo
 
 API_KEY_ENV = "DEEPL_API_KEY"
 _FORMALITIES = {"less", "more", "default", "prefer_less", "prefer_more"}
+_PREFERRED = {"less": "prefer_less", "more": "prefer_more"}
 _MODELS = {"quality_optimized", "latency_optimized", "prefer_quality_optimized"}
 
 
@@ -64,14 +66,11 @@ class DeepLEngine(Engine):
         super().__init__(settings)
         deepl.http_client.max_network_retries = 0  # our driver retries, with its own backoff
         if settings.formality and settings.formality not in _FORMALITIES:
-            raise PermanentError(
-                f"deepl: formality must be one of {', '.join(sorted(_FORMALITIES))}",
-                reason="config",
+            raise ConfigError(
+                f"deepl: formality must be one of {', '.join(sorted(_FORMALITIES))}"
             )
         if settings.model and settings.model not in _MODELS:
-            raise PermanentError(
-                f"deepl: model must be one of {', '.join(sorted(_MODELS))}", reason="config"
-            )
+            raise ConfigError(f"deepl: model must be one of {', '.join(sorted(_MODELS))}")
         self._local = threading.local()
 
     def _translator(self) -> tuple[deepl.Translator, _TimeoutSession]:
@@ -117,7 +116,10 @@ class DeepLEngine(Engine):
         translator, session = self._translator()
         options: dict[str, Any] = {"preserve_formatting": True}
         if self.settings.formality:
-            options["formality"] = self.settings.formality
+            # DeepL refuses plain "less"/"more" for targets without formality (EN, ZH, ...);
+            # the "prefer_" forms behave the same where it exists and never fail elsewhere.
+            formality = self.settings.formality
+            options["formality"] = _PREFERRED.get(formality, formality)
         if self.settings.model:
             options["model_type"] = self.settings.model
         try:

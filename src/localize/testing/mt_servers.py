@@ -283,6 +283,10 @@ DEEPL_TARGETS = tuple(c for c in DEEPL_SOURCES if c not in ("EN", "PT")) + (
 )
 
 
+# Targets that take "less"/"more"; the others refuse them (the "prefer_" forms never fail).
+DEEPL_FORMALITY_TARGETS = ("DE", "ES", "FR", "IT", "JA", "NL", "PL", "PT-BR", "PT-PT", "RU")
+
+
 class DeepLServer(FakeMTServer):
     """DeepL API v2: ``POST /v2/translate`` (JSON or form) with ``Authorization: DeepL-Auth-Key``.
 
@@ -350,6 +354,10 @@ class DeepLServer(FakeMTServer):
             return _json_reply(400, {"message": "Value for 'target_lang' not supported."})
         if source is not None and (source not in DEEPL_SOURCES or source not in self.languages):
             return _json_reply(400, {"message": "Value for 'source_lang' not supported."})
+        if params.get("formality") in ("less", "more") and target not in DEEPL_FORMALITY_TARGETS:
+            return _json_reply(
+                400, {"message": "'formality' is not supported for given 'target_lang'."}
+            )
         out = []
         for text in texts:
             translated = self.translate_fn(text, source or "auto", target)
