@@ -99,7 +99,7 @@ def test_concurrency_is_used_and_bounded() -> None:
     elapsed = time.monotonic() - started
     assert engine.peak == 8
     assert answers == {f"t{i}": f"t{i}@en" for i in range(24)}
-    assert elapsed < 24 * 0.05 / 2  # far below the serial time (1.2 s)
+    assert elapsed < 24 * 0.05 * 0.75  # below the serial time (1.2 s); ideal is 0.15 s
     assert driver.stats.requests == 24 and driver.stats.retries == 0
 
 
@@ -110,8 +110,10 @@ def test_rate_limit_spaces_request_starts() -> None:
     run_driver(engine, batches, limits=limits)
     span = max(engine.starts) - min(engine.starts)
     observed_rate = (len(engine.starts) - 1) / span
-    assert observed_rate <= 40.0 * 1.1
-    assert observed_rate >= 40.0 * 0.6  # the limit is not a crawl either
+    # generous bounds: a late first start on a loaded machine shortens the span a little;
+    # unlimited, 11 instant requests would start thousands of times per second
+    assert observed_rate <= 40.0 * 1.5
+    assert observed_rate >= 40.0 * 0.25  # the limit is not a crawl either
 
 
 def test_token_bucket_without_rate_never_waits() -> None:
@@ -134,7 +136,7 @@ def test_transient_errors_are_retried_with_capped_retry_after() -> None:
     elapsed = time.monotonic() - started
     assert answers == {"hello": "hello@en"}
     assert driver.stats.retries == 2 and driver.stats.requests == 1
-    assert 0.2 <= elapsed < 1.0  # two waits of the capped 0.1 s, not an hour
+    assert 0.2 <= elapsed < 5.0  # two waits of the capped 0.1 s, not an hour
 
 
 def test_backoff_grows_exponentially_without_retry_after() -> None:
@@ -147,7 +149,10 @@ def test_backoff_grows_exponentially_without_retry_after() -> None:
     driver, answers = run_driver(engine, [("x",)], limits=limits, sleep_jitter=lambda: 1.0)
     gaps = [b - a for a, b in zip(engine.starts, engine.starts[1:], strict=False)]
     assert answers == {"x": "x@en"}
-    assert [round(g / 0.04) for g in gaps] == [1, 2, 4]
+    # the waits the driver chose, exactly; wall-clock gaps only as lower bounds (a loaded CI
+    # machine can only lengthen them)
+    assert [driver._delay(n, None) for n in (1, 2, 3)] == pytest.approx([0.04, 0.08, 0.16])
+    assert all(gap >= 0.9 * wait for gap, wait in zip(gaps, (0.04, 0.08, 0.16), strict=True))
 
 
 def test_transient_failure_after_all_retries_is_reported_not_answered() -> None:
