@@ -238,3 +238,30 @@ def test_numbers_read_as_values_across_scripts(source: str, translation: str, ta
 def test_numbers_still_flag_real_differences(source: str, translation: str, target, message: str) -> None:
     found = check_translation(source, translation, "markdown", target, GLOSSARY)
     assert ("warning", "numbers", f"numbers differ: {message}") in found
+
+
+# -- glossary checks match whole terms, as the glossary matcher does -----------------------------------
+WORDS = Glossary(
+    [
+        Term("AI", keep=True),
+        Term("Go", keep=True),
+        Term("model", targets={"de": "Modell"}, forbidden={"de": ("KI",)}),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("AI helps.", "KI hilft per Mail."),  # "ai" only inside "Mail"
+        ("Use Go today.", "Nutze Google heute."),  # "go" only inside "Google"
+    ],
+)
+def test_keep_term_inside_another_word_is_missing(source: str, translation: str) -> None:
+    found = check_translation(source, translation, "markdown", parse_locale("de"), WORDS)
+    assert [check for _, check, _ in found] == ["keep-terms"]
+
+
+def test_forbidden_rendering_inside_another_word_is_not_used() -> None:
+    found = check_translation("The model.", "Das Modell im Kino.", "markdown", parse_locale("de"), WORDS)
+    assert found == []

@@ -49,10 +49,6 @@ _CHECK_OF_KIND = {
 Result = tuple[str, str, str]  # (severity, check, message)
 
 
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def _describe(keys: Counter[tuple[str, str]], originals: dict[tuple[str, str], str]) -> str:
     return ", ".join(originals.get(key, key[1]) for key in sorted(keys.elements()))
 
@@ -75,25 +71,50 @@ def _placeable_results(source: list[Placeable], translation: list[Placeable]) ->
     return results
 
 
+def _occurrences(rendering: str, text: Any, case_sensitive: bool) -> int:
+    """How often ``rendering`` occurs in ``text`` as the glossary matcher would find it.
+
+    Whole words for spaced scripts, so "AI" is not found in "Mail" nor "Go" in "Google".
+    """
+    from localize.glossary import Term
+    from localize.glossary.matcher import accepts, compile_terms
+
+    compiled = compile_terms([Term(rendering, case_sensitive=case_sensitive)])
+    if not compiled:
+        return 0
+    entry = compiled[0]
+    norm, folded = text
+    count, pos = 0, folded.find(entry.key)
+    while pos >= 0:
+        if accepts(norm, pos, pos + len(entry.key), entry):
+            count += 1
+        pos = folded.find(entry.key, pos + 1)
+    return count
+
+
 def _term_results(
     source_terms: Iterable[Any], translation: str, target: LocaleInfo
 ) -> list[Result]:
     """Kept terms must stay; approved targets should be used; forbidden renderings not."""
+    from localize.glossary.matcher import fold, normalize_text
+
     results: list[Result] = []
     counts: Counter[Any] = Counter(source_terms)
-    normalised = _norm(translation)
+    norm = normalize_text(translation).norm
+    normalised = (norm, fold(norm))
     for term, count in counts.items():
+        sensitive = term.case_sensitive
         if term.keep:
-            if normalised.count(_norm(term.source)) < count:
+            if _occurrences(term.source, normalised, sensitive) < count:
                 results.append(("error", "keep-terms", f"do-not-translate term {term.source!r} missing"))
             continue
         wanted = term.target_for(target)
-        if wanted and normalised.count(_norm(wanted)) < count:
+        if wanted and _occurrences(wanted, normalised, sensitive) < count:
             results.append(
                 ("warning", "glossary", f"glossary target {wanted!r} for {term.source!r} not used")
             )
         for forbidden in term.forbidden_for(target):
-            if _norm(forbidden) in normalised:
+            if _occurrences(forbidden, normalised, sensitive):
                 results.append(
                     ("warning", "forbidden-terms", f"forbidden rendering {forbidden!r} of {term.source!r}")
                 )
