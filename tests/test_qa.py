@@ -265,3 +265,18 @@ def test_keep_term_inside_another_word_is_missing(source: str, translation: str)
 def test_forbidden_rendering_inside_another_word_is_not_used() -> None:
     found = check_translation("The model.", "Das Modell im Kino.", "markdown", parse_locale("de"), WORDS)
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target", "message"),
+    [
+        ("We have 1,000 users.", "Wir haben 1 Nutzer.", parse_locale("de"), "missing 1,000; added 1"),
+        ("About 10,000 people.", "Environ 10 personnes.", parse_locale("fr"), "missing 10,000; added 10"),
+        ("共 5.000 人。", "5 people.", EN, "missing 5.000; added 5"),
+    ],
+)
+def test_a_round_thousand_is_not_read_as_its_leading_digits(
+    source: str, translation: str, target, message: str
+) -> None:
+    found = check_translation(source, translation, "markdown", target, None)
+    assert ("warning", "numbers", f"numbers differ: {message}") in found

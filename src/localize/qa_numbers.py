@@ -87,6 +87,9 @@ def _digit_values(token: str) -> set[Decimal]:
             values.add(Decimal(candidate))
         except InvalidOperation:
             continue
+    if re.fullmatch(r"[1-9]\d{0,2}[.,]000", token):
+        # "1,000" / "1.000" is a thousand: nobody writes 1 with three zero decimals in prose
+        values.discard(Decimal(token[:-4]))
     return values
 
 
