@@ -280,3 +280,17 @@ def test_a_round_thousand_is_not_read_as_its_leading_digits(
 ) -> None:
     found = check_translation(source, translation, "markdown", target, None)
     assert ("warning", "numbers", f"numbers differ: {message}") in found
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        ('Say "hi."', "Sag „hallo.“", parse_locale("de")),
+        ("Say 'hi.'", "Sag ‚hallo.‘", parse_locale("de")),
+        ('Say "hi."', "Dis « salut. »", parse_locale("fr")),
+        ('Say "hi."', "Sag »hallo.«", parse_locale("de")),
+        ('Say "hi."', "Dis ‹ salut. ›", parse_locale("fr")),
+    ],
+)
+def test_final_punctuation_inside_the_targets_closing_quotes(source: str, translation: str, target) -> None:
+    assert "punctuation" not in checks(source, translation, target=target)

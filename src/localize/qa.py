@@ -164,7 +164,7 @@ def _number_results(
 
 # -- whitespace and punctuation -------------------------------------------------------------------------
 _FINAL = {"。": ".", "｡": ".", "．": ".", "！": "!", "？": "?", "：": ":", "；": ";", "⋯": "…"}
-_CLOSERS = "\"'”’」』）)]］》〉"
+_CLOSERS = "\"'”’“‘»«›‹」』）)]］》〉"  # German closes with “ ‘ (or « ‹), French with » ›
 
 
 def _final_mark(text: str, placeables: list[Placeable]) -> str:
