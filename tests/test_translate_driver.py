@@ -157,7 +157,7 @@ def test_backoff_grows_exponentially_without_retry_after() -> None:
 
 def test_transient_failure_after_all_retries_is_reported_not_answered() -> None:
     def fault(text: str, number: int) -> None:
-        raise TransientError("connection reset")
+        raise TransientError("HTTP 503", status=503)
 
     engine = ScriptedEngine(fault=fault)
     limits = DriverLimits(concurrency=2, retries=2, max_retry_after=0.01, backoff_base=0.001)
@@ -165,7 +165,7 @@ def test_transient_failure_after_all_retries_is_reported_not_answered() -> None:
     assert answers == {}
     assert len(engine.calls) == 6
     assert driver.stats.failed == 2
-    assert all("connection reset" in (o.error or "") for o in driver.stats.outcomes)
+    assert all("HTTP 503" in (o.error or "") for o in driver.stats.outcomes)
 
 
 def test_permanent_error_is_not_retried() -> None:
@@ -311,3 +311,16 @@ def test_batch_with_one_empty_answer_keeps_the_others_and_resends_only_that_text
     driver, answers = run_driver(engine, [("a", "b", "c")])
     assert answers == {"a": "a@en", "b": "b@en", "c": "c@en"}
     assert engine.calls == [("a", "b", "c"), ("b",)]
+
+
+def test_unreachable_engine_is_an_engine_error() -> None:
+    """SPEC section 5: an engine that is unreachable for every request exits 2."""
+
+    def fault(text: str, number: int) -> None:
+        raise TransientError("libre: connection failed (ConnectionError)")
+
+    limits = DriverLimits(concurrency=2, retries=1, max_retry_after=0.01, backoff_base=0.001)
+    engine = ScriptedEngine(fault=fault)
+    with pytest.raises(EngineError, match="connection failed"):
+        run_driver(engine, [(f"t{i}",) for i in range(100)], limits=limits)
+    assert len(engine.calls) < 20  # it stopped instead of trying all 100

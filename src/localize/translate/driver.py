@@ -239,7 +239,7 @@ class BatchDriver:
     # -- one batch (worker thread) ------------------------------------------------------------
     def _send(self, texts: tuple[str, ...]) -> BatchOutcome:
         outcome = self._attempt(texts)
-        if outcome.attempts:
+        if outcome.attempts and not self._engine_refuses():  # a verdict in stays in
             with self._lock:
                 kind = "answered" if outcome.answers is not None else "other"
                 self._live["permanent" if outcome.permanent else kind] += 1
@@ -267,6 +267,7 @@ class BatchDriver:
         received: dict[str, str] = {}
         attempts = 0
         last_error = "not sent"
+        reached = False  # any HTTP status or reply seen; never: the engine is unreachable
         while attempts <= self.limits.retries:
             if self._stop.is_set() or self._engine_refuses() or not self.bucket.acquire(self._stop):
                 return BatchOutcome(texts, error="not sent: run stopped", attempts=attempts)
@@ -281,6 +282,7 @@ class BatchDriver:
                 return BatchOutcome(texts, error=str(exc), permanent=True, attempts=attempts)
             except TransientError as exc:
                 last_error = str(exc)
+                reached = reached or exc.status is not None
                 if attempts > self.limits.retries or self._stop.wait(
                     self._delay(attempts, exc.retry_after)
                 ):
@@ -289,6 +291,7 @@ class BatchDriver:
             except Exception as exc:  # noqa: BLE001 - a third-party engine outside the contract
                 error = f"{self.engine.name}: {type(exc).__name__}: {exc}"
                 return BatchOutcome(texts, error=error, permanent=True, attempts=attempts)
+            reached = True
             good = _good_answers(answers, pending)
             if good and self.on_answer is not None:
                 self.on_answer(tuple(good), tuple(good.values()))
@@ -300,9 +303,10 @@ class BatchDriver:
             last_error = f"malformed result from {self.engine.name}"
             if attempts > self.limits.retries or self._stop.wait(self._delay(attempts, None)):
                 break
-        return BatchOutcome(
-            texts, error=f"{last_error} (after {attempts} attempt(s))", attempts=attempts
-        )
+        error = f"{last_error} (after {attempts} attempt(s))"
+        if not reached and not self._stop.is_set():  # unreachable: refused, as SPEC section 5
+            return BatchOutcome(texts, error=error, permanent=True, attempts=attempts)
+        return BatchOutcome(texts, error=error, attempts=attempts)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         """Retry-After when the server gave one, else exponential backoff with jitter; both capped."""
