@@ -294,3 +294,20 @@ def test_a_round_thousand_is_not_read_as_its_leading_digits(
 )
 def test_final_punctuation_inside_the_targets_closing_quotes(source: str, translation: str, target) -> None:
     assert "punctuation" not in checks(source, translation, target=target)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        ("Released on 2026-04-18.", "Veröffentlicht am 18.04.2026.", parse_locale("de")),
+        ("Released on 04/18/2026.", "Publié le 18.04.2026.", parse_locale("fr")),
+        ("Version 1.2.3 shipped.", "Version 1.2.3 erschienen.", parse_locale("de")),
+    ],
+)
+def test_a_dotted_date_is_its_day_month_and_year(source: str, translation: str, target) -> None:
+    assert "numbers" not in checks(source, translation, target=target)
+
+
+def test_a_dotted_date_with_a_changed_day_is_flagged() -> None:
+    found = check_translation("On 2026-04-18.", "Am 19.04.2026.", "markdown", parse_locale("de"), None)
+    assert ("warning", "numbers", "numbers differ: missing 18; added 19") in found

@@ -93,6 +93,16 @@ def _digit_values(token: str) -> set[Decimal]:
     return values
 
 
+def _date_parts(match: re.Match[str]) -> list[str]:
+    """``18.04.2026`` (or ``1.2.3``) as its parts: inner groups not of three digits are no grouping."""
+    if match.group() != match.group("digits"):
+        return []
+    parts = re.split(r"[.,'’]", match.group())
+    if len(parts) < 3 or all(len(part) == 3 for part in parts[1:-1]):
+        return []
+    return parts
+
+
 def cjk_numeral_value(text: str) -> int | None:
     """``四`` 4, ``二十七`` 27, ``兩千`` 2000, ``四十億`` 4e9, ``二〇二六`` 2026; None for no digit."""
     if not any(c in _CJK_VALUES or c == "十" for c in text):
@@ -132,6 +142,10 @@ def numbers_in(text: str, language: str | None = None) -> list[Number]:
     found = []
     for match in _TOKEN.finditer(text):
         if match.group("digits"):
+            parts = _date_parts(match)
+            if parts:
+                found += [Number(p, frozenset({Decimal(p)}), True) for p in parts]
+                continue
             scale = _magnitude(match, "", language)
             values = frozenset(v * scale for v in _digit_values(match.group("digits")))
             found.append(Number(match.group(), values, True))
