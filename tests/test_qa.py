@@ -311,3 +311,15 @@ def test_a_dotted_date_is_its_day_month_and_year(source: str, translation: str, 
 def test_a_dotted_date_with_a_changed_day_is_flagged() -> None:
     found = check_translation("On 2026-04-18.", "Am 19.04.2026.", "markdown", parse_locale("de"), None)
     assert ("warning", "numbers", "numbers differ: missing 18; added 19") in found
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [("Costs €1.5M.", "Kostet 1,5 Mio. €."), ("Worth $2B.", "Wert 2 Mrd. $."), ("1.5 million users.", "1,5 Mio. Nutzer.")],
+)
+def test_german_mio_and_mrd_are_magnitudes(source: str, translation: str) -> None:
+    assert "numbers" not in checks(source, translation, target=parse_locale("de"))
+
+
+def test_german_mio_still_flags_a_wrong_magnitude() -> None:
+    assert checks("Costs €1.5M.", "Kostet 1,5 Mrd. €.", target=parse_locale("de")) == {"numbers": "warning"}

@@ -27,7 +27,7 @@ _LONG_SCALE = {
     "tausend": 10**3, "mille": 10**3, "mil": 10**3, "million": 10**6, "millionen": 10**6,
     "millón": 10**6, "millones": 10**6, "milliarde": 10**9, "milliarden": 10**9,
     "milliard": 10**9, "mil millones": 10**9, "billion": 10**12, "billionen": 10**12,
-    "billón": 10**12, "billones": 10**12,
+    "billón": 10**12, "billones": 10**12, "mio": 10**6, "mrd": 10**9,
 }  # fmt: skip
 _LONG_SCALE_LANGUAGES = frozenset({"de", "fr", "es", "it", "nl", "pl", "sv", "da", "nb", "fi", "cs"})
 _SUFFIXES = {"k": 10**3, "K": 10**3, "M": 10**6, "B": 10**9, "bn": 10**9}
