@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -12,9 +13,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write via a temp file in the same directory, fsync it, then os.replace it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _target_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # mkstemp makes 0600: keep what readers rely on
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -40,6 +43,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     atomic_write_bytes(path, data)
     return True
+
+
+def _target_mode(path: Path) -> int:
+    """The replaced file's permissions, or what a plain ``open`` would give a new file."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -1,0 +1,36 @@
+"""Atomic writes keep what a reader of the file relies on: whole content and its permissions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from localize.fileio import atomic_write_bytes, write_if_changed
+
+
+def test_rewrite_keeps_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "ja.po"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o664)
+    assert write_if_changed(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert path.stat().st_mode & 0o777 == 0o664
+
+
+def test_new_file_gets_the_umask_mode_not_a_private_temp_mode(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "site" / "index.html", b"<p>hi</p>")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "site" / "index.html").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["index.html"]
+
+
+def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "a.pot"
+    path.write_bytes(b"same")
+    before = path.stat().st_mtime_ns
+    os.utime(path, ns=(before - 10**9, before - 10**9))
+    assert not write_if_changed(path, b"same")
+    assert path.stat().st_mtime_ns == before - 10**9
