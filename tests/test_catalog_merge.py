@@ -243,3 +243,22 @@ def test_merged_catalog_passes_msgfmt_and_msgcat(tmp_path: Path) -> None:
         assert any(name in line for name in allowed), line
     copy = subprocess.run([msgcat, "--no-wrap", str(path)], capture_output=True, check=True)
     assert copy.stdout == path.read_bytes()
+
+
+def test_translated_plural_entry_is_kept_obsolete_not_dropped() -> None:
+    po = merge(None, "One sentence.")
+    po.append(
+        polib.POEntry(msgid="%d file", msgid_plural="%d files", msgstr_plural={0: "%d ファイル"})
+    )
+    again = merge(po, "One sentence.")
+    gone = obsolete(again)["%d file"]
+    assert gone.msgstr_plural == {0: "%d ファイル"}
+
+
+def test_plural_entry_is_not_rebuilt_without_its_plural_forms() -> None:
+    po = merge(None, "One sentence.")
+    po.append(
+        polib.POEntry(msgid="%d  file", msgid_plural="%d files", msgstr_plural={0: "%d ファイル"})
+    )
+    again = merge(po, "One sentence.", "%d file")
+    assert obsolete(again)["%d  file"].msgstr_plural == {0: "%d ファイル"}

@@ -94,7 +94,8 @@ def renumber(old_source: str, new_source: str, translation: str) -> str | None:
 
 def worth_keeping(entry: polib.POEntry) -> bool:
     """An entry holding a person's work: a translation, a translator comment or a flag."""
-    return bool(entry.msgstr or entry.tcomment or [f for f in entry.flags if f != "fuzzy"])
+    plural = any(entry.msgstr_plural.values()) if entry.msgstr_plural else False
+    return bool(entry.msgstr or plural or entry.tcomment or [f for f in entry.flags if f != "fuzzy"])
 
 
 def merge_catalog(
@@ -163,8 +164,8 @@ def _pass_renumber(
     stats: MergeStats,
 ) -> None:
     by_key: dict[str, list[polib.POEntry]] = {}
-    for entry in candidates:
-        if id(entry) not in claimed:
+    for entry in candidates:  # a plural entry cannot be rebuilt as a singular one
+        if id(entry) not in claimed and not entry.msgid_plural:
             by_key.setdefault(citation_key(entry.msgid), []).append(entry)
     for index, source in enumerate(sources):
         if result[index] is not None:
