@@ -92,3 +92,18 @@ def test_unsafe_or_malformed_tmx_is_refused_with_file_and_line(tmp_path: Path, n
     assert caught.value.file and caught.value.file.endswith(name)
     assert caught.value.line == line
     assert not (project.state_dir / "tm").exists()
+
+
+def test_import_takes_the_projects_source_language_whatever_the_tmx_srclang(
+    tmp_path: Path,
+) -> None:
+    """A Japanese team's TMX (srclang ja) still holds en -> ja and en -> fr pairs for us."""
+    project = make_project(tmp_path)
+    assert import_tmx(project, DATA / "ja-source-memory.tmx") == 3
+    ja = json.loads((project.state_dir / "tm" / "ja.json").read_text("utf-8"))
+    fr = json.loads((project.state_dir / "tm" / "fr.json").read_text("utf-8"))
+    assert ja == {"The model runs on a phone.": {"translation": "モデルは電話で動く。", "file": "tmx:ja-source-memory.tmx"}}
+    assert {source: pair["translation"] for source, pair in fr.items()} == {
+        "The model runs on a phone.": "Le modèle tourne sur un téléphone.",
+        "Read the notes.": "Lisez les notes.",
+    }

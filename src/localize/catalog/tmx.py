@@ -147,15 +147,16 @@ def _seg_text(seg: etree._Element) -> str:
 def _source_lang(
     code: str | None, segs: dict[str, str], resolver: _LocaleResolver, project: Project, line: int | None
 ) -> str:
-    """The xml:lang of the tuv that holds the source sentence."""
+    """The xml:lang of the tuv in the project's source language ("" when the unit has none).
+
+    A TMX ``srclang`` is only the direction the file was made in: a unit made ja -> en
+    holding an English tuv is an en -> ja pair for a project whose source is English.
+    """
     if not code:
         raise InputError("no srclang on <header> or <tu>", resolver.origin, line)
-    if code == "*all*":
-        for lang in segs:
-            if resolver.is_source(lang):
-                return lang
-        return ""
-    return code if code in segs else next((lang for lang in segs if resolver.same(lang, code)), "")
+    if code in segs and resolver.is_source(code):
+        return code
+    return next((lang for lang in segs if resolver.is_source(lang)), "")
 
 
 class _LocaleResolver:
