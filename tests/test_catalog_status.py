@@ -71,3 +71,20 @@ def test_no_catalogs_gives_empty_articles(tmp_path: Path) -> None:
     data = project_status(make_project(tmp_path))
     assert data["articles"] == []
     assert data["totals"]["fr"]["total"] == 0
+
+
+def test_article_with_po_but_no_pot_is_still_counted(tmp_path: Path) -> None:
+    """Some teams do not commit templates: the translations in a PO must not vanish from status."""
+    project = make_project(tmp_path)
+    write(
+        project,
+        project.po_path("news/a", JA),
+        [polib.POEntry(msgid="Reviewed.", msgstr="済"), polib.POEntry(msgid="Missing.")],
+        JA,
+    )
+    data = project_status(project)
+    assert [a["slug"] for a in data["articles"]] == ["news/a"]
+    counts = data["articles"][0]["locales"]
+    assert counts["ja"]["total"] == 2 and counts["ja"]["reviewed"] == 1
+    assert counts["fr"]["total"] == 2 and counts["fr"]["missing"] == 2
+    assert counts["fr"]["reviewed"] == 0

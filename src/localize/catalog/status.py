@@ -8,6 +8,7 @@ a locale whose PO is missing counts every template entry as missing. Counts use
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import polib
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.failures import FailureLog
+from localize.locales import LocaleInfo
 from localize.project import Project
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
@@ -28,6 +30,28 @@ def template_slugs(project: Project) -> dict[str, Path]:
         return {}
     found = {p.relative_to(base).with_suffix("").as_posix(): p for p in base.rglob("*.pot")}
     return dict(sorted(found.items()))
+
+
+def article_templates(project: Project, locales: Sequence[LocaleInfo]) -> dict[str, Path]:
+    """Slug -> the catalog that lists its entries: the POT, else (templates not kept) a PO."""
+    found = template_slugs(project)
+    for locale in locales:
+        base = project.locales_dir / locale.posix / "LC_MESSAGES"
+        if base.is_dir():
+            for path in sorted(base.rglob("*.po")):
+                found.setdefault(path.relative_to(base).with_suffix("").as_posix(), path)
+    return dict(sorted(found.items()))
+
+
+def untranslated_counts(template: polib.POFile, failures: dict[str, str]) -> dict[str, int]:
+    """Counts for a locale without a PO: every live entry of the template is missing."""
+    counts = dict.fromkeys(COUNT_FIELDS, 0)
+    for entry in template:
+        if not entry.obsolete:
+            counts["total"] += 1
+            counts["missing"] += 1
+            counts["failed"] += entry.msgid in failures
+    return counts
 
 
 def catalog_counts(po: polib.POFile, failures: dict[str, str]) -> dict[str, int]:
@@ -51,17 +75,17 @@ def project_status(project: Project) -> dict[str, Any]:
     totals = {loc.bcp47: dict.fromkeys(COUNT_FIELDS, 0) for loc in locales}
     logs = {loc.posix: FailureLog.load(project.state_dir, loc) for loc in locales}
     articles = []
-    for slug, pot_path in template_slugs(project).items():
+    for slug, template_path in article_templates(project, locales).items():
         per_locale: dict[str, dict[str, int]] = {}
         template: polib.POFile | None = None
         for locale in locales:
             po_path = project.po_path(slug, locale)
+            failures = logs[locale.posix].for_slug(slug)
             if po_path.exists():
-                po = load_po(po_path)
+                counts = catalog_counts(load_po(po_path), failures)
             else:
-                template = template if template is not None else load_po(pot_path)
-                po = template
-            counts = catalog_counts(po, logs[locale.posix].for_slug(slug))
+                template = template if template is not None else load_po(template_path)
+                counts = untranslated_counts(template, failures)
             per_locale[locale.bcp47] = counts
             for name, value in counts.items():
                 totals[locale.bcp47][name] += value
