@@ -194,3 +194,23 @@ def test_slug_filter_extracts_only_named_articles(tmp_path: Path) -> None:
     assert project.pot_path("plain").is_file() and not project.pot_path("news/gemma").exists()
     with pytest.raises(InputError):
         extract_project(project, slugs=["nope"])
+
+
+@pytest.mark.parametrize("escaped", ["C:\\\\Users is fine", "tab\\there \\\"q\\\""])
+def test_load_po_keeps_the_escapes_polib_round_trips(tmp_path: Path, escaped: str) -> None:
+    path = tmp_path / "x.po"
+    text = f'msgid "a"\nmsgstr "{escaped}"\n'
+    path.write_text(text, encoding="utf-8")
+    assert load_po(path)[0].msgstr == polib.unescape(escaped)
+
+
+@pytest.mark.parametrize("escaped", ["C:\\Users", "\\101 octal", "bell\\a"])
+def test_load_po_refuses_escapes_it_would_silently_rewrite(tmp_path: Path, escaped: str) -> None:
+    """polib keeps an unknown escape as a backslash and writes it back as ``\\\\``: the
+    translator's text would change on the next save, so the file is refused instead."""
+    path = tmp_path / "x.po"
+    path.write_text(f'msgid "a"\nmsgstr "ok"\n\nmsgid "b"\nmsgstr "{escaped}"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_po(path)
+    assert (caught.value.file, caught.value.line) == (str(path), 5)
+    assert "escape" in caught.value.message

@@ -40,6 +40,10 @@ _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 _KEYWORD_LINE = re.compile(r"^(?:#~\|?|#\|)?\s*(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=\s|\")(.*)$")
 _STRING_LINE = re.compile(r'^(?:#~\|?|#\|)?\s*(".*)$')
 _QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+_ESCAPE = re.compile(r"\\(.)")
+#: The escapes polib reads back as written; any other (\a, octal, \x41, \q) it keeps as a
+#: literal backslash and writes back as ``\\``, silently changing the text.
+_ROUND_TRIP_ESCAPES = frozenset('\\ntrvbf"')
 
 
 def load_po(path: Path) -> polib.POFile:
@@ -82,8 +86,15 @@ def _check_strings(text: str, path: Path) -> None:
         if string is None:
             plain = _STRING_LINE.match(line)
             string = plain.group(1).strip() if plain else None
-        if string is not None and not _QUOTED.match(string):
+        if string is None:
+            continue
+        if not _QUOTED.match(string):
             raise InputError("malformed PO: unterminated or invalid string", path, number)
+        for escape in _ESCAPE.finditer(string[1:-1]):
+            if escape.group(1) not in _ROUND_TRIP_ESCAPES:
+                raise InputError(
+                    f"malformed PO: unsupported escape \\{escape.group(1)}", path, number
+                )
 
 
 def parse_po_text(text: str) -> polib.POFile:
