@@ -214,3 +214,17 @@ def test_load_po_refuses_escapes_it_would_silently_rewrite(tmp_path: Path, escap
         load_po(path)
     assert (caught.value.file, caught.value.line) == (str(path), 5)
     assert "escape" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ['msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n', 'msgid "a"\nmsgstr[0] "b"\n'],
+)
+def test_load_po_refuses_plural_forms_that_do_not_match(tmp_path: Path, entry: str) -> None:
+    """msgfmt rejects these; accepting them would make the tool write a PO gettext refuses."""
+    path = tmp_path / "x.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: ja\\n"\n\n{entry}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_po(path)
+    assert (caught.value.file, caught.value.line) == (str(path), 5)
+    assert "plural" in caught.value.message

@@ -104,9 +104,18 @@ def parse_po_text(text: str) -> polib.POFile:
 
 
 def _check_duplicates(po: polib.POFile, path: Path) -> None:
-    """gettext needs unique msgids (per msgctxt) among live entries and among obsolete ones."""
+    """gettext needs unique msgids (per msgctxt) among live entries and among obsolete ones,
+    and msgstr[n] exactly when there is a msgid_plural."""
     seen: set[tuple[bool, str | None, str]] = set()
     for entry in po:
+        if bool(entry.msgid_plural) != bool(entry.msgstr_plural) and (
+            entry.msgstr or entry.msgstr_plural
+        ):
+            raise InputError(
+                "malformed PO: msgid_plural needs msgstr[n], and msgstr[n] a msgid_plural",
+                path,
+                entry.linenum or None,
+            )
         key = (entry.obsolete, entry.msgctxt, entry.msgid)
         if key in seen:
             raise InputError(
