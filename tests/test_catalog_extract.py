@@ -228,3 +228,17 @@ def test_load_po_refuses_plural_forms_that_do_not_match(tmp_path: Path, entry: s
         load_po(path)
     assert (caught.value.file, caught.value.line) == (str(path), 5)
     assert "plural" in caught.value.message
+
+
+def test_empty_po_stops_extract_instead_of_being_regenerated(tmp_path: Path) -> None:
+    """SPEC section 9: a file with no text is bad input (a truncated catalog must be noticed)."""
+    project = make_project(tmp_path)
+    extract_project(project)
+    empty = project.po_path("plain", JA)
+    empty.write_bytes(b"\n")
+    (project.content_dir / "plain.md").write_text("Another sentence now.\n", encoding="utf-8")
+    before = catalogs(project)
+    with pytest.raises(InputError) as caught:
+        extract_project(project)
+    assert caught.value.file == str(empty) and "empty" in caught.value.message
+    assert catalogs(project) == before

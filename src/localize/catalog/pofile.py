@@ -59,6 +59,8 @@ def load_po(path: Path) -> polib.POFile:
         raise InputError("not valid UTF-8", path, raw[: exc.start].count(b"\n") + 1) from exc
     if "\x00" in text:
         raise InputError("contains NUL bytes", path, text[: text.index("\x00")].count("\n") + 1)
+    if not text.lstrip("\ufeff").strip():
+        raise InputError("empty file: no catalog header or entries", path, 1)
     _check_strings(text, path)
     try:
         po = parse_po_text(text)
