@@ -99,10 +99,14 @@ def test_import_takes_the_projects_source_language_whatever_the_tmx_srclang(
 ) -> None:
     """A Japanese team's TMX (srclang ja) still holds en -> ja and en -> fr pairs for us."""
     project = make_project(tmp_path)
-    assert import_tmx(project, DATA / "ja-source-memory.tmx") == 3
+    assert import_tmx(project, DATA / "ja-source-memory.tmx") == 4
     ja = json.loads((project.state_dir / "tm" / "ja.json").read_text("utf-8"))
     fr = json.loads((project.state_dir / "tm" / "fr.json").read_text("utf-8"))
-    assert ja == {"The model runs on a phone.": {"translation": "モデルは電話で動く。", "file": "tmx:ja-source-memory.tmx"}}
+    assert {source: pair["translation"] for source, pair in ja.items()} == {
+        "The model runs on a phone.": "モデルは電話で動く。",
+        "Open the settings.": "設定を開く。",  # en-US is our "en": CAT tools add a region
+    }
+    assert {pair["file"] for pair in ja.values()} == {"tmx:ja-source-memory.tmx"}
     assert {source: pair["translation"] for source, pair in fr.items()} == {
         "The model runs on a phone.": "Le modèle tourne sur un téléphone.",
         "Read the notes.": "Lisez les notes.",

@@ -156,7 +156,8 @@ def _source_lang(
         raise InputError("no srclang on <header> or <tu>", resolver.origin, line)
     if code in segs and resolver.is_source(code):
         return code
-    return next((lang for lang in segs if resolver.is_source(lang)), "")
+    exact = next((lang for lang in segs if resolver.is_source(lang)), "")
+    return exact or next((lang for lang in segs if resolver.is_source(lang, loose=True)), "")
 
 
 class _LocaleResolver:
@@ -180,9 +181,14 @@ class _LocaleResolver:
         first, second = self._parse(a), self._parse(b)
         return first is not None and second is not None and first.posix == second.posix
 
-    def is_source(self, code: str) -> bool:
+    def is_source(self, code: str, loose: bool = False) -> bool:
+        """Same locale; ``loose``: same language and script (``en-US`` for a project in ``en``)."""
         parsed = self._parse(code)
-        return parsed is not None and parsed.posix == self.source.posix
+        if parsed is None:
+            return False
+        if loose:
+            return (parsed.language, parsed.script) == (self.source.language, self.source.script)
+        return parsed.posix == self.source.posix
 
     def target(self, code: str) -> LocaleInfo | None:
         parsed = self._parse(code)
