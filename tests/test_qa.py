@@ -323,3 +323,19 @@ def test_german_mio_and_mrd_are_magnitudes(source: str, translation: str) -> Non
 
 def test_german_mio_still_flags_a_wrong_magnitude() -> None:
     assert checks("Costs €1.5M.", "Kostet 1,5 Mrd. €.", target=parse_locale("de")) == {"numbers": "warning"}
+
+
+def test_an_inflected_glossary_target_counts_as_used_but_a_kept_term_must_be_whole() -> None:
+    from localize.glossary import Glossary, Term
+
+    glossary = Glossary(
+        (Term("開放模型", targets={"en": "open model"}, forbidden={}, keep=False),
+         Term("AI", targets={}, forbidden={}, keep=True, case_sensitive=True))
+    )
+    en = parse_locale("en")
+    plural = check_translation("兩個開放模型。", "Two open models.", "markdown", en, glossary)
+    assert "glossary" not in {check for _, check, _ in plural}
+    other = check_translation("兩個開放模型。", "Two free models.", "markdown", en, glossary)
+    assert "glossary" in {check for _, check, _ in other}
+    glued = check_translation("AI 很好。", "AIs are good.", "markdown", en, glossary)
+    assert "keep-terms" in {check for _, check, _ in glued}

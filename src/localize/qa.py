@@ -13,6 +13,7 @@ published, so they are not checked.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -71,10 +72,12 @@ def _placeable_results(source: list[Placeable], translation: list[Placeable]) ->
     return results
 
 
-def _occurrences(rendering: str, text: Any, case_sensitive: bool) -> int:
+def _occurrences(rendering: str, text: Any, case_sensitive: bool, inflected: bool = False) -> int:
     """How often ``rendering`` occurs in ``text`` as the glossary matcher would find it.
 
     Whole words for spaced scripts, so "AI" is not found in "Mail" nor "Go" in "Google".
+    ``inflected`` also accepts a word ending ("open models" uses "open model"): for
+    glossary targets, which a translation may inflect, never for kept terms.
     """
     from localize.glossary import Term
     from localize.glossary.matcher import accepts, compile_terms
@@ -82,7 +85,7 @@ def _occurrences(rendering: str, text: Any, case_sensitive: bool) -> int:
     compiled = compile_terms([Term(rendering, case_sensitive=case_sensitive)])
     if not compiled:
         return 0
-    entry = compiled[0]
+    entry = dataclasses.replace(compiled[0], need_right=False) if inflected else compiled[0]
     norm, folded = text
     count, pos = 0, folded.find(entry.key)
     while pos >= 0:
@@ -109,7 +112,7 @@ def _term_results(
                 results.append(("error", "keep-terms", f"do-not-translate term {term.source!r} missing"))
             continue
         wanted = term.target_for(target)
-        if wanted and _occurrences(wanted, normalised, sensitive) < count:
+        if wanted and _occurrences(wanted, normalised, sensitive, inflected=True) < count:
             results.append(
                 ("warning", "glossary", f"glossary target {wanted!r} for {term.source!r} not used")
             )
