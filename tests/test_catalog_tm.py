@@ -184,3 +184,15 @@ def test_indexed_near_search_equals_exhaustive_extract_one() -> None:
         assert fast == memory.near_exhaustive(query, threshold), (query, threshold)
         hits += fast is not None and threshold > 0.0
     assert 300 < hits < len(queries)  # both near and far queries were exercised
+
+
+def test_a_live_reviewed_translation_beats_an_obsolete_one_from_an_earlier_catalog(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    old = write_catalog(project, "a-old", {"Gemma 4 is open.": "古い訳。"})
+    po = load_po(old)
+    for item in po:
+        item.obsolete = True
+    save_po(po, old)
+    write_catalog(project, "b-new", {"Gemma 4 is open.": "新しい訳。"})
+    match = TranslationMemory.for_locale(project, JA).exact("Gemma 4 is open.")
+    assert match is not None and match.translation == "新しい訳。" and match.reviewed

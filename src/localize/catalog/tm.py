@@ -233,7 +233,9 @@ def _bucket_counts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarra
 
 
 def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
+    """Live reviewed pairs first, then obsolete reviewed ones, then machine: the first wins."""
     reviewed: list[TMMatch] = []
+    retired: list[TMMatch] = []
     machine: list[TMMatch] = []
     for file, po in catalogs.items():
         for entry in po:
@@ -241,10 +243,11 @@ def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
                 continue
             state = entry_state(entry)
             if state == "reviewed":
-                reviewed.append(TMMatch(entry.msgid, entry.msgstr, True, 1.0, file))
+                match = TMMatch(entry.msgid, entry.msgstr, True, 1.0, file)
+                (retired if entry.obsolete else reviewed).append(match)
             elif state == "machine" and not entry.obsolete:
                 machine.append(TMMatch(entry.msgid, entry.msgstr, False, 1.0, file))
-    return reviewed + machine
+    return reviewed + retired + machine
 
 
 def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMMatch]:
