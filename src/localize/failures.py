@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.locales import LocaleInfo
 
@@ -25,9 +26,14 @@ class FailureLog:
         path = state_dir / "failures" / f"{locale.posix}.json"
         try:
             records = json.loads(path.read_text("utf-8"))
-        except (FileNotFoundError, ValueError):
-            records = {}
-        return cls(path, records if isinstance(records, dict) else {})
+        except FileNotFoundError:
+            return cls(path, {})
+        except (ValueError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", None)
+            raise InputError(f"unreadable failure log ({exc}); fix or delete it", path, line) from exc
+        if not isinstance(records, dict) or not all(isinstance(v, dict) for v in records.values()):
+            raise InputError("failure log is not a mapping of slug to {msgid: reason}", path)
+        return cls(path, records)
 
     def record(self, slug: str, msgid: str, reason: str) -> None:
         self.records.setdefault(slug, {})[msgid] = reason
