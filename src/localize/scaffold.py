@@ -8,7 +8,7 @@ from localize.config import CONFIG_NAME
 from localize.errors import InputError
 from localize.locales import parse_locale
 
-_GITIGNORE = "site/\n.localize/\n"
+_GITIGNORE = "site/\n.localize/\n.*.tmp\n"
 
 
 def init_project(directory: Path, source: str, targets: list[str]) -> Path:
