@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,12 @@ from localize.errors import (
     EXIT_INTERRUPTED,
     EXIT_NEEDS_ATTENTION,
     InputError,
+    LocaleError,
     LocalizeError,
 )
+from localize.locales import LocaleInfo, parse_locale
+from localize.lock import project_lock
+from localize.project import Project
 
 log = logging.getLogger("localize")
 
@@ -35,22 +38,19 @@ class Context:
     def __init__(self, project_dir: Path, quiet: bool):
         self.project_dir = project_dir
         self.quiet = quiet
-        self._project: Any = None
+        self._project: Project | None = None
 
     @property
-    def project(self) -> Any:
+    def project(self) -> Project:
+        """Opened on first use, so ``init`` and ``segments`` work outside a project."""
         if self._project is None:
-            from localize.project import Project
-
             self._project = Project.open(self.project_dir)
         return self._project
 
-    def locales(self, codes: tuple[str, ...]) -> list[Any] | None:
+    def locales(self, codes: tuple[str, ...]) -> list[LocaleInfo] | None:
+        """``--locale`` values, each one of the project's target locales."""
         if not codes:
             return None
-        from localize.errors import LocaleError
-        from localize.locales import parse_locale
-
         targets = self.project.settings.target_locales
         chosen = []
         for code in codes:
@@ -70,14 +70,6 @@ pass_context = click.make_pass_decorator(Context)
 
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@contextmanager
-def _locked(ctx: Context) -> Iterator[None]:
-    from localize.lock import project_lock
-
-    with project_lock(ctx.project):
-        yield
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,7 +126,7 @@ def extract(ctx: Context) -> None:
     """Write and merge POT and PO catalogs from content/."""
     from localize.catalog.extract import extract_project
 
-    with _locked(ctx):
+    with project_lock(ctx.project):
         report = extract_project(ctx.project)
     log.info("%s", report)
 
@@ -161,7 +153,7 @@ def translate(
     """Fill catalogs from translation memory, cache and machine translation."""
     from localize.translate import translate_project
 
-    with _locked(ctx):
+    with project_lock(ctx.project):
         report = translate_project(
             ctx.project,
             locales=ctx.locales(locale_codes),
@@ -224,7 +216,7 @@ def build(ctx: Context, out: Path | None, publish: str | None) -> None:
     """Build the locale pages, sitemap.xml and manifest.json."""
     from localize.site import build_site
 
-    with _locked(ctx):
+    with project_lock(ctx.project):
         report = build_site(ctx.project, out, publish)
     log.info("%s", report)
 
@@ -235,7 +227,7 @@ def run(ctx: Context) -> None:
     """extract, translate, check and build; exit 1 when something needs a person."""
     from localize.api import run_pipeline
 
-    with _locked(ctx):
+    with project_lock(ctx.project):
         outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet)
     click.echo(outcome.to_text())
     for warning in outcome.warnings:
@@ -270,7 +262,7 @@ def tm_import(ctx: Context, file: Path) -> None:
 
     if not file.is_file():
         raise InputError("no such file", file)
-    with _locked(ctx):
+    with project_lock(ctx.project):
         count = import_tmx(ctx.project, file)
     log.info("imported %d translation units from %s", count, file)
 

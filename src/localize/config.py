@@ -94,10 +94,6 @@ class Settings:
     def fallbacks_for(self, locale: LocaleInfo) -> tuple[LocaleInfo, ...]:
         return self.fallbacks.get(locale.posix, ())
 
-    @property
-    def all_locales(self) -> tuple[LocaleInfo, ...]:
-        return (self.source_locale, *self.target_locales)
-
 
 def load_settings(root: Path) -> Settings:
     """Read and validate ``<root>/localize.toml``; raise ConfigError naming file and line."""

@@ -29,10 +29,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write only when the content differs, so a no-op run rewrites nothing; True if written."""
     path = Path(path)

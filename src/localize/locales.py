@@ -149,6 +149,3 @@ def _suggest(raw: str) -> str:
     names = ", ".join(lowered[c].replace("_", "-") for c in close)
     return f"; did you mean {names}?"
 
-
-def same_locale(a: LocaleInfo, b: LocaleInfo) -> bool:
-    return a.posix == b.posix
