@@ -54,32 +54,41 @@ def _unwrap(yaml_text: str, node: yaml.Node, value: Any) -> str | None:
 
 def split_front_matter(text: str, origin: str) -> FrontMatter:
     """Front matter and body of ``text``; no front matter -> empty data, body = the whole text."""
-    if not _OPEN.match(text):
+    yaml_text, body, body_line = locate_front_matter(text, origin)
+    if yaml_text is None:
         return FrontMatter(body=text)
+    data, key_lines, unwrapped = _parse_yaml(yaml_text, origin)
+    return FrontMatter(data, key_lines, body_line, body, unwrapped)
+
+
+def locate_front_matter(text: str, origin: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, body's 1-based file line), without parsing the YAML."""
+    if not _OPEN.match(text):
+        return None, text, 1
     start = text.index("\n") + 1
     close = _CLOSE.search(text, start)
     if close is None:
         raise InputError("front matter opened with '---' is never closed", origin, 1)
-    yaml_text = text[start : close.start()]
     after = text.find("\n", close.end())
     body = "" if after < 0 else text[after + 1 :]
-    body_line = text.count("\n", 0, close.end()) + 2
-    data, key_lines, unwrapped = _parse_yaml(yaml_text, origin)
-    return FrontMatter(data, key_lines, body_line, body, unwrapped)
+    return text[start : close.start()], body, text.count("\n", 0, close.end()) + 2
 
 
 def _parse_yaml(
     yaml_text: str, origin: str
 ) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
     """safe_load the mapping; YAML line numbers are shifted by the opening ``---`` line."""
-    try:
-        data = yaml.safe_load(yaml_text)
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    loader = yaml.SafeLoader(yaml_text)
+    try:  # one parse: the node tree gives key lines, the same tree gives the values
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise InputError(f"front matter is not valid YAML: {problem}", origin, line) from None
+    finally:
+        loader.dispose()
     if data is None:
         return {}, {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from localize.errors import InputError
 from localize.model import Block, Document
 from localize.project import check_slug
-from localize.readers.frontmatter import FrontMatter, split_front_matter
+from localize.readers.frontmatter import FrontMatter, locate_front_matter, split_front_matter
 from localize.readers.references import inline_references
 from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
 from localize.readers.text import collapse_whitespace, join_source_lines, join_wrapped
@@ -67,7 +67,7 @@ def read_markdown(text: str, origin: str) -> Document:
     for kind, line, value in _front_matter_blocks(front, origin):
         blocks.append(Block(len(blocks), kind, line, value))
     env: dict[str, Any] = {}
-    slots = _slots(_parse_body(front, env))
+    slots = _slots(_parse_body(front.body, front.body_line, env))
     references = env.get("references", {})
     for slot in slots:
         block_text = slot.text if slot.kind == "alt" else inline_references(slot.text, references)
@@ -103,10 +103,10 @@ def _slug(front: FrontMatter, origin: str) -> str | None:
     return check_slug(front.data["slug"], origin, front.key_lines.get("slug"))
 
 
-def _parse_body(front: FrontMatter, env: dict[str, Any] | None = None) -> list[Token]:
+def _parse_body(body: str, body_line: int, env: dict[str, Any] | None = None) -> list[Token]:
     """Tokens of the body with line maps relative to the file (front matter lines padded)."""
-    padding = "\n" * (front.body_line - 1)
-    return markdown_parser().parse(padding + front.body, env if env is not None else {})
+    padding = "\n" * (body_line - 1)
+    return markdown_parser().parse(padding + body, env if env is not None else {})
 
 
 def _slots(tokens: list[Token]) -> list[_Slot]:
@@ -202,7 +202,8 @@ def render_markdown_body(
     document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None
 ) -> str:
     """The body as HTML, with each translatable block's content replaced by ``block_html``."""
-    tokens = _parse_body(split_front_matter(document.text, document.source_path))
+    _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
+    tokens = _parse_body(body, body_line)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
@@ -22,49 +20,19 @@ from lxml import html as lxml_html
 from localize.errors import InputError, LocaleError
 from localize.locales import LocaleInfo, parse_locale
 from localize.project import Project
+from localize.qa_report import Finding, QAReport
 from localize.site.manifest import MANIFEST_NAME
 from localize.site.sitemap import read_sitemaps
 from localize.site.urls import absolute_url, url_to_site_path
 
-try:  # the catalog QA's finding when it exists: one shape for both reports
-    from localize.qa import Finding  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until qa.py lands
-
-    @dataclass(frozen=True)
-    class Finding:  # type: ignore[no-redef]
-        """One problem, in the shape of SPEC's ``check --json`` findings."""
-
-        severity: str
-        check: str
-        locale: str
-        slug: str
-        file: str
-        line: int
-        msgid: str
-        message: str
-
-
 _HREFLANG = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?$", re.IGNORECASE)
 
 
-@dataclass
-class SiteCheckReport:
-    """Findings with check --json's shape; ``errors`` and ``warnings`` are counts."""
+class SiteCheckReport(QAReport):
+    """check --json's report (counts and JSON from QAReport), findings in the order found."""
 
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        keys = ("severity", "check", "locale", "slug", "file", "line", "msgid", "message")
-        return {"errors": self.errors, "warnings": self.warnings,
-                "findings": [{k: getattr(f, k) for k in keys} for f in self.findings]}
+    def sorted_findings(self) -> list[Finding]:
+        return list(self.findings)
 
     def to_text(self) -> str:
         lines = [f"{f.file}: {f.severity}: [{f.check}] {f.message}" for f in self.findings]
@@ -253,7 +221,3 @@ def _valid_hreflang(value: str) -> bool:
     if not _HREFLANG.match(value):
         return False
     return _locale(value) is not None
-
-
-def iter_findings(report: SiteCheckReport) -> Iterator[Finding]:
-    yield from report.findings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +12,13 @@ from localize.locales import LocaleInfo, parse_locale
 from localize.model import Document, Segment
 from localize.project import Project
 from localize.site.manifest import Completion
-from localize.site.translations import CatalogText, SegmentChooser, load_catalog, qualifies
+from localize.site.translations import (
+    CatalogText,
+    SafetyKey,
+    SegmentChooser,
+    load_catalog,
+    qualifies,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class ArticleInputs:
     segments: tuple[Segment, ...]
     catalogs: dict[str, CatalogText]  # posix -> usable entries
     glossary: Glossary | None = None  # for the QA checks a translation must pass to be shown
+    # safety verdicts of this article's translations, shared by its choosers (see chooser_for)
+    verdicts: dict[SafetyKey, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def catalog_locales(settings: Settings) -> tuple[LocaleInfo, ...]:
@@ -65,7 +73,7 @@ def chooser_for(settings: Settings, inputs: ArticleInputs, locale: LocaleInfo, p
             chain.append(inputs.catalogs.get(fallback.posix) or CatalogText.empty(fallback))
     own_publish = "machine" if locale.is_pseudo else publish
     return SegmentChooser(inputs.document.format, chain, publish, own_publish,
-                          inputs.glossary, settings.qa_ignore)
+                          inputs.glossary, settings.qa_ignore, inputs.verdicts)
 
 
 def project_glossary(project: Project) -> Glossary:

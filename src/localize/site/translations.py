@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import polib
-
+from localize.catalog.pofile import load_po
+from localize.catalog.state import entry_state
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
 from localize.model import PLAIN_TEXT_KINDS, DocumentFormat, Segment
 from localize.site.manifest import Completion
 
+#: (source text, translation, locale posix, flags): what a safety verdict depends on within one article
+SafetyKey = tuple[str, str, str, frozenset[str]]
 PUBLISHABLE = {"reviewed": frozenset({"reviewed"}), "machine": frozenset({"reviewed", "machine"})}
 
 
@@ -40,9 +42,7 @@ def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
     """Live entries of a PO file with a translation that is reviewed or machine (stale never)."""
     if not path.is_file():
         return CatalogText.empty(locale)
-    from localize.catalog.state import entry_state
-
-    po = _load_po(path)
+    po = load_po(path)
     entries: dict[str, tuple[str, str, frozenset[str]]] = {}
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
@@ -51,12 +51,6 @@ def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
         if state in ("reviewed", "machine") and entry.msgid not in entries:
             entries[entry.msgid] = (entry.msgstr, state, frozenset(entry.flags))
     return CatalogText(locale, MappingProxyType(entries))
-
-
-def _load_po(path: Path) -> polib.POFile:
-    from localize.catalog.pofile import load_po
-
-    return load_po(path)
 
 
 @dataclass(frozen=True)
@@ -73,14 +67,17 @@ class SegmentChooser:
 
     def __init__(self, fmt: DocumentFormat, chain: Sequence[CatalogText], publish: str,
                  own_publish: str, glossary: Glossary | None = None,
-                 qa_ignore: frozenset[str] = frozenset()) -> None:
+                 qa_ignore: frozenset[str] = frozenset(),
+                 verdicts: dict[SafetyKey, bool] | None = None) -> None:
         self.fmt = fmt
         self.chain = tuple(chain)
         self.publish = publish
         self.own_publish = own_publish
         self.glossary = glossary
         self.qa_ignore = qa_ignore
-        self._safe: dict[tuple[str, str, str, frozenset[str]], bool] = {}
+        # shared by every chooser of one article (same format, glossary and qa_ignore), so
+        # planning and each page's rendering check a translation once
+        self._safe: dict[SafetyKey, bool] = verdicts if verdicts is not None else {}
 
     def usable(self, segment: Segment, catalog: CatalogText,
                publish: str) -> tuple[str, str, frozenset[str]] | None:
