@@ -44,7 +44,9 @@ def test_citation_markers(text: str, expected: list[tuple[str, str]]) -> None:
 
 def test_offsets_index_the_original_text() -> None:
     text = "Run `pip install x` at https://example.com/a."
-    for placeable in find_placeables(text):
+    found = find_placeables(text)
+    assert [p.kind for p in found] == ["code", "url"]
+    for placeable in found:
         assert text[placeable.start : placeable.end] == placeable.text
 
 

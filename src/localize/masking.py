@@ -251,12 +251,8 @@ class SafeTranslation:
 
     def masked(self, style: TokenStyle) -> str:
         """The source with every slot replaced by its token."""
-        pieces, pos = [], 0
-        for index, slot in enumerate(self.slots):
-            pieces += [self.text[pos : slot.placeable.start], style.token(index)]
-            pos = slot.placeable.end
-        pieces.append(self.text[pos:])
-        return "".join(pieces)
+        tokens = (style.token(index) for index in range(len(self.slots)))
+        return "".join(next(tokens) if isinstance(p, Slot) else p for p in self._pieces())
 
     # -- assembling --------------------------------------------------------------------------------
     def _finish(self, translation: str, problems: Sequence[str] = ()) -> Restored:

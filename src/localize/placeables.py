@@ -282,11 +282,15 @@ _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data|livescript):", re.IGNORE
 _STRAY_TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
+def _hide(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` filled over, offsets unchanged."""
+    return pattern.sub(lambda m: _FILL * len(m.group()), text)
+
+
 def _outside_code(text: str, fmt: DocumentFormat) -> str:
     """``text`` with code and comments hidden: markup inside them is shown, never rendered."""
-    view = _CODE_SPAN.sub(lambda m: _FILL * len(m.group()), text) if fmt == "markdown" else text
-    view = _HTML_CODE.sub(lambda m: _FILL * len(m.group()), view)
-    return _HTML_COMMENT.sub(lambda m: _FILL * len(m.group()), view)
+    view = _hide(_CODE_SPAN, text) if fmt == "markdown" else text
+    return _hide(_HTML_COMMENT, _hide(_HTML_CODE, view))
 
 
 def _tags(text: str, fmt: DocumentFormat) -> list[re.Match[str]]:
@@ -297,7 +301,7 @@ def _tags(text: str, fmt: DocumentFormat) -> list[re.Match[str]]:
 def _link_urls(text: str, fmt: DocumentFormat) -> list[str]:
     if fmt != "markdown":
         return []
-    view = _CODE_SPAN.sub(lambda m: _FILL * len(m.group()), text)
+    view = _hide(_CODE_SPAN, text)
     urls = [m.group(4).strip("<>") for m in MD_LINK.finditer(view)]
     urls += [m.group()[1:-1] for m in _AUTOLINK.finditer(view)]
     return urls

@@ -18,9 +18,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from localize.glossary.matcher import CompiledTerm, accepts, compile_terms, fold, normalize_text
+from localize.glossary.terms import Term
 from localize.masking import TOKEN_STYLES, mask_residue
 from localize.model import DocumentFormat
 from localize.placeables import Placeable, find_spans, markup_problems, placeable_key
@@ -72,20 +75,29 @@ def _placeable_results(source: list[Placeable], translation: list[Placeable]) ->
     return results
 
 
-def _occurrences(rendering: str, text: Any, case_sensitive: bool, inflected: bool = False) -> int:
-    """How often ``rendering`` occurs in ``text`` as the glossary matcher would find it.
+@lru_cache(maxsize=4096)
+def _compiled_rendering(
+    rendering: str, case_sensitive: bool, inflected: bool
+) -> CompiledTerm | None:
+    """One rendering compiled as a glossary term; cached, as QA runs per segment in site builds."""
+    compiled = compile_terms([Term(rendering, case_sensitive=case_sensitive)])
+    if not compiled:
+        return None
+    return dataclasses.replace(compiled[0], need_right=False) if inflected else compiled[0]
+
+
+def _occurrences(
+    rendering: str, text: tuple[str, str], case_sensitive: bool, inflected: bool = False
+) -> int:
+    """How often ``rendering`` occurs in ``text`` (normalised, folded) as the matcher finds it.
 
     Whole words for spaced scripts, so "AI" is not found in "Mail" nor "Go" in "Google".
     ``inflected`` also accepts a word ending ("open models" uses "open model"): for
     glossary targets, which a translation may inflect, never for kept terms.
     """
-    from localize.glossary import Term
-    from localize.glossary.matcher import accepts, compile_terms
-
-    compiled = compile_terms([Term(rendering, case_sensitive=case_sensitive)])
-    if not compiled:
+    entry = _compiled_rendering(rendering, case_sensitive, inflected)
+    if entry is None:
         return 0
-    entry = dataclasses.replace(compiled[0], need_right=False) if inflected else compiled[0]
     norm, folded = text
     count, pos = 0, folded.find(entry.key)
     while pos >= 0:
@@ -96,13 +108,11 @@ def _occurrences(rendering: str, text: Any, case_sensitive: bool, inflected: boo
 
 
 def _term_results(
-    source_terms: Iterable[Any], translation: str, target: LocaleInfo
+    source_terms: Iterable[Term], translation: str, target: LocaleInfo
 ) -> list[Result]:
     """Kept terms must stay; approved targets should be used; forbidden renderings not."""
-    from localize.glossary.matcher import fold, normalize_text
-
     results: list[Result] = []
-    counts: Counter[Any] = Counter(source_terms)
+    counts: Counter[Term] = Counter(source_terms)
     norm = normalize_text(translation).norm
     normalised = (norm, fold(norm))
     for term, count in counts.items():
@@ -243,13 +253,13 @@ def check_translation(
     source_spans = find_spans(source, fmt, glossary, include_term=lambda term: True)
     src_p = [p for p, term in source_spans if term is None]
     out_p = [p for p, _ in find_spans(translation, fmt, None)]
+    terms = [term for _, term in source_spans if term is not None]
     results = _placeable_results(src_p, out_p)
-    results += _term_results([term for _, term in source_spans if term is not None], translation, target)
+    results += _term_results(terms, translation, target)
     results += [("error", "mask-residue", problem) for problem in mask_residue(source, translation)]
     unsafe = markup_problems(source, translation, fmt)
     if unsafe:
         results.append(("error", "unsafe-markup", "; ".join(unsafe)))
-    terms = [term for _, term in source_spans if term is not None]
     renderings = {r for term in terms for r in (term.source, term.target_for(target)) if r}
     all_source = [p for p, _ in source_spans]
     results += _number_results(source, all_source, translation, out_p, renderings, target)
@@ -269,21 +279,6 @@ def entry_format(entry: polib.POEntry) -> DocumentFormat:
     return "markdown"
 
 
-def _load(path: Path) -> polib.POFile:
-    try:
-        from localize.catalog.pofile import load_po
-    except ImportError:  # pragma: no cover - the catalog module exists in this package
-        import polib
-
-        from localize.errors import InputError
-
-        try:
-            return polib.pofile(str(path), wrapwidth=0, encoding="utf-8")
-        except (OSError, ValueError) as exc:
-            raise InputError(f"malformed PO: {exc}", path) from exc
-    return load_po(path)
-
-
 def _is_stale(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags and bool(entry.previous_msgid)
 
@@ -298,6 +293,7 @@ def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
 
 def check_project(project: Project, locales: Sequence[LocaleInfo] | None = None) -> QAReport:
     """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO."""
+    from localize.catalog.pofile import load_po
     from localize.failures import FailureLog
     from localize.glossary import load_project_glossary
 
@@ -307,7 +303,7 @@ def check_project(project: Project, locales: Sequence[LocaleInfo] | None = None)
     for locale in locales or project.settings.target_locales:
         failures = FailureLog.load(project.state_dir, locale)
         for slug, path in po_files(project, locale):
-            po = _load(path)
+            po = load_po(path)
             report.files_checked += 1
             context = (locale, slug, project.relative(path))
             for entry in po:

@@ -29,9 +29,9 @@ from localize.glossary.matcher import (
     CompiledTerm,
     accepts,
     candidate,
+    class_ranges,
     compile_terms,
     fold,
-    is_word_char,
     normalize_text,
     resolve,
     word_table,
@@ -45,18 +45,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 @lru_cache(maxsize=1)
 def _word_start() -> re.Pattern[str]:
     """A non-word character followed by a word character (BMP classes of is_word_char)."""
-    ranges: list[list[int]] = []
-    for code in range(0x10000):
-        if 0xD800 <= code <= 0xDFFF or not is_word_char(chr(code)):
-            continue
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    word = "".join(
-        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in ranges
-    )
+    word = class_ranges(code for code, is_word in enumerate(word_table()) if is_word)
     return re.compile(f"[^{word}](?=[{word}])")
 
 

@@ -57,12 +57,12 @@ def word_table() -> bytes:
     )
 
 
-def is_word_char(char: str, table: bytes | None = None) -> bool:
+def is_word_char(char: str) -> bool:
     """A letter, digit or mark of a script that separates words with spaces."""
     code = ord(char)
     if code >= 0x10000:
         return _spaced_word_char(code)
-    return (table or word_table())[code] == 1
+    return word_table()[code] == 1
 
 
 def fold(text: str) -> str:
@@ -86,6 +86,20 @@ def _non_starter(char: str) -> bool:
     )
 
 
+def class_ranges(codes: Iterable[int]) -> str:
+    """The inside of a regex character class for ascending ``codes``, runs written as ranges."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in ranges
+    )
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """(1:1 replacements for str.translate, pattern of characters needing real NFKC).
@@ -96,7 +110,7 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     through per-chunk NFKC with an offset record.
     """
     simple: dict[int, str] = {}
-    ranges: list[list[int]] = []
+    careful: list[int] = []
     for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
             continue
@@ -107,18 +121,11 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
             continue
         if len(normal) == 1 and not attaches:
             simple[code] = normal
-            continue
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
         else:
-            ranges.append([code, code])
-    parts = "".join(
-        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in ranges
-    )
+            careful.append(code)
     # every astral character takes the careful path: a BMP-only class plus one
     # range compiles to a bitmap, which is an order of magnitude faster to scan
-    return simple, re.compile(f"[{parts}\U00010000-\U0010ffff]+")
+    return simple, re.compile(f"[{class_ranges(careful)}\U00010000-\U0010ffff]+")
 
 
 @dataclass(frozen=True)
