@@ -10,9 +10,9 @@ changed are written atomically. Unchanged articles are skipped by content hash
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polib
 
@@ -21,11 +21,13 @@ from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.errors import InputError
 from localize.fileio import write_if_changed
+from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
+from localize.model import Document, Segment
+from localize.placeables import placeables_comment, terms_comment
 from localize.project import Project
-
-if TYPE_CHECKING:
-    from localize.model import Document, Segment
+from localize.readers import read_document
+from localize.segment import segment_document
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,7 @@ class ExtractReport:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "articles": self.articles,
-            "skipped": self.skipped,
-            "segments": self.segments,
-            "written": list(self.written),
-            "kept": self.kept,
-            "renumbered": self.renumbered,
-            "fuzzy": self.fuzzy,
-            "new": self.new,
-            "revived": self.revived,
-            "obsoleted": self.obsoleted,
-        }
+        return {**asdict(self), "written": list(self.written)}
 
 
 @dataclass
@@ -87,11 +78,11 @@ class _Plan:
 
 
 def extract_project(
-    project: Project, slugs: Sequence[str] | None = None, glossary: Any | None = None
+    project: Project, slugs: Sequence[str] | None = None, glossary: Glossary | None = None
 ) -> ExtractReport:
     """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article."""
     if glossary is None:
-        glossary = _load_glossary(project)
+        glossary = load_project_glossary(project)
     key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project)
     articles = _scan(project, state, key)
@@ -108,31 +99,17 @@ def extract_project(
         state.record(project, article.source, article.digest, article.slug, plan.outputs[article.source])
     state.forget_missing({a.source for a in articles})
     state.save()
-    stats = plan.stats
     return ExtractReport(
         articles=len(selected),
         skipped=len(selected) - len(changed),
         segments=plan.segments,
         written=tuple(written),
-        kept=stats.kept,
-        renumbered=stats.renumbered,
-        fuzzy=stats.fuzzy,
-        new=stats.new,
-        revived=stats.revived,
-        obsoleted=stats.obsoleted,
+        **asdict(plan.stats),
     )
-
-
-def _load_glossary(project: Project) -> Any:
-    from localize.glossary import load_project_glossary
-
-    return load_project_glossary(project)
 
 
 def _scan(project: Project, state: ExtractState, key: str) -> list[_Article]:
     """Every source file with its slug; only changed ones are read and parsed."""
-    from localize.readers import read_document
-
     articles: list[_Article] = []
     by_slug: dict[str, str] = {}
     for path in project.source_files():
@@ -182,11 +159,9 @@ def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[
 
 
 def locale_free_comments(
-    document: Document, sentences: Sequence[_Sentence], glossary: Any
+    document: Document, sentences: Sequence[_Sentence], glossary: Glossary
 ) -> list[list[str]]:
     """The comment lines every catalog shares (kind, placeables), computed once per sentence."""
-    from localize.placeables import placeables_comment
-
     shared = []
     for sentence in sentences:
         lines = ["kind: " + ", ".join(sentence.kinds)]
@@ -200,12 +175,10 @@ def locale_free_comments(
 def source_entries(
     sentences: Sequence[_Sentence],
     shared: Sequence[list[str]],
-    glossary: Any,
+    glossary: Glossary,
     locale: LocaleInfo | None,
 ) -> list[SourceEntry]:
     """The tool-owned side of each entry; ``locale`` None is the POT form of the terms comment."""
-    from localize.placeables import terms_comment
-
     entries = []
     for sentence, common in zip(sentences, shared, strict=True):
         lines = list(common)
@@ -216,9 +189,7 @@ def source_entries(
     return entries
 
 
-def _plan_article(project: Project, article: _Article, glossary: Any, plan: _Plan) -> None:
-    from localize.segment import segment_document
-
+def _plan_article(project: Project, article: _Article, glossary: Glossary, plan: _Plan) -> None:
     assert article.document is not None
     settings = project.settings
     segments = segment_document(article.document, settings.source_locale)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import polib
 from rapidfuzz import fuzz, process
@@ -56,7 +56,7 @@ class MergeStats:
     obsoleted: int = 0
 
     def add(self, other: MergeStats) -> None:
-        for name in ("kept", "renumbered", "fuzzy", "new", "revived", "obsoleted"):
+        for name in (f.name for f in fields(self)):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -177,13 +177,7 @@ def _pass_renumber(
             if translation is None:
                 continue
             claimed.add(id(entry))
-            result[index] = polib.POEntry(
-                msgid=source.msgid,
-                msgstr=translation,
-                tcomment=entry.tcomment,
-                flags=list(entry.flags),
-                previous_msgid=entry.previous_msgid,
-            )
+            result[index] = _carried_over(entry, source.msgid, translation, entry.previous_msgid)
             stats.renumbered += 1
             break
 
@@ -212,16 +206,23 @@ def _pass_fuzzy(
         entry = pool.pop(best[2])
         del choices[best[2]]
         claimed.add(id(entry))
-        fresh = polib.POEntry(
-            msgid=source.msgid,
-            msgstr=entry.msgstr,
-            tcomment=entry.tcomment,
-            flags=list(entry.flags),
-            previous_msgid=entry.previous_msgid or entry.msgid,
-        )
+        fresh = _carried_over(entry, source.msgid, entry.msgstr, entry.previous_msgid or entry.msgid)
         set_fuzzy(fresh, True)
         result[index] = fresh
         stats.fuzzy += 1
+
+
+def _carried_over(
+    old: polib.POEntry, msgid: str, msgstr: str, previous_msgid: str | None
+) -> polib.POEntry:
+    """A new entry for ``msgid`` keeping the translator's parts of ``old`` (comments, flags)."""
+    return polib.POEntry(
+        msgid=msgid,
+        msgstr=msgstr,
+        tcomment=old.tcomment,
+        flags=list(old.flags),
+        previous_msgid=previous_msgid,
+    )
 
 
 def _refresh(entry: polib.POEntry, source: SourceEntry) -> None:

@@ -78,6 +78,11 @@ def locale_catalogs(project: Project, locale: LocaleInfo) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def load_catalogs(project: Project, locale: LocaleInfo) -> dict[str, tuple[Path, polib.POFile]]:
+    """Slug -> (path, parsed catalog) for ``locale``: every file parsed (so validated) up front."""
+    return {slug: (path, load_po(path)) for slug, path in locale_catalogs(project, locale).items()}
+
+
 def imported_pairs_path(project: Project, locale: LocaleInfo) -> Path:
     return project.state_dir / "tm" / f"{locale.posix}.json"
 
@@ -112,11 +117,19 @@ class TranslationMemory:
         return len(self._exact)
 
     @classmethod
-    def for_locale(cls, project: Project, locale: LocaleInfo) -> TranslationMemory:
-        catalogs = {
-            project.relative(path): load_po(path) for path in locale_catalogs(project, locale).values()
-        }
-        return cls.from_catalogs(catalogs, load_imported_pairs(project, locale))
+    def for_locale(
+        cls,
+        project: Project,
+        locale: LocaleInfo,
+        catalogs: Mapping[str, tuple[Path, polib.POFile]] | None = None,
+    ) -> TranslationMemory:
+        """The memory of ``locale``; ``catalogs`` (from load_catalogs) spares parsing them again."""
+        if catalogs is None:
+            catalogs = load_catalogs(project, locale)
+        return cls.from_catalogs(
+            {project.relative(path): po for path, po in catalogs.values()},
+            load_imported_pairs(project, locale),
+        )
 
     @classmethod
     def from_catalogs(
@@ -258,28 +271,29 @@ def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMM
 
 
 def fill_from_memory(
-    project: Project, locale: LocaleInfo, slugs: Sequence[str] | None = None
+    project: Project,
+    locale: LocaleInfo,
+    slugs: Sequence[str] | None = None,
+    catalogs: Mapping[str, tuple[Path, polib.POFile]] | None = None,
 ) -> FillReport:
     """The TM pass: fill missing entries of ``locale`` from the memory, before any engine.
 
-    Every catalog is parsed (and so validated) before any is written.
+    Every catalog is parsed (and so validated) before any is written; a caller that
+    already holds them (``load_catalogs``) passes ``catalogs``, which are filled in place.
     """
-    paths = locale_catalogs(project, locale)
-    catalogs = {slug: load_po(path) for slug, path in paths.items()}
-    memory = TranslationMemory.from_catalogs(
-        {project.relative(paths[s]): po for s, po in catalogs.items()},
-        load_imported_pairs(project, locale),
-    )
+    if catalogs is None:
+        catalogs = load_catalogs(project, locale)
+    memory = TranslationMemory.for_locale(project, locale, catalogs)
     settings = project.settings
     exact = near = reviewed = 0
     written: list[str] = []
-    for slug, po in catalogs.items():
+    for slug, (path, po) in catalogs.items():
         if slugs is not None and slug not in slugs:
             continue
         counts = fill_catalog(po, memory, settings.fuzzy_threshold, settings.tm_trust_reviewed)
         exact, near, reviewed = exact + counts[0], near + counts[1], reviewed + counts[2]
-        if any(counts) and save_po(po, paths[slug]):
-            written.append(project.relative(paths[slug]))
+        if any(counts) and save_po(po, path):
+            written.append(project.relative(path))
     return FillReport(locale.bcp47, exact, near, reviewed, tuple(written))
 
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from urllib.parse import quote_plus
 
 from localize.locales import LocaleInfo
+from localize.segment import split_sentences
 
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
-_FALLBACK_SENTENCE = re.compile(r"(?<=[。！？])|(?<=[.!?])(?=\s)")
 _SOFT_BREAK = re.compile(r"[\s，、,;；:：]")
 
 
@@ -35,22 +35,6 @@ def chars_fit(max_chars: int) -> Callable[[str], bool]:
         return len(text) <= max_chars
 
     return fits
-
-
-def split_sentences(text: str, language: str) -> list[str]:
-    """Sentences through localize.segment when it exists, else a simple punctuation rule."""
-    try:
-        from localize.segment import split_sentences as segment_split
-    except ImportError:
-        segment_split = None
-    if segment_split is not None:
-        try:
-            pieces = segment_split(text, language)
-        except Exception:  # noqa: BLE001 - fall back rather than fail a translation
-            pieces = []
-        if pieces:
-            return pieces
-    return [p.strip() for p in _FALLBACK_SENTENCE.split(text) if p and p.strip()]
 
 
 def join_pieces(pieces: list[str], target: LocaleInfo) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from localize.engines.base import Engine
+from localize.engines.base import Engine, PermanentError, TransientError
 from localize.errors import EngineError
 from localize.locales import LocaleInfo
 
@@ -261,8 +261,6 @@ class BatchDriver:
         Texts answered in a malformed reply go to ``on_answer`` at once and only the
         others are sent again: a text is never requested again once answered.
         """
-        from localize.engines.base import PermanentError, TransientError
-
         pending = texts
         received: dict[str, str] = {}
         attempts = 0
@@ -277,7 +275,7 @@ class BatchDriver:
                 )
             attempts += 1
             try:
-                answers = self.engine.translate(list(pending), self.source, self.target)  # type: ignore[attr-defined]
+                answers = self.engine.translate(list(pending), self.source, self.target)
             except PermanentError as exc:
                 return BatchOutcome(texts, error=str(exc), permanent=True, attempts=attempts)
             except TransientError as exc:

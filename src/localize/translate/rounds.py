@@ -14,14 +14,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from localize.catalog.pofile import mark_machine
+from localize.engines.base import Engine
 from localize.errors import EngineError
 from localize.failures import FailureLog
+from localize.glossary import Glossary
 from localize.locales import LocaleInfo
+from localize.masking import Attempt, SafeTranslation
 from localize.translate.cache import CacheScope, TranslationCache
 from localize.translate.driver import (
     BatchDriver,
+    BatchOutcome,
     CharBudget,
     DriverLimits,
     TokenBucket,
@@ -52,10 +56,10 @@ class RoundTally:
 class PassContext:
     """Everything a locale pass needs besides its work items."""
 
-    engine: Any
+    engine: Engine
     source: LocaleInfo
     target: LocaleInfo
-    glossary: Any
+    glossary: Glossary | None
     cache: TranslationCache | None
     bucket: TokenBucket
     budget: CharBudget
@@ -81,17 +85,15 @@ class LocalePass:
         self._refused_items: set[int] = set()  # items failed only because their text was refused
         self.tally = RoundTally()
         self._lock = threading.Lock()
-        self._iterators: dict[int, Iterator[Any]] = {}
-        self.active: dict[int, Any] = {}
+        self._iterators: dict[int, Iterator[Attempt]] = {}
+        self.active: dict[int, Attempt] = {}
         self.started = False  # whether anything was shown on the progress display
         self._waiting: dict[str, list[int]] = {}  # text in flight -> items waiting for it
         self._resolved: set[int] = set()  # items settled while their round still runs
-        self._advanced: dict[int, Any] = {}  # of those, the ones moved on to a next attempt
+        self._advanced: dict[int, Attempt] = {}  # of those, the ones moved on to a next attempt
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
-        from localize.masking import SafeTranslation
-
         for index in range(len(self.items)) if indices is None else indices:
             item = self.items[index]
             safe = SafeTranslation(
@@ -219,7 +221,7 @@ class LocalePass:
         return make_batches(texts, engine.max_chars, engine.max_texts)
 
     @staticmethod
-    def _waiters(sending: set[str], attempts: dict[int, Any]) -> dict[str, list[int]]:
+    def _waiters(sending: set[str], attempts: dict[int, Attempt]) -> dict[str, list[int]]:
         """Which entries wait for which text, so each is assembled as soon as it can be."""
         waiting: dict[str, list[int]] = {}
         for index, attempt in attempts.items():
@@ -265,7 +267,7 @@ class LocalePass:
         with self._lock:
             self.answers.update(zip(texts, answers, strict=True))
 
-    def _done(self, outcome: Any) -> None:
+    def _done(self, outcome: BatchOutcome) -> None:
         """Main thread, as each batch ends: note failures, assemble the entries now complete.
 
         Assembling (unmasking and verifying) while other requests are still in flight keeps
@@ -296,7 +298,7 @@ class LocalePass:
     # -- assembling ---------------------------------------------------------------------------
     def _settle(self, final: bool) -> None:
         """Settle every active attempt not settled yet; the next round gets the advanced ones."""
-        following: dict[int, Any] = dict(self._advanced)
+        following: dict[int, Attempt] = dict(self._advanced)
         for index, attempt in self.active.items():
             if index in self._resolved:
                 continue
@@ -308,7 +310,7 @@ class LocalePass:
         self._advanced.clear()
         self._waiting = {}
 
-    def _settle_one(self, index: int, attempt: Any, final: bool) -> Any | None:
+    def _settle_one(self, index: int, attempt: Attempt, final: bool) -> Attempt | None:
         """Assemble one attempt whose answers are all in; its next attempt when it must go on."""
         requests = attempt.requests
         lost = [self.failed_texts[t] for t in requests if t in self.failed_texts]
@@ -333,8 +335,6 @@ class LocalePass:
         return following
 
     def _succeed(self, index: int, translation: str) -> None:
-        from localize.catalog.pofile import mark_machine
-
         item = self.items[index]
         mark_machine(item.entry, translation, self.ctx.engine.name)
         self.ctx.failures.clear(item.slug, item.msgid)

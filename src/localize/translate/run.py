@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
 
+from localize.catalog.state import entry_state
+from localize.catalog.tm import MEMORY_ENGINE, TranslationMemory, fill_from_memory
+from localize.engines import get_engine
+from localize.engines.base import Engine
 from localize.failures import FailureLog
+from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.translate.cache import CACHE_NAME, TranslationCache
@@ -23,9 +27,13 @@ from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
-from localize.translate.work import WorkItem, locale_catalogs, save_catalogs, select_work
-
-MEMORY_ENGINE = "memory"
+from localize.translate.work import (
+    WorkItem,
+    by_slug,
+    locale_catalogs,
+    save_catalogs,
+    select_work,
+)
 
 
 class _RunState:
@@ -38,7 +46,7 @@ class _RunState:
         self.progress = progress
         self.buckets: dict[tuple[str, str | None], TokenBucket] = {}
         self._cache: TranslationCache | None = None
-        self._glossary: Any = None
+        self._glossary: Glossary | None = None
 
     def cache(self) -> TranslationCache | None:
         """The project's cache; a dry run never creates one."""
@@ -47,14 +55,12 @@ class _RunState:
             self._cache = TranslationCache(path)
         return self._cache
 
-    def glossary(self) -> Any:
+    def glossary(self) -> Glossary:
         if self._glossary is None:
-            from localize.glossary import load_project_glossary
-
             self._glossary = load_project_glossary(self.project)
         return self._glossary
 
-    def bucket(self, engine: Any, limits: DriverLimits) -> TokenBucket:
+    def bucket(self, engine: Engine, limits: DriverLimits) -> TokenBucket:
         """One token bucket per engine and endpoint for the whole run."""
         key = (engine.name, engine.settings.url)
         if key not in self.buckets:
@@ -111,16 +117,17 @@ def _translate_locale(
 ) -> EngineLocaleReport:
     project = state.project
     settings = project.settings.engine_for(locale, engine_override)
-    tm_hits = 0 if state.dry_run else _memory_pass(project, locale)
-    catalogs = locale_catalogs(project, locale)
+    catalogs = locale_catalogs(project, locale)  # parsed once: the TM pass fills these objects
+    tm_hits = 0
+    if not state.dry_run:
+        tm_hits = fill_from_memory(project, locale, catalogs=by_slug(catalogs)).hits
     failures = FailureLog.load(project.state_dir, locale)
     items, _ = select_work(catalogs, failures, refresh_stale, retry_failed)
     if state.dry_run:
-        items, tm_hits = _without_memory_matches(project, locale, items)
+        memory = TranslationMemory.for_locale(project, locale, by_slug(catalogs))
+        items, tm_hits = _without_memory_matches(memory, project.settings.fuzzy_threshold, items)
     if settings.name == MEMORY_ENGINE:
         return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
-    from localize.engines import get_engine
-
     engine = get_engine(settings)
     limits = DriverLimits.for_engine(engine)
     context = PassContext(
@@ -169,22 +176,10 @@ def _row(
     )
 
 
-def _memory_pass(project: Project, locale: LocaleInfo) -> int:
-    """SPEC section 7's TM pass (it writes the catalogs itself); the number of entries filled."""
-    from localize.catalog.tm import fill_from_memory
-
-    return fill_from_memory(project, locale).hits
-
-
 def _without_memory_matches(
-    project: Project, locale: LocaleInfo, items: list[WorkItem]
+    memory: TranslationMemory, threshold: float, items: list[WorkItem]
 ) -> tuple[list[WorkItem], int]:
     """Dry run: what the TM pass would fill (exact or near), computed without writing."""
-    from localize.catalog.state import entry_state
-    from localize.catalog.tm import TranslationMemory
-
-    memory = TranslationMemory.for_locale(project, locale)
-    threshold = project.settings.fuzzy_threshold
     kept: list[WorkItem] = []
     hits = 0
     for item in items:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import polib
 
+from localize.catalog.pofile import save_po
 from localize.catalog.state import entry_state
+from localize.catalog.tm import load_catalogs
 from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
@@ -42,17 +44,13 @@ class WorkItem:
 
 
 def locale_catalogs(project: Project, locale: LocaleInfo) -> list[Catalog]:
-    """Every ``locales/<posix>/LC_MESSAGES/**/*.po``, sorted by slug (slugs may contain '/')."""
-    from localize.catalog.pofile import load_po
+    """Every ``locales/<posix>/LC_MESSAGES/**/*.po``, parsed, sorted by slug (slugs may contain '/')."""
+    return [Catalog(slug, path, po) for slug, (path, po) in load_catalogs(project, locale).items()]
 
-    base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    if not base.is_dir():
-        return []
-    catalogs = []
-    for path in sorted(base.rglob("*.po")):
-        slug = path.relative_to(base).with_suffix("").as_posix()
-        catalogs.append(Catalog(slug, path, load_po(path)))
-    return catalogs
+
+def by_slug(catalogs: list[Catalog]) -> dict[str, tuple[Path, polib.POFile]]:
+    """The catalogs in the shape ``localize.catalog.tm`` takes, sharing the same parsed objects."""
+    return {catalog.slug: (catalog.path, catalog.po) for catalog in catalogs}
 
 
 def entry_format(entry: polib.POEntry) -> str:
@@ -89,6 +87,4 @@ def select_work(
 
 def save_catalogs(catalogs: list[Catalog]) -> int:
     """Write every catalog that changed (atomically); the number written."""
-    from localize.catalog.pofile import save_po
-
     return sum(1 for catalog in catalogs if save_po(catalog.po, catalog.path))
