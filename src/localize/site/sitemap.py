@@ -15,6 +15,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from localize.glossary.xmlsafe import safe_xml_parser
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MAX_URLS = 50_000
@@ -116,9 +118,8 @@ def _parse(path: Path, problems: list[str]) -> etree._Element | None:
     if not path.is_file():
         problems.append(f"{path.name} is missing")
         return None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.parse(str(path), safe_xml_parser()).getroot()
     except etree.XMLSyntaxError as exc:
         problems.append(f"{path.name} is not well-formed XML: {exc}")
         return None

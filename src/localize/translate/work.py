@@ -18,6 +18,7 @@ from localize.catalog.tm import load_catalogs
 from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
+from localize.qa import entry_format
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,6 @@ def locale_catalogs(project: Project, locale: LocaleInfo) -> list[Catalog]:
 def by_slug(catalogs: list[Catalog]) -> dict[str, tuple[Path, polib.POFile]]:
     """The catalogs in the shape ``localize.catalog.tm`` takes, sharing the same parsed objects."""
     return {catalog.slug: (catalog.path, catalog.po) for catalog in catalogs}
-
-
-def entry_format(entry: polib.POEntry) -> str:
-    """The source format from the first ``#:`` reference: .html/.htm -> html, else markdown."""
-    for reference in entry.occurrences or ():
-        name = reference[0] if isinstance(reference, tuple) else str(reference)
-        if name.lower().endswith((".html", ".htm")):
-            return "html"
-        if name:
-            return "markdown"
-    return "markdown"
 
 
 def select_work(
