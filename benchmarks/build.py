@@ -53,7 +53,7 @@ def write_project(root: Path, articles: int) -> Project:
 def write_catalogs(project: Project) -> None:
     """PO files straight from the segmenter's msgids: en reviewed, ja machine, zh-Hans-CN 60% machine."""
     from localize.readers import read_document
-    from localize.segment import segment_document
+    from localize.segmentation import segment_document
 
     source = project.settings.source_locale
     for path in project.source_files():

@@ -31,8 +31,10 @@ from pathlib import Path
 import polib
 
 from localize.project import Project
-from localize.testing.mt_servers import LibreServer
 from localize.translate import translate_project
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fakeservers.mt_servers import LibreServer  # noqa: E402  (the tests' fake services)
 
 CONCURRENCY = 16
 PER_ARTICLE = 100

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pysbd
 
-from localize.segment import split_sentences
+from localize.segmentation import split_sentences
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "segmentation"
 
@@ -243,7 +243,7 @@ def main() -> None:
     print(
         f"\n== regression file: {len(cases)} cases (zh, ja, en, de, fr, es, ru; all supported by pySBD) =="
     )
-    for name, splitter in (("localize.segment", ours), ("pySBD", pysbd_split)):
+    for name, splitter in (("localize.segmentation", ours), ("pySBD", pysbd_split)):
         right, total = accuracy(splitter, cases)
         by_language = {}
         for language in sorted({c[0] for c in cases}):

@@ -9,16 +9,16 @@ from urllib.parse import quote_plus
 import pytest
 import requests
 
-from localize.config import EngineSettings
-from localize.engines import PermanentError, TransientError, get_engine
-from localize.locales import parse_locale
-from localize.testing.mt_servers import (
+from fakeservers.mt_servers import (
     DeepLServer,
     GoogleServer,
     LibreServer,
     MyMemoryServer,
     now_http_date,
 )
+from localize.config import EngineSettings
+from localize.engines import PermanentError, TransientError, get_engine
+from localize.locales import parse_locale
 
 ZH_TW = parse_locale("zh-Hant-TW")
 EN = parse_locale("en")

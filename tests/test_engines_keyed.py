@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from localize.config import EngineSettings
-from localize.engines import PermanentError, TransientError, get_engine
-from localize.locales import parse_locale
-from localize.testing.api_servers import (
+from fakeservers.api_servers import (
     BaiduServer,
     MicrosoftServer,
     PapagoServer,
     QcriServer,
     YandexServer,
 )
+from localize.config import EngineSettings
+from localize.engines import PermanentError, TransientError, get_engine
+from localize.locales import parse_locale
 
 ZH_TW, EN, AR, KO = (parse_locale(c) for c in ("zh-Hant-TW", "en", "ar", "ko"))
 

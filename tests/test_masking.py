@@ -12,8 +12,11 @@ import pytest
 
 from localize.glossary import Glossary, Term
 from localize.locales import LocaleInfo, parse_locale
-from localize.masking import BRACKET_STYLE, TOKEN_STYLES, WORD_STYLE, SafeTranslation, verify
-from localize.placeables import find_placeables
+from localize.protect.masking import SafeTranslation
+from localize.protect.placeables import find_placeables
+from localize.protect.tokens import BRACKET_STYLE, TOKEN_STYLES, WORD_STYLE
+from localize.qa import blocking_problems as verify
+from localize.translate.work import masked_translation
 
 ZH = parse_locale("zh-Hant-TW")
 EN = parse_locale("en")
@@ -72,7 +75,7 @@ def test_token_round_trip_restores_source(style, text: str, locale: LocaleInfo, 
     fmt = "html" if "<a" in text else "markdown"
     same = parse_locale("zh-Hant-HK" if lang == "zh" else "en-GB" if lang == "en" else "ja-JP")
     glossary = Glossary([t for t in GLOSSARIES[lang].terms if t.keep])
-    safe = SafeTranslation(text, fmt, glossary, locale, same)
+    safe = masked_translation(text, fmt, glossary, locale, same)
     masked = safe.masked(style)
     for placeable in find_placeables(text, fmt, glossary):
         if placeable.kind != "markup" or fmt == "html":
@@ -85,7 +88,7 @@ def test_token_round_trip_restores_source(style, text: str, locale: LocaleInfo, 
 
 def test_glossary_target_is_restored_as_target_and_keep_term_as_itself() -> None:
     text = "Gemma 4 是一個開放模型。"
-    safe = SafeTranslation(text, "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation(text, "markdown", GLOSSARIES["zh"], ZH, EN)
     first = next(iter(safe.attempts()))
     assert first.requests == ("ZX0Q 是一個ZX1Q。",)
     restored = first.assemble(["ZX0Q is an ZX1Q."])
@@ -102,37 +105,37 @@ def test_glossary_target_is_restored_as_target_and_keep_term_as_itself() -> None
     ],
 )
 def test_word_tokens_restore_tolerantly(answer: str) -> None:
-    safe = SafeTranslation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
     assert safe.restore(answer, WORD_STYLE) == ("Gemma 4 is an open model.", [])
 
 
 @pytest.mark.parametrize("answer", ["⟦零⟧は⟦一⟧です。", "【0】は［１］です。", "[[0]]は⟦ 1 ⟧です。", "〚0〛は⟦1⟧です。"])
 def test_bracket_tokens_restore_tolerantly(answer: str) -> None:
-    safe = SafeTranslation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, JA)
+    safe = masked_translation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, JA)
     assert safe.restore(answer, BRACKET_STYLE) == ("Gemma 4はオープンモデルです。", [])
 
 
 def test_adjacent_stutter_of_a_token_counts_once() -> None:
-    safe = SafeTranslation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
     assert safe.restore("ZX0Q ZX0Q is an ZX1Q.", WORD_STYLE) == ("Gemma 4 is an open model.", [])
 
 
 def test_url_is_kept_apart_from_a_word_written_against_it() -> None:
-    safe = SafeTranslation("請見https://example.org/a了解me@example.org。", "markdown", None, ZH, EN)
+    safe = masked_translation("請見https://example.org/a了解me@example.org。", "markdown", None, ZH, EN)
     translation, problems = safe.restore("seeZX0Qto learnZX1Q.", WORD_STYLE)
     assert problems == []
     assert translation == "see https://example.org/a to learn me@example.org."
 
 
 def test_cjk_target_drops_spaces_an_engine_added_around_tokens() -> None:
-    safe = SafeTranslation("請見[3]與`x`。", "markdown", None, ZH, JA)
+    safe = masked_translation("請見[3]與`x`。", "markdown", None, ZH, JA)
     translation, problems = safe.restore("ZX0Q を ZX1Q と見る。", WORD_STYLE)
     assert problems == []
     assert translation == "[3]を`x`と見る。"
 
 
 def test_spaces_inside_emphasis_are_dropped() -> None:
-    safe = SafeTranslation("這是**重點**。", "markdown", None, ZH, EN)
+    safe = masked_translation("這是**重點**。", "markdown", None, ZH, EN)
     translation, problems = safe.restore("This is ZX0Q key ZX1Q.", WORD_STYLE)
     assert (translation, problems) == ("This is **key**.", [])
 
@@ -147,7 +150,7 @@ def test_spaces_inside_emphasis_are_dropped() -> None:
     ],
 )
 def test_token_problems_are_named(answer: str, reason: str) -> None:
-    safe = SafeTranslation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation("Gemma 4 是一個開放模型。", "markdown", GLOSSARIES["zh"], ZH, EN)
     first = next(iter(safe.attempts()))
     restored = first.assemble([answer])
     assert restored.translation is None
@@ -155,7 +158,7 @@ def test_token_problems_are_named(answer: str, reason: str) -> None:
 
 
 def test_markup_the_source_lacks_fails_verification() -> None:
-    safe = SafeTranslation("請見[3]。", "markdown", None, ZH, EN)
+    safe = masked_translation("請見[3]。", "markdown", None, ZH, EN)
     first = next(iter(safe.attempts()))
     restored = first.assemble(['See ZX0Q <img src=x onerror="alert(1)">.'])
     assert restored.translation is None
@@ -164,7 +167,7 @@ def test_markup_the_source_lacks_fails_verification() -> None:
 
 def test_runs_attempt_translates_text_between_placeables() -> None:
     text = "請見 https://example.com/x 了解 Gemma 4 的開放模型[3]。"
-    safe = SafeTranslation(text, "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation(text, "markdown", GLOSSARIES["zh"], ZH, EN)
     attempts = list(safe.attempts())
     assert [a.style for a in attempts] == ["word", "bracket", "runs"]
     runs = attempts[2]
@@ -174,14 +177,14 @@ def test_runs_attempt_translates_text_between_placeables() -> None:
 
 
 def test_sentence_of_placeables_only_needs_no_engine() -> None:
-    safe = SafeTranslation("[3][5]", "markdown", None, EN, JA)
+    safe = masked_translation("[3][5]", "markdown", None, EN, JA)
     attempts = list(safe.attempts())
     assert len(attempts) == 1 and attempts[0].requests == ()
     assert attempts[0].assemble([]).translation == "[3][5]"
 
 
 def test_sentence_without_placeables_is_one_plain_attempt() -> None:
-    safe = SafeTranslation("天氣很好。", "markdown", None, ZH, EN)
+    safe = masked_translation("天氣很好。", "markdown", None, ZH, EN)
     attempts = list(safe.attempts())
     assert [a.requests for a in attempts] == [("天氣很好。",)]
     assert attempts[0].assemble(["Nice weather."]).translation == "Nice weather."
@@ -189,7 +192,7 @@ def test_sentence_without_placeables_is_one_plain_attempt() -> None:
 
 
 def test_every_attempt_failing_leaves_no_translation_and_reasons() -> None:
-    safe = SafeTranslation("請見[3]了解。", "markdown", None, ZH, EN)
+    safe = masked_translation("請見[3]了解。", "markdown", None, ZH, EN)
     translation, attempts, problems = run_ladder(safe, lambda text: "[4] nothing <b>")
     assert translation is None and attempts == 3
     assert problems and any("[3]" in p or "[4]" in p for p in problems)
@@ -340,7 +343,7 @@ def test_fault_injection_keeps_every_placeable_and_term(capsys: pytest.CaptureFi
         done = 0
         by_attempt[fault] = Counter()
         for text, lang, target in sentences:
-            safe = SafeTranslation(text, "markdown", GLOSSARIES[lang], LOCALES[lang], target)
+            safe = masked_translation(text, "markdown", GLOSSARIES[lang], LOCALES[lang], target)
             translation, attempt, problems = run_ladder(safe, fault_engine(fault, target))
             if translation is None:
                 assert problems, "an unrepaired entry must say why"
@@ -369,7 +372,7 @@ def test_fault_injection_keeps_every_placeable_and_term(capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize("style", TOKEN_STYLES, ids=lambda s: s.name)
 def test_a_bracket_the_engine_puts_next_to_a_token_survives(style) -> None:
-    safe = SafeTranslation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, EN)
+    safe = masked_translation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, EN)
     for answer, expected in (
         (f"[{style.token(0)} {style.token(1)}上路 ļö]", "[Gemma 4 open model上路 ļö]"),
         (f"({style.token(0)}) [{style.token(1)}]", "(Gemma 4) [open model]"),
@@ -379,7 +382,7 @@ def test_a_bracket_the_engine_puts_next_to_a_token_survives(style) -> None:
 
 
 def test_doubled_token_brackets_still_restore() -> None:
-    safe = SafeTranslation("見 `x` 與 `y`", "markdown", None, ZH, EN)
+    safe = masked_translation("見 `x` 與 `y`", "markdown", None, ZH, EN)
     for answer in ("See [[0]] and ⟦⟦1⟧⟧", "See ⟦0⟧⟧ and ［［1］］"):
         restored, problems = safe.restore(answer, BRACKET_STYLE)
         assert (restored, problems) == ("See `x` and `y`", []), answer
@@ -389,7 +392,7 @@ def test_pseudo_engine_through_the_ladder_keeps_its_brackets() -> None:
     from localize.engines.pseudo import pseudo_localize
 
     xa = parse_locale("en-XA")
-    safe = SafeTranslation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, xa)
+    safe = masked_translation("Gemma 4 開放模型上路", "markdown", GLOSSARIES["zh"], ZH, xa)
     translation, attempt, _ = run_ladder(safe, lambda text: pseudo_localize(text, xa))
     assert attempt == 1
     assert translation is not None and translation.startswith("[Gemma 4 open model上路 ")

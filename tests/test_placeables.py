@@ -6,7 +6,7 @@ import pytest
 
 from localize.glossary import Glossary, Term
 from localize.locales import parse_locale
-from localize.placeables import (
+from localize.protect.placeables import (
     find_placeables,
     is_markup_safe,
     markup_signature,

@@ -10,7 +10,7 @@ import pytest
 
 from localize.locales import parse_locale
 from localize.model import Block, Document, segment_id
-from localize.segment import join_sentences, segment_document, split_sentences
+from localize.segmentation import join_sentences, segment_document, split_sentences
 
 CASES_DIR = Path(__file__).parent / "data" / "segmentation"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 import pytest
 
+from fakeservers.mt_servers import DeepLServer, GoogleServer, LibreServer, MyMemoryServer
 from localize.catalog.state import entry_state
 from localize.project import Project
-from localize.testing.mt_servers import DeepLServer, GoogleServer, LibreServer, MyMemoryServer
 from localize.translate import translate_project
 
 SENTENCES = [

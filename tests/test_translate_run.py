@@ -17,16 +17,15 @@ import polib
 import pytest
 
 from conftest import require_tool
+from fakeservers.mt_servers import LibreServer
 from localize.catalog.state import entry_state
 from localize.errors import EngineError
 from localize.failures import FailureLog
 from localize.project import Project
-from localize.testing.mt_servers import LibreServer
 from localize.translate import run as run_module
 from localize.translate import translate_project
 from localize.translate.progress import Progress
 
-pytest.importorskip("localize.masking", reason="masking (placeables issue) has not landed yet")
 
 SENTENCES = [
     "Gemma 4 以 Apache 2.0 授權發布[3]。",

@@ -19,7 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from localize.testing.mt_servers import LibreServer
+from fakeservers.mt_servers import LibreServer
 from workflow_support import copy_sample, run_cli, set_engine_url, snapshot
 
 TARGETS = 'target_locales = ["en", "ja"]'

@@ -32,7 +32,7 @@ def __getattr__(name: str) -> Any:
     """Stage functions are imported on first use so ``import localize.api`` stays cheap."""
     modules = {
         "read_document": "localize.readers",
-        "segment_document": "localize.segment",
+        "segment_document": "localize.segmentation",
         "extract_project": "localize.catalog.extract",
         "project_status": "localize.catalog.status",
         "translate_project": "localize.translate",
@@ -61,7 +61,7 @@ def segment_file(file: Path, locale_code: str | None, project_dir: Path) -> tupl
     if not file.is_file():
         raise InputError("no such file", file)
     from localize.readers import read_document
-    from localize.segment import segment_document
+    from localize.segmentation import segment_document
 
     document = read_document(file, source_path=str(file))
     if locale_code:

@@ -24,10 +24,10 @@ from localize.fileio import write_if_changed
 from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment
-from localize.placeables import placeables_comment, terms_comment
 from localize.project import Project
+from localize.protect.placeables import placeables_comment, terms_comment
 from localize.readers import read_document
-from localize.segment import segment_document
+from localize.segmentation import segment_document
 
 
 @dataclass(frozen=True)

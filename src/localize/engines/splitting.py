@@ -15,7 +15,7 @@ from collections.abc import Callable
 from urllib.parse import quote_plus
 
 from localize.locales import LocaleInfo
-from localize.segment import split_sentences
+from localize.segmentation import split_sentences
 
 _LINE_BREAKS = re.compile(r"(\s*\n\s*)")
 _SOFT_BREAK = re.compile(r"[\s，、,;；:：]")

@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from localize.errors import InputError, LocaleError
 from localize.locales import LocaleInfo, parse_locale
 from localize.project import Project
-from localize.qa_report import Finding, QAReport
+from localize.qa.report import Finding, QAReport
 from localize.site.manifest import MANIFEST_NAME
 from localize.site.sitemap import read_sitemaps
 from localize.site.urls import absolute_url, url_to_site_path

@@ -102,7 +102,7 @@ class PageComposer:
         return f'<span lang="{escape(shown.bcp47)}"{direction}>{inner}</span>'
 
     def join(self, pieces: Sequence[str]) -> str:
-        from localize.segment import join_sentences
+        from localize.segmentation import join_sentences
 
         return join_sentences(list(pieces), self.locale)
 

@@ -92,7 +92,7 @@ def _load_glossary(root: Path, source_posix: str, files: tuple[tuple[str, int, i
 def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
     """Read, segment and load the catalogs of one article; returns its slug too."""
     from localize.readers import read_document
-    from localize.segment import segment_document
+    from localize.segmentation import segment_document
 
     settings = project.settings
     document = read_document(path, project.relative(path))

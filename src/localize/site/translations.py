@@ -93,7 +93,7 @@ class SegmentChooser:
         """Safe markup (plain-text kinds are always escaped) and no QA error."""
         key = (segment.text, translation, locale.posix, flags)
         if key not in self._safe:
-            from localize.placeables import is_markup_safe
+            from localize.protect.placeables import is_markup_safe
             from localize.qa import check_translation
 
             safe = segment.kind in PLAIN_TEXT_KINDS or is_markup_safe(segment.text, translation, self.fmt)

@@ -1,6 +1,6 @@
 """One locale's machine-translation pass: mask, dedupe, cache, send, assemble, write.
 
-Every entry is masked through ``masking.SafeTranslation``; its attempts form
+Every entry is masked through ``protect.SafeTranslation``; its attempts form
 rounds: round 1 sends every entry's first attempt, entries whose answer
 fails verification move on to their next attempt in round 2, and so on.
 Within a round identical masked texts are sent once; every answer goes to
@@ -21,7 +21,7 @@ from localize.errors import EngineError
 from localize.failures import FailureLog
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
-from localize.masking import Attempt, SafeTranslation
+from localize.protect.masking import Attempt
 from localize.translate.cache import CacheScope, TranslationCache
 from localize.translate.driver import (
     BatchDriver,
@@ -33,7 +33,7 @@ from localize.translate.driver import (
 )
 from localize.translate.progress import Progress
 from localize.translate.report import Failure
-from localize.translate.work import WorkItem
+from localize.translate.work import WorkItem, masked_translation
 
 FIRST_ROUND_CHUNK = 64  # entries masked and looked up at a time while requests are in flight
 
@@ -96,7 +96,7 @@ class LocalePass:
     def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
         for index in range(len(self.items)) if indices is None else indices:
             item = self.items[index]
-            safe = SafeTranslation(
+            safe = masked_translation(
                 item.msgid, item.fmt, self.ctx.glossary, self.ctx.source, self.ctx.target
             )
             iterator = iter(safe.attempts())

@@ -16,9 +16,12 @@ from localize.catalog.pofile import save_po
 from localize.catalog.state import entry_state
 from localize.catalog.tm import load_catalogs
 from localize.failures import FailureLog
+from localize.glossary import Glossary
 from localize.locales import LocaleInfo
+from localize.model import DocumentFormat
 from localize.project import Project
-from localize.qa import entry_format
+from localize.protect.masking import SafeTranslation
+from localize.qa import blocking_problems, entry_format
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class WorkItem:
     catalog: int  # index into the locale's catalogs
     slug: str
     entry: polib.POEntry
-    fmt: str  # "markdown" or "html", from the entry's #: reference
+    fmt: DocumentFormat  # from the entry's #: reference
 
     @property
     def msgid(self) -> str:
@@ -78,3 +81,18 @@ def select_work(
 def save_catalogs(catalogs: list[Catalog]) -> int:
     """Write every catalog that changed (atomically); the number written."""
     return sum(1 for catalog in catalogs if save_po(catalog.po, catalog.path))
+
+
+def masked_translation(
+    text: str,
+    fmt: DocumentFormat,
+    glossary: Glossary | None,
+    source: LocaleInfo,
+    target: LocaleInfo,
+) -> SafeTranslation:
+    """The repair ladder for ``text``, every restored answer verified by QA's blocking checks."""
+
+    def verify(translation: str) -> tuple[str, ...]:
+        return blocking_problems(text, translation, fmt, glossary, target)
+
+    return SafeTranslation(text, fmt, glossary, source, target, verify)

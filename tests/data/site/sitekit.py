@@ -64,7 +64,7 @@ def reopen(project: Project, **overrides: Any) -> Project:
 
 def segments_of(project: Project, content_rel: str) -> tuple[Segment, ...]:
     from localize.readers import read_document
-    from localize.segment import segment_document
+    from localize.segmentation import segment_document
 
     path = project.content_dir / content_rel
     document = read_document(path, project.relative(path))

@@ -1,8 +1,7 @@
-"""QA of translations: what a translation must keep from its source (SPEC sections 5 and 8).
+"""The checks of one translation against its source sentence.
 
-``check_translation`` compares one source sentence with one translation and is
-shared with masking's verification; ``check_project`` runs it over every PO file
-of the project's target locales and adds the entries whose translation failed.
+``check_translation`` compares one source sentence with one translation;
+``blocking_problems`` is the part of it that forbids writing a machine translation.
 
 Errors: placeables, citations, markup, keep-terms, mask-residue, unsafe-markup,
 failed. Warnings: glossary, forbidden-terms, numbers, whitespace, punctuation.
@@ -17,27 +16,23 @@ import dataclasses
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from localize.glossary.matcher import CompiledTerm, accepts, compile_terms, fold, normalize_text
 from localize.glossary.terms import Term
-from localize.masking import TOKEN_STYLES, mask_residue
 from localize.model import DocumentFormat
-from localize.placeables import Placeable, find_spans, markup_problems, placeable_key
-from localize.qa_numbers import Number, compare_numbers, numbers_in
-from localize.qa_report import Finding, QAReport
+from localize.protect.placeables import Placeable, find_spans, markup_problems, placeable_key
+from localize.protect.tokens import TOKEN_STYLES, mask_residue
+from localize.qa.numbers import Number, compare_numbers, numbers_in
 
 if TYPE_CHECKING:
-    import polib
 
     from localize.glossary import Glossary
     from localize.locales import LocaleInfo
-    from localize.project import Project
 
-__all__ = ["CHECKS", "Finding", "QAReport", "check_project", "check_translation"]
+__all__ = ["CHECKS", "ERROR_CHECKS", "WARNING_CHECKS", "blocking_problems", "check_translation"]
 
 ERROR_CHECKS = ("placeables", "citations", "markup", "keep-terms", "mask-residue", "unsafe-markup", "failed")
 WARNING_CHECKS = ("glossary", "forbidden-terms", "numbers", "whitespace", "punctuation")
@@ -268,74 +263,23 @@ def check_translation(
 
 
 # -- the project ----------------------------------------------------------------------------------------
-def entry_format(entry: polib.POEntry) -> DocumentFormat:
-    """The source format of an entry, from its first ``#:`` reference's suffix."""
-    for path, _line in entry.occurrences:
-        suffix = Path(path).suffix.lower()
-        if suffix in (".html", ".htm"):
-            return "html"
-        if suffix in (".md", ".markdown"):
-            return "markdown"
-    return "markdown"
 
 
-def _is_stale(entry: polib.POEntry) -> bool:
-    return "fuzzy" in entry.flags and bool(entry.previous_msgid)
+def blocking_problems(
+    source: str,
+    translation: str,
+    fmt: DocumentFormat,
+    glossary: Glossary | None,
+    target: LocaleInfo,
+) -> tuple[str, ...]:
+    """Problems that forbid writing ``translation``; empty means it is safe to write.
 
-
-def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
-    """(slug, path) of every PO file of ``locale``, sorted."""
-    base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    if not base.is_dir():
-        return []
-    return [(p.relative_to(base).with_suffix("").as_posix(), p) for p in sorted(base.rglob("*.po"))]
-
-
-def check_project(project: Project, locales: Sequence[LocaleInfo] | None = None) -> QAReport:
-    """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO."""
-    from localize.catalog.pofile import load_po
-    from localize.failures import FailureLog
-    from localize.glossary import load_project_glossary
-
-    glossary = load_project_glossary(project)
-    ignore = frozenset(project.settings.qa_ignore)
-    report = QAReport()
-    for locale in locales or project.settings.target_locales:
-        failures = FailureLog.load(project.state_dir, locale)
-        for slug, path in po_files(project, locale):
-            po = load_po(path)
-            report.files_checked += 1
-            context = (locale, slug, project.relative(path))
-            for entry in po:
-                if not entry.obsolete and entry.msgid:
-                    _check_entry(report, entry, context, glossary, ignore, failures.reason(slug, entry.msgid))
-    return report
-
-
-def _check_entry(
-    report: QAReport,
-    entry: polib.POEntry,
-    context: tuple[LocaleInfo, str, str],
-    glossary: Glossary,
-    ignore: frozenset[str],
-    failure: str | None,
-) -> None:
-    locale, slug, file = context
-
-    def add(severity: str, check: str, message: str) -> None:
-        report.findings.append(
-            Finding(severity, check, locale.bcp47, slug, file, entry.linenum, entry.msgid, message)
-        )
-
-    if not entry.msgstr:
-        if failure and "failed" not in ignore and "ignore-failed" not in entry.flags:
-            add("error", "failed", f"translation failed: {failure}")
-        return
-    if _is_stale(entry):
-        return
-    report.entries_checked += 1
-    results = check_translation(
-        entry.msgid, entry.msgstr, entry_format(entry), locale, glossary, entry.flags, ignore
+    Every QA error check plus the glossary check (a target term the translation lacks):
+    what masking's repair ladder verifies each restored translation against.
+    """
+    findings = check_translation(source, translation, fmt, target, glossary)
+    return tuple(
+        message
+        for severity, check, message in findings
+        if severity == "error" or check == "glossary"
     )
-    for severity, check, message in results:
-        add(severity, check, message)

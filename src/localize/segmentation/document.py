@@ -1,7 +1,7 @@
 """Sentence segmentation: blocks in, one Segment per sentence out.
 
-The rules live in localize.segmentation (language data, markup masking, boundary
-rules); this module is the public face the readers, catalog and site stages call.
+The rules live beside this module (language data, markup masking, boundary
+rules); this is the face the catalog and site stages call, through the package.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment, segment_id
-from localize.segmentation import rules_for, split_text
+from localize.segmentation.boundaries import split_text
+from localize.segmentation.languages import rules_for
 
 
 def split_sentences(text: str, language: str) -> list[str]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from localize.testing.fakehttp import FakeMTServer, FakeRequest, Reply, connection_fault, first
+from fakeservers.fakehttp import FakeMTServer, FakeRequest, Reply, connection_fault, first
 
 
 def _json(status: int, data: Any) -> Reply:

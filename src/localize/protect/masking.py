@@ -11,10 +11,11 @@ walks until one attempt verifies:
 3. only the runs of text between placeables are sent, each on its own, and the
    placeables (or the glossary target of a term) are put back between them.
 
-Every restored translation is verified (``verify``): each placeable exactly as
-often as in the source, each glossary target and kept term present, no token
-residue, no markup the source lacks. An entry none of whose attempts verifies
-gets no translation at all.
+Every restored translation goes through the caller's ``verify`` (QA's
+``blocking_problems``: each placeable exactly as often as in the source, each
+glossary target and kept term present, no token residue, no markup the source
+lacks). Taking it as an argument keeps protection below QA in the import graph.
+An entry none of whose attempts verifies gets no translation at all.
 """
 
 from __future__ import annotations
@@ -27,70 +28,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from localize.model import DocumentFormat
-from localize.placeables import Placeable, find_spans
+from localize.protect.placeables import Placeable, find_spans
+from localize.protect.tokens import TOKEN_STYLES, TokenStyle, parse_index
 
 if TYPE_CHECKING:
     from localize.glossary import Glossary
     from localize.locales import LocaleInfo
 
-__all__ = [
-    "TOKEN_STYLES",
-    "Attempt",
-    "Restored",
-    "SafeTranslation",
-    "TokenStyle",
-    "mask_residue",
-    "verify",
-]
+__all__ = ["Attempt", "Restored", "SafeTranslation", "Verifier"]
 
-_SPACE = r"[ \t\u00a0\u3000]*"
-_CJK_DIGITS = "〇零一二三四五六七八九十"
-_DIGIT = rf"[0-9０-９{_CJK_DIGITS}]"
-_INDEX = rf"(?P<n>{_DIGIT}(?:{_SPACE}{_DIGIT})*)"
-
-
-def _letter(char: str) -> str:
-    """A character class matching ``char`` in either case and in full width."""
-    wide = chr(ord(char.upper()) + 0xFEE0), chr(ord(char.lower()) + 0xFEE0)
-    return f"[{char.upper()}{char.lower()}{wide[0]}{wide[1]}]"
-
-
-@dataclass(frozen=True)
-class TokenStyle:
-    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue."""
-
-    name: str
-    template: str
-    tolerant: re.Pattern[str]
-    residue: re.Pattern[str]
-
-    def token(self, index: int) -> str:
-        return self.template.format(index)
-
-
-WORD_STYLE = TokenStyle(
-    "word",
-    "ZX{}Q",
-    re.compile(
-        rf"(?P<pre>{_SPACE}){_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}"
-        rf"{_letter('Q')}(?P<post>{_SPACE})"
-    ),
-    re.compile(rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_DIGIT}"),
-)
-BRACKET_STYLE = TokenStyle(
-    "bracket",
-    "⟦{}⟧",
-    # Doubled brackets ("[[0]]") as a pair of the same bracket on both sides, or an extra
-    # token bracket ("⟦0⟧⟧"); a bracket the engine wrote next to a token ("[⟦0⟧ text]")
-    # stays in the text.
-    re.compile(
-        rf"(?P<pre>{_SPACE})[⟦〚]?(?P<open>[⟦〚【［\[])(?P<twice>(?P=open))?{_SPACE}{_INDEX}"
-        rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)(?P<post>{_SPACE})"
-    ),
-    re.compile(r"[⟦⟧〚〛]"),
-)
-TOKEN_STYLES: tuple[TokenStyle, ...] = (WORD_STYLE, BRACKET_STYLE)
-
+Verifier = Callable[[str], tuple[str, ...]]
+"""Problems that forbid writing a restored translation; empty means it may be written."""
 
 @dataclass(frozen=True)
 class Restored:
@@ -144,53 +92,6 @@ def _roles(spans: Sequence[Placeable]) -> list[str]:
     return roles
 
 
-def _parse_index(raw: str) -> int | None:
-    """Token numbers as engines write them back: ASCII, full-width or CJK numerals."""
-    digits = unicodedata.normalize("NFKC", re.sub(r"\s", "", raw))
-    if digits.isascii() and digits.isdigit():
-        return int(digits)
-    values = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-    if "十" not in digits:
-        if all(c in values or c.isdigit() for c in digits):
-            return int("".join(str(values.get(c, c)) for c in digits))
-        return None
-    tens, _, ones = digits.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or any(c not in values for c in tens + ones):
-        return None
-    return (values[tens] if tens else 1) * 10 + (values[ones] if ones else 0)
-
-
-def mask_residue(source: str, translation: str) -> list[str]:
-    """Token remnants in ``translation`` that its source does not contain."""
-    problems = []
-    for style in TOKEN_STYLES:
-        extra = len(style.residue.findall(translation)) - len(style.residue.findall(source))
-        if extra > 0:
-            problems.append(f"{extra} {style.name} token remnant(s) left in the translation")
-    return problems
-
-
-def verify(
-    source: str,
-    translation: str,
-    fmt: DocumentFormat,
-    glossary: Glossary | None,
-    target: LocaleInfo,
-) -> tuple[str, ...]:
-    """Problems that forbid writing ``translation``; empty means it is safe to write.
-
-    Every QA error check plus the glossary check (a target term the translation lacks).
-    """
-    from localize.qa import check_translation
-
-    findings = check_translation(source, translation, fmt, target, glossary)
-    return tuple(
-        message
-        for severity, check, message in findings
-        if severity == "error" or check == "glossary"
-    )
-
-
 def _text_of(item: object) -> str:
     return item.restore if isinstance(item, Slot) else str(item or "")
 
@@ -220,8 +121,10 @@ class SafeTranslation:
         glossary: Glossary | None,
         source: LocaleInfo,
         target: LocaleInfo,
+        verify: Verifier,
     ):
         self.text = text
+        self.verify = verify
         self.fmt = fmt
         self.glossary = glossary
         self.source = source
@@ -256,9 +159,7 @@ class SafeTranslation:
 
     # -- assembling --------------------------------------------------------------------------------
     def _finish(self, translation: str, problems: Sequence[str] = ()) -> Restored:
-        problems = tuple(problems) or verify(
-            self.text, translation, self.fmt, self.glossary, self.target
-        )
+        problems = tuple(problems) or self.verify(translation)
         if problems or not translation.strip():
             return Restored(None, problems or ("empty translation",))
         return Restored(translation, ())
@@ -284,7 +185,7 @@ class SafeTranslation:
         items: list[str | Slot] = []
         pos = 0
         for match in style.tolerant.finditer(answer):
-            index = _parse_index(match.group("n"))
+            index = parse_index(match.group("n"))
             if index is None or index >= len(self.slots):
                 problems.append(f"unknown token {match.group().strip()!r}")
                 continue

@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from localize.testing.fakehttp import (
+from fakeservers.fakehttp import (
     FakeMTServer,
     FakeRequest,
     Reply,

@@ -1,1 +1,0 @@
-"""Test helpers shipped with the package: fake MT services speaking the real protocols."""
