@@ -30,6 +30,10 @@ class Block:
     kind: str
     line: int
     text: str
+    #: Where the block's text lies in ``Document.text``: [start, end) character offsets,
+    #: for writers that substitute translations into the source (Markdown output).
+    #: None where a reader does not know (HTML sources, synthesized blocks).
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
