@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "site"))

@@ -26,7 +26,6 @@ from localize.translate import run as run_module
 from localize.translate import translate_project
 from localize.translate.progress import Progress
 
-
 SENTENCES = [
     "Gemma 4 以 Apache 2.0 授權發布[3]。",
     "安裝方式是執行 `pip install gemma`[5]。",

@@ -97,7 +97,12 @@ class LocalePass:
         for index in range(len(self.items)) if indices is None else indices:
             item = self.items[index]
             safe = masked_translation(
-                item.msgid, item.fmt, self.ctx.glossary, self.ctx.source, self.ctx.target
+                item.msgid,
+                item.fmt,
+                self.ctx.glossary,
+                self.ctx.source,
+                self.ctx.target,
+                self.ctx.engine.name,
             )
             iterator = iter(safe.attempts())
             self._iterators[index] = iterator

@@ -22,6 +22,7 @@ from localize.model import DocumentFormat
 from localize.project import Project
 from localize.protect.masking import SafeTranslation
 from localize.qa import blocking_problems, entry_format
+from localize.qa.answers import answer_problems
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,14 @@ def masked_translation(
     glossary: Glossary | None,
     source: LocaleInfo,
     target: LocaleInfo,
+    engine: str = "",
 ) -> SafeTranslation:
-    """The repair ladder for ``text``, every restored answer verified by QA's blocking checks."""
+    """The repair ladder for ``text``; every restored answer must pass QA's blocking checks
+    and the answer checks every engine gets (echo, script, length)."""
 
     def verify(translation: str) -> tuple[str, ...]:
-        return blocking_problems(text, translation, fmt, glossary, target)
+        return blocking_problems(text, translation, fmt, glossary, target) or answer_problems(
+            text, translation, fmt, glossary, source, target, engine
+        )
 
     return SafeTranslation(text, fmt, glossary, source, target, verify)
