@@ -84,7 +84,13 @@ def _emit_json(data: Any) -> None:
 @click.version_option(__version__, prog_name="localize")
 @click.pass_context
 def cli(click_ctx: click.Context, project_dir: Path, quiet: bool) -> None:
-    """Translate articles into parallel locale pages through reviewed gettext catalogs."""
+    """Translate articles into parallel locale pages through reviewed gettext catalogs.
+
+    \b
+    Exit status: 0 success; 1 done, but a person must look (QA errors,
+    failed entries, --max-chars reached); 2 bad usage or bad input;
+    130 interrupted after saving what finished.
+    """
     logging.basicConfig(format="%(message)s", stream=sys.stderr, force=True)
     log.setLevel(logging.WARNING if quiet else logging.INFO)
     click_ctx.obj = Context(project_dir, quiet)
@@ -96,7 +102,11 @@ def cli(click_ctx: click.Context, project_dir: Path, quiet: bool) -> None:
 @click.option("--target", "targets", multiple=True, help="A target locale (repeatable).")
 @pass_context
 def init(ctx: Context, directory: Path | None, source: str, targets: tuple[str, ...]) -> None:
-    """Create localize.toml, content/, glossaries/ and locales/."""
+    """Create localize.toml, content/, glossaries/ and locales/ in DIRECTORY.
+
+    DIRECTORY defaults to the --project directory. An existing localize.toml is
+    never overwritten.
+    """
     from localize.scaffold import init_project
 
     root = init_project(directory or ctx.project_dir, source, list(targets))
@@ -106,10 +116,13 @@ def init(ctx: Context, directory: Path | None, source: str, targets: tuple[str, 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--locale", "locale_code", help="The language of FILE (default: the project's source locale).")
-@click.option("--json", "as_json", is_flag=True, help="Print SPEC's segments JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the segments as one JSON array.")
 @pass_context
 def segments(ctx: Context, file: Path, locale_code: str | None, as_json: bool) -> None:
-    """Show how FILE is read and segmented."""
+    """Show how FILE is read and segmented: one line per sentence (line, block, kind, text).
+
+    Works outside a project too; the language is then guessed from the text.
+    """
     from localize.api import segment_file
 
     result = segment_file(file, locale_code, ctx.project_dir)
@@ -123,7 +136,12 @@ def segments(ctx: Context, file: Path, locale_code: str | None, as_json: bool) -
 @cli.command()
 @pass_context
 def extract(ctx: Context) -> None:
-    """Write and merge POT and PO catalogs from content/."""
+    """Write and merge POT and PO catalogs from content/.
+
+    Unchanged articles are skipped. Reviewed translations are never changed;
+    a changed sentence keeps its old translation as a stale (fuzzy) entry,
+    a removed one becomes obsolete.
+    """
     from localize.catalog.extract import extract_project
 
     with project_lock(ctx.project):
@@ -133,12 +151,12 @@ def extract(ctx: Context) -> None:
 
 @cli.command()
 @click.option("--locale", "locale_codes", multiple=True, help="Only this target locale (repeatable).")
-@click.option("--engine", "engine_name", help="Use this engine for every locale of the run.")
+@click.option("--engine", "engine_name", help="Use this engine for every locale of the run (pseudo-locales keep theirs).")
 @click.option("--dry-run", is_flag=True, help="Send nothing; report what would be sent and its cost.")
-@click.option("--max-chars", type=click.IntRange(min=0), help="Hard cap on characters sent.")
-@click.option("--refresh-stale", is_flag=True, help="Retranslate stale entries, keeping the old text in a comment.")
+@click.option("--max-chars", type=click.IntRange(min=0), help="Hard cap on characters sent; no request starts that would pass it.")
+@click.option("--refresh-stale", is_flag=True, help="Retranslate stale entries; the old translation is kept in a comment.")
 @click.option("--retry-failed", is_flag=True, help="Try entries whose last attempt failed again.")
-@click.option("--json", "as_json", is_flag=True, help="Print SPEC's translate JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's figures as one JSON document.")
 @pass_context
 def translate(
     ctx: Context,
@@ -150,7 +168,12 @@ def translate(
     retry_failed: bool,
     as_json: bool,
 ) -> None:
-    """Fill catalogs from translation memory, cache and machine translation."""
+    """Fill catalogs from translation memory, cache and machine translation.
+
+    Only entries without a translation are sent; results are written as
+    fuzzy machine entries. Every answer is cached, so a re-run never pays
+    twice and an interrupted run resumes where it stopped.
+    """
     from localize.translate import translate_project
 
     with project_lock(ctx.project):
@@ -174,14 +197,18 @@ def translate(
 
 @cli.command()
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--locale", "locale_codes", multiple=True, help="Only this locale (repeatable).")
+@click.option("--locale", "locale_codes", multiple=True, help="Only this target locale (repeatable; catalogs only).")
 @click.option("--site", is_flag=True, help="Validate a built site instead of the catalogs.")
-@click.option("--json", "as_json", is_flag=True, help="Print SPEC's check JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON document.")
 @pass_context
 def check(
     ctx: Context, site_dir: Path | None, locale_codes: tuple[str, ...], site: bool, as_json: bool
 ) -> None:
-    """QA of the catalogs, or with --site [DIR] of a built site."""
+    """QA of the catalogs, or with --site [SITE_DIR] of a built site.
+
+    SITE_DIR defaults to <project>/site. Exit status 1 when there are errors;
+    warnings alone exit 0.
+    """
     if site_dir is not None and not site:
         raise click.UsageError("a directory is only taken with --site")
     if site:
@@ -198,7 +225,7 @@ def check(
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print SPEC's status JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON document.")
 @pass_context
 def status(ctx: Context, as_json: bool) -> None:
     """Per article and locale: reviewed, machine, stale, missing, failed, obsolete."""
@@ -213,7 +240,11 @@ def status(ctx: Context, as_json: bool) -> None:
 @click.option("--publish", type=click.Choice(["reviewed", "machine"]), help="Override the publish setting.")
 @pass_context
 def build(ctx: Context, out: Path | None, publish: str | None) -> None:
-    """Build the locale pages, sitemap.xml and manifest.json."""
+    """Build the locale pages, sitemap.xml and manifest.json.
+
+    Only files whose bytes change are written; pages no longer published
+    are removed only if this tool wrote them and they are unchanged since.
+    """
     from localize.site import build_site
 
     with project_lock(ctx.project):
@@ -224,7 +255,11 @@ def build(ctx: Context, out: Path | None, publish: str | None) -> None:
 @cli.command()
 @pass_context
 def run(ctx: Context) -> None:
-    """extract, translate, check and build; exit 1 when something needs a person."""
+    """Run extract, translate, check and build; exit 1 when something needs a person.
+
+    The site is built even when check finds errors: those segments show
+    their fallback (another locale's translation or the source text).
+    """
     from localize.api import run_pipeline
 
     with project_lock(ctx.project):
@@ -246,7 +281,7 @@ def tm() -> None:
 @click.option("--locale", "locale_codes", multiple=True, help="Only this locale (repeatable).")
 @pass_context
 def tm_export(ctx: Context, file: Path, locale_codes: tuple[str, ...]) -> None:
-    """Write the translation memory to FILE (TMX 1.4b)."""
+    """Write the reviewed translations to FILE (TMX 1.4b)."""
     from localize.catalog.tmx import export_tmx
 
     count = export_tmx(ctx.project, file, ctx.locales(locale_codes))
@@ -257,7 +292,7 @@ def tm_export(ctx: Context, file: Path, locale_codes: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
 def tm_import(ctx: Context, file: Path) -> None:
-    """Read reviewed pairs from FILE (TMX) into the translation memory."""
+    """Read pairs from FILE (TMX) into the translation memory, as reviewed matches."""
     from localize.catalog.tmx import import_tmx
 
     if not file.is_file():
