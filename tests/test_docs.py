@@ -66,7 +66,6 @@ def test_every_option_says_what_it_does() -> None:
         for path, command in _commands(cli)
         for param in command.params
         if isinstance(param, click.Option) and not param.hidden and not param.help
-        and param.opts[0] != "--version"
     ]
     assert missing == []
 
