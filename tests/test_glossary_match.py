@@ -24,7 +24,7 @@ def _found(glossary: Glossary, text: str) -> list[tuple[str, int, int, str]]:
 
 
 def test_project_glossary_in_mixed_text() -> None:
-    glossary = load_glossary(sorted(DATA.iterdir()), parse_locale("zh-TW"))
+    glossary = load_glossary(sorted(p for p in DATA.iterdir() if p.is_file()), parse_locale("zh-TW"))
     text = "我們在裝置端執行 Gemma 4 的開放模型，以 Apache 2.0 授權，並透過 Android AICore 提供。"
     found = [(m.term.source, m.text) for m in glossary.find(text)]
     assert found == [

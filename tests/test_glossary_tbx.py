@@ -18,6 +18,7 @@ from localize.glossary.xmlsafe import parse_xml_bytes, safe_xml_parser
 from localize.locales import parse_locale
 
 DATA = Path(__file__).parent / "data" / "glossary"
+TOOLS = DATA / "tools"
 ZH_TW = parse_locale("zh-Hant-TW")
 EN, JA, ZH_CN = parse_locale("en"), parse_locale("ja-JP"), parse_locale("zh-Hans")
 
@@ -93,12 +94,6 @@ def test_source_locale_matches_by_language_and_script() -> None:
             "</conceptEntry></body></text></tbx>",
             "unknown xml:lang",
         ),
-        (
-            "<tbx><text><body><conceptEntry>\n<langSec xml:lang='en'>"
-            "<termSec><term> </term></termSec>"
-            "</langSec></conceptEntry></body></text></tbx>",
-            "empty <term>",
-        ),
     ],
 )
 def test_malformed_tbx_names_file_and_line(tmp_path: Path, text: str, needle: str) -> None:
@@ -109,6 +104,98 @@ def test_malformed_tbx_names_file_and_line(tmp_path: Path, text: str, needle: st
     assert needle in caught.value.message
     assert caught.value.file == "bad.tbx"
     assert caught.value.line is not None and caught.value.line >= 1
+
+
+# --- exports of real tools (issue 11, point 8) ------------------------------------------
+
+
+def test_weblate_export_with_empty_terms_loads_every_usable_entry() -> None:
+    glossary = _load(TOOLS / "weblate-export.tbx", parse_locale("en"))
+    zh = parse_locale("zh-Hant-TW")
+    assert [t.source for t in glossary.terms] == [
+        "pull request", "repository", "commit", "fork", "GitHub",
+    ]
+    assert glossary.get("pull request").target_for(zh) == "拉取請求"
+    assert glossary.get("pull request").note == "GitHub wording"  # Weblate's <note>
+    assert glossary.get("repository").target_for(zh) is None  # untranslated: no target, kept
+    assert glossary.get("fork").target_for(zh) is None  # a blank <term> is empty too
+    assert glossary.get("GitHub").keep
+    assert glossary.warnings == (
+        "weblate-export.tbx:18: warning: empty <term> for zh-Hant skipped (no rendering there)",
+        "weblate-export.tbx:24: warning: entry without a usable en term skipped",
+        "weblate-export.tbx:30: warning: empty <term> for zh-Hant skipped (no rendering there)",
+    )
+
+
+def test_term_holder_without_term_is_skipped_too(tmp_path: Path) -> None:
+    path = tmp_path / "holder.tbx"
+    path.write_text(
+        "<tbx><text><body><conceptEntry>\n<langSec xml:lang='zh-TW'><termSec><term>權重"
+        "</term></termSec></langSec>\n<langSec xml:lang='en'><termSec/>\n<termSec><term>weights"
+        "</term></termSec></langSec></conceptEntry></body></text></tbx>",
+        encoding="utf-8",
+    )
+    glossary = _load(path)
+    assert glossary.get("權重").target_for(EN) == "weights"
+    assert glossary.warnings == (
+        "holder.tbx:3: warning: <termSec> without <term> for en skipped (no rendering there)",
+    )
+
+
+def test_statuses_preferred_before_admitted_and_deprecated_obsolete_forbidden() -> None:
+    glossary = _load(TOOLS / "statuses-2019.tbx", parse_locale("en"))
+    zh = parse_locale("zh-Hant-TW")
+    refresh = glossary.get("refresh")
+    assert refresh.target_for(zh) == "重新整理"  # preferred, although listed last
+    assert refresh.targets_for(zh) == ("重新整理", "重新載入")  # admitted: accepted by QA
+    assert refresh.forbidden_for(zh) == ("刷新",)
+    file = glossary.get("file")  # usageStatus, as other tools write it
+    assert file.targets_for(zh) == ("檔案",)
+    assert file.forbidden_for(zh) == ("文件", "檔")  # obsolete, notRecommended
+    server = glossary.get("server")
+    assert server.targets_for(zh) == ("伺服器",)  # unmarked
+    assert server.forbidden_for(zh) == ("服务器",)  # normativeAuthorization deprecatedTerm
+    assert glossary.get("host") is None  # a superseded source term is not a source term
+    assert glossary.warnings == ()
+
+
+def test_forbidden_renderings_reach_qa_as_warnings() -> None:
+    from localize.qa.checks import check_translation
+
+    glossary = _load(TOOLS / "statuses-2019.tbx", parse_locale("en"))
+    zh = parse_locale("zh-Hant-TW")
+
+    def checks(source: str, translation: str) -> set[str]:
+        return {f[1] for f in check_translation(source, translation, "markdown", zh, glossary)}
+
+    assert checks("Save the file.", "儲存檔案。") == set()
+    assert checks("Save the file.", "儲存文件。") == {"glossary", "forbidden-terms"}
+    assert checks("Click refresh.", "按重新載入。") == set()  # admitted is fine
+    assert checks("Click refresh.", "按刷新。") == {"glossary", "forbidden-terms"}
+
+
+
+def test_forbidden_rendering_longer_than_the_approved_one_is_still_found() -> None:
+    from localize.glossary import Glossary, Term
+    from localize.qa.checks import check_translation
+
+    glossary = Glossary([Term("模型", targets={"en": "model"}, forbidden={"en": ("model family",)})])
+    findings = check_translation("這個模型。", "This model family.", "markdown", EN, glossary)
+    assert [f[1] for f in findings] == ["forbidden-terms"]
+    assert check_translation("這個模型。", "This model.", "markdown", EN, glossary) == []
+
+
+def test_admitted_only_section_still_gives_a_target(tmp_path: Path) -> None:
+    path = tmp_path / "admitted.tbx"
+    path.write_text(
+        "<martif><text><body><termEntry>\n<langSet xml:lang='zh-TW'><tig><term>量化</term></tig>"
+        "</langSet>\n<langSet xml:lang='en'><tig><term>quantisation</term><termNote "
+        "type='administrativeStatus'>admittedTerm-admn-sts</termNote></tig><tig><term>quantization"
+        "</term></tig></langSet></termEntry></body></text></martif>",
+        encoding="utf-8",
+    )
+    term = _load(path).get("量化")
+    assert term.targets_for(EN) == ("quantization", "quantisation")  # unmarked before admitted
 
 
 # --- security ---------------------------------------------------------------------------

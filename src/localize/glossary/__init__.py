@@ -12,18 +12,24 @@ Usage::
         match.term.forbidden_for(locale)           # deprecated renderings (QA warning)
     glossary.fingerprint                           # sha256; changes whenever a rendering does
     glossary.get("開放模型")                        # a term by its exact source
+    glossary.warnings                              # "file:line: ..." for what was skipped or kept
+                                                   # as a note (also logged once on stderr)
 
 Rules, in the module that applies them:
 - tbx.py: TBX 2008 (martif/termEntry/langSet/tig|ntig) and 2019 (tbx/conceptEntry/langSec/
   termSec), Basic and Core, DCA and DCT styles. Sections whose xml:lang has the project
-  source's language and script hold the source terms. deprecatedTerm-admn-sts (and
-  supersededTerm-admn-sts) marks a forbidden rendering.
-- tables.py: CSV/TSV, header of locale tags in any spelling plus term/source, translate,
-  case_sensitive, note.
+  source's language and script hold the source terms. administrativeStatus /
+  normativeAuthorization / usageStatus: preferred > unmarked > admitted; deprecated,
+  superseded, obsolete and not-recommended terms are forbidden renderings.
+- tables.py: CSV/TSV, header of locale tags in any spelling plus term/source, target (the
+  locale in the file name, Weblate-style), translate, case_sensitive, note; other columns
+  become notes; ``a|b`` in a target lists equally valid renderings; TSV has no quoting.
 - merge.py: files merge by source term (NFKC, case-folded unless case-sensitive); two
   different targets for one locale is an InputError naming both file:line. keep = translate=no
   anywhere, or every target given equals the source; a term whose target equals the source
   in only some locales is not "keep" but its target there is the source.
+- An entry with no usable term (an empty <term>, a row without a source) is skipped with a
+  warning naming file and line; the rest of the file loads.
 - matcher.py / automaton.py: NFKC with an offset map, case-insensitive unless case-sensitive,
   whole words for spaced scripts only, longest first; one Aho-Corasick pass.
 - xmlsafe.py: parse_xml_bytes / parse_xml_file / safe_xml_parser for any untrusted XML (TMX
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,13 +51,16 @@ from localize.glossary.automaton import TermMatcher
 from localize.glossary.merge import merge_records
 from localize.glossary.tables import read_table
 from localize.glossary.tbx import read_tbx
-from localize.glossary.terms import Term, TermMatch, TermRecord
+from localize.glossary.terms import Term, TermMatch, TermRecord, Warn
 from localize.locales import LocaleInfo
 
 if TYPE_CHECKING:
     from localize.project import Project
 
 __all__ = ["Glossary", "Term", "TermMatch", "load_glossary", "load_project_glossary"]
+
+log = logging.getLogger("localize.glossary")
+_logged: set[tuple[str, int, int]] = set()  # (warning, mtime_ns, size) told already
 
 
 def _fingerprint(terms: Sequence[Term]) -> str:
@@ -60,6 +70,7 @@ def _fingerprint(terms: Sequence[Term]) -> str:
             term.source,
             sorted(term.targets.items()),
             sorted((k, list(v)) for k, v in term.forbidden.items()),
+            sorted((k, list(v)) for k, v in term.alternatives.items()),
             term.keep,
             term.case_sensitive,
         ]
@@ -72,8 +83,9 @@ def _fingerprint(terms: Sequence[Term]) -> str:
 class Glossary:
     """An immutable set of terms with a matcher built on first use."""
 
-    def __init__(self, terms: Sequence[Term]):
+    def __init__(self, terms: Sequence[Term], warnings: Sequence[str] = ()):
         self.terms: tuple[Term, ...] = tuple(terms)
+        self.warnings: tuple[str, ...] = tuple(warnings)  # what loading skipped or kept as notes
         self.fingerprint: str = _fingerprint(self.terms)
         self._matcher: TermMatcher | None = None
         self._by_source = {term.source: term for term in self.terms}
@@ -93,10 +105,10 @@ class Glossary:
         return self._by_source.get(source)
 
     def __getstate__(self) -> dict:
-        return {"terms": self.terms}  # the matcher is rebuilt on first use
+        return {"terms": self.terms, "warnings": self.warnings}  # the matcher is rebuilt on use
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["terms"])
+        self.__init__(state["terms"], state.get("warnings", ()))
 
     def __repr__(self) -> str:
         return f"Glossary({len(self.terms)} terms, {self.fingerprint[:12]})"
@@ -111,22 +123,40 @@ def _display_name(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def read_records(path: Path, source: LocaleInfo, name: str) -> list[TermRecord]:
+def read_records(path: Path, source: LocaleInfo, name: str, warn: Warn) -> list[TermRecord]:
     """Records of one glossary file, by suffix."""
     suffix = path.suffix.lower()
     if suffix == ".tbx":
-        return read_tbx(path, source, name)
+        return read_tbx(path, source, name, warn)
     if suffix in (".csv", ".tsv"):
-        return read_table(path, source, name)
+        return read_table(path, source, name, warn)
     raise InputError("unsupported glossary format (use .tbx, .csv or .tsv)", name)
 
 
 def load_glossary(paths: Sequence[Path], source: LocaleInfo, root: Path | None = None) -> Glossary:
-    """Read and merge glossary files; messages name files relative to ``root`` when given."""
+    """Read and merge glossary files; messages name files relative to ``root`` when given.
+
+    Warnings (entries skipped, columns kept as notes) are kept in ``Glossary.warnings`` and
+    logged on the ``localize`` logger, each once per process for one version of a file
+    (a run loads the glossary in several stages).
+    """
     records: list[TermRecord] = []
-    for path in paths:
-        records.extend(read_records(Path(path), source, _display_name(Path(path), root)))
-    return Glossary(merge_records(records))
+    found: list[tuple[str, int | None, str]] = []
+    versions: dict[str, tuple[int, int]] = {}
+    for path in map(Path, paths):
+        name = _display_name(path, root)
+        records.extend(read_records(path, source, name, lambda *where: found.append(where)))
+        stat = path.stat()
+        versions[name] = (stat.st_mtime_ns, stat.st_size)
+    terms = merge_records(records, lambda *where: found.append(where))
+    warnings = [str(InputError(f"warning: {message}", file, line)) for file, line, message in found]
+    glossary = Glossary(terms, warnings)
+    for (file, _line, _message), warning in zip(found, warnings, strict=True):
+        key = (warning, *versions.get(file, (0, 0)))
+        if key not in _logged:
+            _logged.add(key)
+            log.warning("%s", warning)
+    return glossary
 
 
 def load_project_glossary(project: Project) -> Glossary:

@@ -5,9 +5,13 @@ Element names are compared by local name, so the 2019 namespace
 
 Per concept entry: the language sections whose ``xml:lang`` matches the project
 source (language + script) give the source terms; every other section gives
-that locale's target (a ``preferredTerm`` first, else the first term not
-deprecated). A term whose administrative status is ``deprecatedTerm-admn-sts``
-or ``supersededTerm-admn-sts`` is a forbidden rendering instead.
+that locale's accepted renderings, best first. The status of a term is read
+from ``administrativeStatus``, ``normativeAuthorization`` or ``usageStatus``
+(as a ``termNote type=...`` or a DCT element): preferred before unmarked
+before admitted; deprecated, superseded, obsolete and not-recommended terms are
+forbidden renderings (QA's ``forbidden-terms``), never targets. A term element
+with no text (Weblate exports untranslated terms so) is skipped with a warning;
+an entry left without a source term is skipped with it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from types import MappingProxyType
 from lxml import etree
 
 from localize.errors import InputError, LocaleError
-from localize.glossary.terms import TermRecord, is_source_locale
+from localize.glossary.terms import TermRecord, Warn, is_source_locale
 from localize.glossary.xmlsafe import parse_xml_file
 from localize.locales import LocaleInfo, parse_locale
 
@@ -28,15 +32,11 @@ _ROOTS = {"martif", "tbx"}
 _ENTRIES = {"termEntry", "conceptEntry"}
 _LANG_SECTIONS = {"langSet", "langSec"}
 _TERM_HOLDERS = {"tig", "ntig", "termSec"}
-_STATUS_NAMES = {"administrativeStatus", "normativeAuthorization"}
-_FORBIDDEN = {
-    "deprecatedterm-admn-sts",
-    "supersededterm-admn-sts",
-    "deprecatedterm",
-    "supersededterm",
-}
-_PREFERRED = {"preferredterm-admn-sts", "preferredterm"}
+_STATUS_NAMES = {"administrativeStatus", "normativeAuthorization", "usageStatus"}
+_FORBIDDEN = {"deprecated", "superseded", "obsolete", "notrecommended", "forbidden"}
+_RANK = {"preferred": 0, "admitted": 2}  # anything else (unmarked, standardized...) is 1
 _NOTE_TYPES = {"definition"}
+_NOTE_ELEMENTS = {"definition", "note"}
 
 
 def _local(element: etree._Element) -> str:
@@ -54,7 +54,7 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def read_tbx(path: Path, source: LocaleInfo, name: str) -> list[TermRecord]:
+def read_tbx(path: Path, source: LocaleInfo, name: str, warn: Warn) -> list[TermRecord]:
     """Records of one TBX file; InputError(name, line) for anything malformed."""
     root = parse_xml_file(path, name).getroot()
     if _local(root) not in _ROOTS:
@@ -66,31 +66,42 @@ def read_tbx(path: Path, source: LocaleInfo, name: str) -> list[TermRecord]:
     records: list[TermRecord] = []
     for entry in root.iter():
         if _local(entry) in _ENTRIES:
-            records.extend(_entry_records(entry, source, name))
+            records.extend(_entry_records(entry, source, name, warn))
     return records
 
 
-def _entry_records(entry: etree._Element, source: LocaleInfo, name: str) -> list[TermRecord]:
+def _entry_records(
+    entry: etree._Element, source: LocaleInfo, name: str, warn: Warn
+) -> list[TermRecord]:
     sources: list[str] = []
-    targets: dict[str, str] = {}
+    source_section = False
+    targets: dict[str, list[str]] = {}
     forbidden: dict[str, list[str]] = {}
     for section in _children(entry, _LANG_SECTIONS):
         info = _section_locale(section, name)
-        approved, deprecated = _section_terms(section, name)
+        approved, deprecated, empty = _section_terms(section)
         if is_source_locale(info, source):
+            source_section = True
             sources.extend(t for t in approved if t not in sources)
             continue
-        if approved and info.posix not in targets:
-            targets[info.posix] = approved[0]
+        for line, what in empty:
+            warn(name, line, f"{what} for {info.bcp47} skipped (no rendering there)")
+        if approved:
+            targets.setdefault(info.posix, []).extend(approved)
         if deprecated:
             forbidden.setdefault(info.posix, []).extend(deprecated)
     note = _entry_note(entry)
     line = entry.sourceline or 0
+    if not sources:  # an entry of other languages only is simply not for this project
+        if source_section:
+            warn(name, line, f"entry without a usable {source.bcp47} term skipped")
+        return []
     frozen_forbidden = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in forbidden.items()})
+    frozen_targets = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in targets.items()})
     return [
         TermRecord(
             source=term,
-            targets=MappingProxyType(dict(targets)),
+            targets=frozen_targets,
             forbidden=frozen_forbidden,
             translate=None,
             case_sensitive=False,
@@ -114,40 +125,49 @@ def _section_locale(section: etree._Element, name: str) -> LocaleInfo:
         ) from exc
 
 
-def _section_terms(section: etree._Element, name: str) -> tuple[list[str], list[str]]:
-    """(approved terms with preferred ones first, deprecated terms) of one language section."""
-    preferred: list[str] = []
-    admitted: list[str] = []
-    deprecated: list[str] = []
+def _section_terms(
+    section: etree._Element,
+) -> tuple[list[str], list[str], list[tuple[int | None, str]]]:
+    """(accepted terms, best first; forbidden terms; (line, what) of unusable terms)."""
+    ranked: list[tuple[int, str]] = []
+    forbidden: list[str] = []
+    empty: list[tuple[int | None, str]] = []
     for holder in _children(section, _TERM_HOLDERS):
         term_element = next((e for e in holder.iter() if _local(e) == "term"), None)
         if term_element is None:
-            raise InputError(f"<{_local(holder)}> without <term>", name, holder.sourceline)
+            empty.append((holder.sourceline, f"<{_local(holder)}> without <term>"))
+            continue
         term = _text(term_element)
         if not term:
-            raise InputError("empty <term>", name, term_element.sourceline)
+            empty.append((term_element.sourceline, "empty <term>"))
+            continue
         status = _status(holder)
         if status in _FORBIDDEN:
-            deprecated.append(term)
-        elif status in _PREFERRED:
-            preferred.append(term)
+            forbidden.append(term)
         else:
-            admitted.append(term)
-    return preferred + admitted, deprecated
+            ranked.append((_RANK.get(status, 1), term))
+    ranked.sort(key=lambda pair: pair[0])  # stable: document order within a rank
+    return [term for _rank, term in ranked], forbidden, empty
 
 
 def _status(holder: etree._Element) -> str:
-    """The administrative status of a term: termNote type=... (DCA) or an element (DCT)."""
+    """A term's status, normalised: ``deprecatedTerm-admn-sts`` -> ``deprecated``.
+
+    Read from termNote type=... (DCA) or an element (DCT); empty when none is given.
+    """
     for element in holder.iter():
         local = _local(element)
         if local == "termNote" and element.get("type") in _STATUS_NAMES or local in _STATUS_NAMES:
-            return _text(element).lower()
+            value = _text(element).lower().replace(" ", "").replace("_", "").replace("-", "")
+            for suffix in ("admnsts", "usgsts", "term"):
+                value = value.removesuffix(suffix)
+            return value
     return ""
 
 
 def _entry_note(entry: etree._Element) -> str:
     for element in entry.iter():
         local = _local(element)
-        if (local == "descrip" and element.get("type") in _NOTE_TYPES) or local in _NOTE_TYPES:
+        if (local == "descrip" and element.get("type") in _NOTE_TYPES) or local in _NOTE_ELEMENTS:
             return _text(element)
     return ""

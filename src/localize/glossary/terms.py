@@ -5,11 +5,15 @@ file spelled it (``en``, ``zh_Hans``, ``ja_JP``); lookups for a project locale
 fall back from the full locale to language+script, to language, and finally to
 any entry of the same language and script, so a column ``zh-CN`` still serves a
 ``zh-Hans`` target.
+
+A locale may have several accepted renderings (a CSV cell ``更新|重新整理``, or
+TBX preferred and admitted terms): the first is *the* target engines and
+masking use; QA accepts any of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
@@ -24,23 +28,33 @@ def _empty() -> Mapping:
     return MappingProxyType({})
 
 
-def lookup_locale(mapping: Mapping[str, _V], locale: LocaleInfo) -> _V | None:
-    """The value for ``locale``: posix, then lang_Script, then lang, then same language+script."""
+Warn = Callable[[str, int | None, str], None]
+"""How readers report what they skipped or kept as a note: (file, line, message)."""
+
+
+def locale_key(mapping: Mapping[str, object], locale: LocaleInfo) -> str | None:
+    """The key serving ``locale``: posix, then lang_Script, then lang, then same language+script."""
     keys = [locale.posix]
     if locale.script:
         keys.append(f"{locale.language}_{locale.script}")
     keys.append(locale.language)
     for key in keys:
         if key in mapping:
-            return mapping[key]
+            return key
     for key in sorted(mapping):
         try:
             other = parse_locale(key)
         except LocaleError:
             continue
         if other.language == locale.language and other.script == locale.script:
-            return mapping[key]
+            return key
     return None
+
+
+def lookup_locale(mapping: Mapping[str, _V], locale: LocaleInfo) -> _V | None:
+    """The value for ``locale`` (see locale_key), None when no key serves it."""
+    key = locale_key(mapping, locale)
+    return None if key is None else mapping[key]
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,8 @@ class Term:
 
     ``keep`` (do-not-translate) holds when the glossary says ``translate=no`` or
     when every target given equals the source; a kept term renders as its source
-    in every locale, listed or not.
+    in every locale, listed or not. ``targets`` holds the one rendering engines
+    use; ``alternatives`` the other renderings QA accepts as equally valid.
     """
 
     source: str
@@ -59,14 +74,17 @@ class Term:
     case_sensitive: bool = False
     note: str = ""
     origin: str = ""
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
 
     def __post_init__(self) -> None:
         # read-only views even when a caller passes plain dicts
         if not isinstance(self.targets, MappingProxyType):
             object.__setattr__(self, "targets", MappingProxyType(dict(self.targets)))
-        if not isinstance(self.forbidden, MappingProxyType):
-            frozen = {k: tuple(v) for k, v in self.forbidden.items()}
-            object.__setattr__(self, "forbidden", MappingProxyType(frozen))
+        for name in ("forbidden", "alternatives"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                frozen = {k: tuple(v) for k, v in value.items()}
+                object.__setattr__(self, name, MappingProxyType(frozen))
 
     def __hash__(self) -> int:
         return hash((self.source, self.keep, self.case_sensitive, self.origin))
@@ -83,6 +101,7 @@ class Term:
                 self.case_sensitive,
                 self.note,
                 self.origin,
+                dict(self.alternatives),
             ),
         )
 
@@ -91,6 +110,15 @@ class Term:
         if self.keep:
             return self.source
         return lookup_locale(self.targets, locale)
+
+    def targets_for(self, locale: LocaleInfo) -> tuple[str, ...]:
+        """Every accepted rendering in ``locale``, the one engines use first; () if none."""
+        if self.keep:
+            return (self.source,)
+        key = locale_key(self.targets, locale)
+        if key is None:
+            return ()
+        return (self.targets[key], *self.alternatives.get(key, ()))
 
     def forbidden_for(self, locale: LocaleInfo) -> tuple[str, ...]:
         """Renderings the glossary marks deprecated for ``locale``."""
@@ -112,7 +140,7 @@ class TermRecord:
     """One row or entry as a glossary file states it, before files are merged."""
 
     source: str
-    targets: Mapping[str, str]
+    targets: Mapping[str, tuple[str, ...]]  # accepted renderings, the one to use first
     forbidden: Mapping[str, tuple[str, ...]]
     translate: bool | None  # explicit translate=yes/no, None when the file does not say
     case_sensitive: bool

@@ -263,7 +263,7 @@ def terms_comment(text: str, glossary: Glossary | None, locale: LocaleInfo | Non
         if term.keep:
             item = f"{term.source} (keep)"
         else:
-            target = term.target_for(locale) if locale is not None else None
+            target = " | ".join(term.targets_for(locale)) if locale is not None else None
             item = f"{term.source} -> {target}" if target else term.source
             forbidden = term.forbidden_for(locale) if locale is not None else ()
             if forbidden:

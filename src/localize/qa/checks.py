@@ -102,6 +102,29 @@ def _occurrences(
     return count
 
 
+def _forbidden_used(
+    wanted: Iterable[str], forbidden: Iterable[str], text: tuple[str, str], case_sensitive: bool
+) -> list[str]:
+    """Forbidden renderings used, longest match first: ``檔`` inside an approved ``檔案`` is not."""
+    norm, folded = text
+    spans: list[tuple[int, int, bool, str]] = []  # (-length, start, forbidden, rendering)
+    for bad, renderings in ((False, wanted), (True, forbidden)):
+        for rendering in renderings:
+            entry = _compiled_rendering(rendering, case_sensitive, not bad)
+            pos = folded.find(entry.key) if entry is not None else -1
+            while entry is not None and pos >= 0:
+                if accepts(norm, pos, pos + len(entry.key), entry):
+                    spans.append((-len(entry.key), pos, bad, rendering))
+                pos = folded.find(entry.key, pos + 1)
+    taken, used = bytearray(len(norm)), []
+    for negative, pos, bad, rendering in sorted(spans):
+        if not any(taken[pos : pos - negative]):
+            taken[pos : pos - negative] = b"\x01" * -negative
+            if bad and rendering not in used:
+                used.append(rendering)
+    return used
+
+
 def _term_results(
     source_terms: Iterable[Term], translation: str, target: LocaleInfo
 ) -> list[Result]:
@@ -116,16 +139,17 @@ def _term_results(
             if _occurrences(term.source, normalised, sensitive) < count:
                 results.append(("error", "keep-terms", f"do-not-translate term {term.source!r} missing"))
             continue
-        wanted = term.target_for(target)
-        if wanted and _occurrences(wanted, normalised, sensitive, inflected=True) < count:
+        wanted = term.targets_for(target)  # equally valid renderings: any of them will do
+        used = sum(_occurrences(w, normalised, sensitive, inflected=True) for w in wanted)
+        if wanted and used < count:
+            named = " or ".join(repr(w) for w in wanted)
             results.append(
-                ("warning", "glossary", f"glossary target {wanted!r} for {term.source!r} not used")
+                ("warning", "glossary", f"glossary target {named} for {term.source!r} not used")
             )
-        for forbidden in term.forbidden_for(target):
-            if _occurrences(forbidden, normalised, sensitive):
-                results.append(
-                    ("warning", "forbidden-terms", f"forbidden rendering {forbidden!r} of {term.source!r}")
-                )
+        for forbidden in _forbidden_used(wanted, term.forbidden_for(target), normalised, sensitive):
+            results.append(
+                ("warning", "forbidden-terms", f"forbidden rendering {forbidden!r} of {term.source!r}")
+            )
     return results
 
 
@@ -255,7 +279,7 @@ def check_translation(
     unsafe = markup_problems(source, translation, fmt)
     if unsafe:
         results.append(("error", "unsafe-markup", "; ".join(unsafe)))
-    renderings = {r for term in terms for r in (term.source, term.target_for(target)) if r}
+    renderings = {r for term in terms for r in (term.source, *term.targets_for(target)) if r}
     all_source = [p for p, _ in source_spans]
     results += _number_results(source, all_source, translation, out_p, renderings, target)
     results += _layout_results(source, src_p, translation, out_p, fmt, target)
