@@ -227,3 +227,81 @@ def test_astral_letters_fold_and_keep_word_boundaries() -> None:
     glossary = _glossary("𐐀bc")  # Deseret capital letter, a cased script written with spaces
     assert _found(glossary, "x 𐐨BC y") == [("𐐀bc", 2, 5, "𐐨BC")]
     assert _found(glossary, "x𐐀bc") == []
+
+
+# -- the names of issue 11 (point 8): longest match, Latin word boundaries inside CJK text ---------
+NAMES_CSV = (
+    "zh-Hant-TW,en,translate,case_sensitive\n"
+    "Google AI,,no,yes\n"
+    "Google AI for Developers,,no,yes\n"
+    "Google AI Developers Forum,,no,yes\n"
+    "Gemma,,no,yes\n"
+    "開發者,developers,,\n"
+)
+NAMES_TEXT = (
+    "請到 Google AI for Developers 下載 Gemma，或在 Google AI Developers Forum 提問；"
+    "TranslateGemma 是以 Gemma 為基礎的翻譯模型，也可以直接使用Gemma模型與Google AI服務。"
+)
+
+
+def _names(tmp_path: Path) -> Glossary:
+    path = tmp_path / "names.csv"
+    path.write_text(NAMES_CSV, encoding="utf-8")
+    return load_glossary([path], parse_locale("zh-Hant-TW"))
+
+
+def test_longest_names_are_not_lost_to_a_shorter_one(tmp_path: Path) -> None:
+    found = [(m.term.source, m.text) for m in _names(tmp_path).find(NAMES_TEXT)]
+    assert found == [
+        ("Google AI for Developers", "Google AI for Developers"),
+        ("Gemma", "Gemma"),
+        ("Google AI Developers Forum", "Google AI Developers Forum"),
+        ("Gemma", "Gemma"),  # "以 Gemma 為": TranslateGemma before it is not a match
+        ("Gemma", "Gemma"),  # "使用Gemma模型": CJK neighbours are boundaries
+        ("Google AI", "Google AI"),  # "與Google AI服務"
+    ]
+    starts = [m.start for m in _names(tmp_path).find(NAMES_TEXT)]
+    assert NAMES_TEXT.index("TranslateGemma") + len("Translate") not in starts
+
+
+def test_latin_term_boundaries_against_letters_digits_and_cjk() -> None:
+    glossary = _glossary("Gemma")
+    assert _found(glossary, "TranslateGemma") == []
+    assert _found(glossary, "GemmaTranslate") == []
+    assert _found(glossary, "Gemma2") == []
+    assert [m[1] for m in _found(glossary, "用TranslateGemma與Gemma")] == [16]
+    for text in ("使用Gemma模型", "Gemmaを使う", "젬마Gemma는", "「Gemma」", "(Gemma)", "Gemma-2"):
+        assert [m[3] for m in _found(glossary, text)] == ["Gemma"], text
+
+
+def test_longest_names_survive_masking_comments_and_qa(tmp_path: Path) -> None:
+    from localize.protect.masking import SafeTranslation
+    from localize.protect.placeables import terms_comment
+    from localize.qa.checks import check_translation
+
+    glossary = _names(tmp_path)
+    en = parse_locale("en")
+    assert terms_comment(NAMES_TEXT, glossary, en) == (
+        "Google AI for Developers (keep) · Gemma (keep) · Google AI Developers Forum (keep) · "
+        "Google AI (keep)"
+    )
+    safe = SafeTranslation(NAMES_TEXT, "markdown", glossary, parse_locale("zh-Hant-TW"), en,
+                           lambda t: ())
+    kept = [slot.restore for slot in safe.slots]
+    assert kept == [
+        "Google AI for Developers", "Gemma", "Google AI Developers Forum", "Gemma", "Gemma",
+        "Google AI",
+    ]
+    good = (
+        "Download Gemma from Google AI for Developers or ask in the Google AI Developers Forum; "
+        "TranslateGemma is a translation model built on Gemma; Gemma models and Google AI "
+        "services can be used directly."
+    )
+    assert [f for f in check_translation(NAMES_TEXT, good, "markdown", en, glossary)
+            if f[1] == "keep-terms"] == []
+    lost = good.replace("Google AI for Developers", "the Google AI site for developers")
+    assert [f[2] for f in check_translation(NAMES_TEXT, lost, "markdown", en, glossary)
+            if f[1] == "keep-terms"] == ["do-not-translate term 'Google AI for Developers' missing"]
+    no_gemma = good.replace("built on Gemma", "built on it")  # TranslateGemma does not count
+    assert any("'Gemma' missing" in f[2]
+               for f in check_translation(NAMES_TEXT, no_gemma, "markdown", en, glossary))
