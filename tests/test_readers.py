@@ -123,10 +123,12 @@ def test_read_project_rejects_a_slug_used_twice(tmp_path: Path) -> None:
     assert "content/a.md" in str(caught.value) and "content/same.html" in str(caught.value)
 
 
-def test_read_project_rejects_an_unsafe_file_name(tmp_path: Path) -> None:
+def test_read_project_derives_slugs_from_any_file_name(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     write(project.content_dir, "Bad Name.md", GOOD_BODY)
-    with pytest.raises(UnsafeSlugError, match="Bad Name"):
+    assert [d.slug for d in read_project(project)] == ["bad-name"]
+    write(project.content_dir, "文章.md", GOOD_BODY)  # nothing a slug can hold
+    with pytest.raises(UnsafeSlugError, match="文章"):
         read_project(project)
 
 

@@ -8,6 +8,7 @@ project directory.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +18,41 @@ from localize.locales import LocaleInfo
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _SLUG = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
+_SEGMENT = re.compile(r"^[a-z0-9_-]+$")
+_NOT_ALLOWED = re.compile(r"[^a-z0-9_-]+")
 
 
 def check_slug(slug: str, origin: str | Path | None = None, line: int | None = None) -> str:
     """Return ``slug`` if it is safe (SPEC section 3), else raise UnsafeSlugError."""
     if not isinstance(slug, str) or not _SLUG.match(slug):
+        suggestion = slugify(slug) if isinstance(slug, str) else None
+        example = f"slug: {suggestion}" if suggestion and suggestion != slug else "slug: my-article"
         raise UnsafeSlugError(
-            f"unsafe slug {slug!r}: use lower-case letters, digits, '-', '_' and '/' only", origin, line
+            f"unsafe slug {slug!r}: use lower-case letters, digits, '-', '_' and '/' only; "
+            f"a `slug:` in the front matter is how to choose an article's slug (`{example}`)",
+            origin,
+            line,
         )
     return slug
+
+
+def _slug_segment(name: str) -> str:
+    """One path segment as a slug: a valid one unchanged, else lower-cased, accents dropped,
+    every run of other characters one ``-`` (``README-zh-Hant`` -> ``readme-zh-hant``)."""
+    if _SEGMENT.match(name):
+        return name  # a name that was a valid slug keeps it: its catalogs stay where they are
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"-{2,}", "-", _NOT_ALLOWED.sub("-", plain.lower())).strip("-")
+
+
+def slugify(path: str) -> str | None:
+    """The slug derived from a path without its extension (``my.article`` -> ``my-article``);
+    None when a segment keeps no letter or digit (``新聞/文章``) or the path would leave."""
+    segments = [_slug_segment(part) for part in path.split("/")]
+    if not segments or any(not s or s in {".", ".."} for s in segments):
+        return None
+    slug = "/".join(segments)
+    return slug if _SLUG.match(slug) else None
 
 
 @dataclass(frozen=True)
@@ -95,6 +122,15 @@ class Project:
         )
 
     def default_slug(self, path: Path) -> str:
-        """The slug of an article without a front-matter ``slug``: its path under content/."""
-        rel = path.resolve().relative_to(self.content_dir.resolve()).with_suffix("")
-        return check_slug(rel.as_posix(), self.relative(path))
+        """The slug of an article without a front-matter ``slug``: its path under content/,
+        lower-cased with every character a slug cannot hold turned into ``-``."""
+        rel = path.resolve().relative_to(self.content_dir.resolve()).with_suffix("").as_posix()
+        slug = slugify(rel)
+        if slug is None:
+            raise UnsafeSlugError(
+                f"no slug can be made from the file name {rel!r} (it needs letters a-z or "
+                "digits): choose one with a `slug:` in the front matter (`slug: my-article`) "
+                "or rename the file",
+                self.relative(path),
+            )
+        return slug
