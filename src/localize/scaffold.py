@@ -22,7 +22,10 @@ def init_project(directory: Path, source: str, targets: list[str]) -> Path:
     for sub in ("content", "glossaries", "locales/templates"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     quoted = ", ".join(f'"{t.bcp47}"' for t in target_locales)
-    x_default = next((t.bcp47 for t in target_locales if t.language == "en"), source_locale.bcp47)
+    x_default = next(  # English when it is a real target; a pseudo-locale (en-XA) never is
+        (t.bcp47 for t in target_locales if t.language == "en" and not t.is_pseudo),
+        source_locale.bcp47,
+    )
     config.write_text(
         f'source_locale  = "{source_locale.bcp47}"\n'
         f"target_locales = [{quoted}]\n"
