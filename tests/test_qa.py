@@ -196,6 +196,20 @@ def test_pseudo_output_passes_qa_cleanly(target) -> None:
         assert found == [], (source, translation, found)
 
 
+@pytest.mark.parametrize("target", [XA, XB], ids=lambda t: t.bcp47)
+def test_pseudo_text_of_english_number_words_passes_numbers(target) -> None:
+    """``10 million`` pseudo-localized is ``10 ɱîļļîöñ``: the same number, not 10 (issue 11)."""
+    from localize.engines.pseudo import pseudo_localize
+
+    for source in ("It costs 10 million dollars.", "About 2.5 billion users and 3 thousand servers."):
+        translation = pseudo_localize(source, target)
+        found = check_translation(source, translation, "markdown", target, None)
+        assert found == [], (source, translation, found)
+    changed = pseudo_localize("It costs 10 million dollars.", target).replace("10", "11")
+    (finding,) = check_translation("It costs 10 million dollars.", changed, "markdown", target, None)
+    assert finding[1] == "numbers" and "10 million" in finding[2]
+
+
 def test_pseudo_punctuation_is_compared_inside_the_brackets() -> None:
     assert checks("它能跑嗎？", "[Ìţ ŕûñš. ļöŕé]", target=XA) == {"punctuation": "warning"}
     assert checks("它能跑。", "[Ìţ ŕûñš ļöŕé]", target=XA) == {"punctuation": "warning"}

@@ -103,6 +103,13 @@ def pseudo_localize(text: str, target: LocaleInfo, expansion: float = 0.35) -> s
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PADDING_RUN = _PADDING * 40
+_PLAIN = {accented: plain for plain, accented in _ACCENTS.items()}
+
+
+def unaccent(text: str) -> str:
+    """``text`` with the pseudo accents taken off (``ɱîļļîöñ`` -> ``million``), same length."""
+    return text.translate(_PLAIN)
+
 
 
 def pseudo_inner(text: str) -> str | None:

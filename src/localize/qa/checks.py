@@ -183,8 +183,13 @@ def _number_results(
 ) -> list[Result]:
     """Numbers compared as values; term spans (and their renderings) and placeables left out."""
     ordered = sorted(renderings, key=len, reverse=True)
+    language: str | None = target.language
+    if target.is_pseudo:  # pseudo text is the source re-spelt: "10 ɱîļļîöñ" is 10 million
+        from localize.engines.pseudo import unaccent
+
+        translation, language = unaccent(translation), None
     missing, added = compare_numbers(
-        _numbers(source, src_p), _numbers(translation, out_p, ordered, target.language)
+        _numbers(source, src_p), _numbers(translation, out_p, ordered, language)
     )
     parts = []
     if missing:
