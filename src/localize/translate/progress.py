@@ -53,7 +53,7 @@ class LineProgress(Progress):
 
     def advance(self, count: int) -> None:
         with self._lock:
-            self._done += count
+            self._done = min(self._done + count, self._total)  # never "297/295 (101%)"
             share = self._done / self._total if self._total else 1.0
             now = time.monotonic()
             if share >= self._next_share or now - self._last >= self.interval:
@@ -93,7 +93,8 @@ class RichProgress(Progress):
 
     def advance(self, count: int) -> None:
         if self._task is not None:
-            self._bar.advance(self._task, count)
+            task = self._bar.tasks[-1]
+            self._bar.update(self._task, completed=min(task.completed + count, task.total or 0))
 
     def finish(self, summary: str) -> None:
         from rich.markup import escape

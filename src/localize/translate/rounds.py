@@ -91,6 +91,8 @@ class LocalePass:
         self._waiting: dict[str, list[int]] = {}  # text in flight -> items waiting for it
         self._resolved: set[int] = set()  # items settled while their round still runs
         self._advanced: dict[int, Attempt] = {}  # of those, the ones moved on to a next attempt
+        self._finished: set[int] = set()  # entries translated, failed or capped: done for good
+        self._shown = 0  # how many of those the progress display was told about
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
@@ -298,7 +300,15 @@ class LocalePass:
                     following = self._settle_one(index, attempt, final=False)
                     if following is not None:
                         self._advanced[index] = following
-        self.ctx.progress.advance(len(outcome.texts))
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        """Progress counts entries done for good, so repairs, texts sent in pieces and
+        identical texts sent once never take it past the total (or leave it short)."""
+        fresh = len(self._finished) - self._shown
+        if fresh > 0 and self.started:
+            self._shown += fresh
+            self.ctx.progress.advance(fresh)
 
     # -- assembling ---------------------------------------------------------------------------
     def _settle(self, final: bool) -> None:
@@ -314,6 +324,8 @@ class LocalePass:
         self._resolved.clear()
         self._advanced.clear()
         self._waiting = {}
+        if not final:
+            self._show_progress()
 
     def _settle_one(self, index: int, attempt: Attempt, final: bool) -> Attempt | None:
         """Assemble one attempt whose answers are all in; its next attempt when it must go on."""
@@ -327,6 +339,7 @@ class LocalePass:
         if any(t not in self.answers for t in requests):
             if not final and any(t in self.unsent for t in requests):
                 self.tally.capped.add(index)
+                self._finished.add(index)
             return None
         restored = attempt.assemble([self.answers[t] for t in requests])
         if restored.translation:
@@ -345,6 +358,7 @@ class LocalePass:
         self.ctx.failures.clear(item.slug, item.msgid)
         self.tally.translated += 1
         self.tally.capped.discard(index)
+        self._finished.add(index)
 
     def _forget_refused(self) -> None:
         """The engine refused everything: a configuration fault, not the entries' own.
@@ -366,3 +380,4 @@ class LocalePass:
         item = self.items[index]
         self.ctx.failures.record(item.slug, item.msgid, reason)
         self.tally.failures.append(Failure(item.slug, item.msgid, reason))
+        self._finished.add(index)
