@@ -1,4 +1,4 @@
-"""Markdown reader and renderer (markdown-it-py, CommonMark + tables, YAML front matter).
+"""Markdown reader and renderer (markdown-it-py with the dialect of ``markdown_syntax``).
 
 Reading and rendering walk the same token stream in the same order, so block
 ``n`` of a document is always the same inline token when the page is built.
@@ -20,6 +20,13 @@ from localize.errors import InputError
 from localize.model import Block, Document
 from localize.project import check_slug
 from localize.readers.frontmatter import FrontMatter, locate_front_matter, split_front_matter
+from localize.readers.markdown_syntax import (
+    ABBREVIATION_OPEN,
+    CONTAINER_OPENERS,
+    TITLE_OPEN,
+    NestingTooDeep,
+    build_parser,
+)
 from localize.readers.references import inline_references
 from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
 from localize.readers.text import collapse_whitespace, join_source_lines, join_wrapped
@@ -27,16 +34,37 @@ from localize.readers.text import collapse_whitespace, join_source_lines, join_w
 RewriteUrl = Callable[[str], str]
 BlockHtml = Callable[[Block], "str | None"]
 
-_CONTAINER_KINDS = {"list_item_open": "list_item", "blockquote_open": "quote"}
-_CONTAINER_CLOSE = {"list_item_close", "blockquote_close"}
+_CONTAINER_KINDS = {
+    "list_item_open": "list_item",
+    "blockquote_open": "quote",
+    "alert_open": "alert",
+    "admonition_open": "admonition",
+    "footnote_open": "footnote",
+    "dd_open": "definition",
+    **dict.fromkeys(CONTAINER_OPENERS, "admonition"),
+}
+_CONTAINER_CLOSE = {kind.removesuffix("_open") + "_close" for kind in _CONTAINER_KINDS}
+#: Inline tokens after these openers are text of their own kind.
+_OPENER_KINDS = {
+    "heading_open": "heading",
+    "th_open": "table_cell",
+    "td_open": "table_cell",
+    "dt_open": "definition_term",
+    "admonition_title_open": "admonition_title",
+    TITLE_OPEN: "admonition_title",
+    ABBREVIATION_OPEN: "abbreviation",
+}
 _FRONT_MATTER_KINDS = ("title", "description")
 _WORDLESS = re.compile(r"^[\s\W_]*$")
 
 
-@lru_cache(maxsize=1)
-def markdown_parser() -> MarkdownIt:
-    """CommonMark with GFM tables; one shared instance (parsing does not mutate it)."""
-    parser = MarkdownIt("commonmark").enable("table")
+@lru_cache(maxsize=2)
+def markdown_parser(inline_only: bool = False) -> MarkdownIt:
+    """The documentation dialect; one shared instance each (parsing does not mutate it).
+
+    ``inline_only``: for a msgid rendered on its own, where every ``[^label]`` is a footnote.
+    """
+    parser = build_parser(inline_only)
     parser.add_render_rule("softbreak", _render_softbreak)
     return parser
 
@@ -67,9 +95,9 @@ def read_markdown(text: str, origin: str) -> Document:
     for kind, line, value in _front_matter_blocks(front, origin):
         blocks.append(Block(len(blocks), kind, line, value))
     env: dict[str, Any] = {}
-    slots = _slots(_parse_body(front.body, front.body_line, env))
+    slots = _slots(_parse_body(front.body, front.body_line, origin, env))
     references = env.get("references", {})
-    for slot in slots:
+    for slot in slots:  # the one place body blocks are made
         block_text = slot.text if slot.kind == "alt" else inline_references(slot.text, references)
         blocks.append(Block(len(blocks), slot.kind, slot.line, block_text))
     if not blocks:
@@ -103,10 +131,24 @@ def _slug(front: FrontMatter, origin: str) -> str | None:
     return check_slug(front.data["slug"], origin, front.key_lines.get("slug"))
 
 
-def _parse_body(body: str, body_line: int, env: dict[str, Any] | None = None) -> list[Token]:
-    """Tokens of the body with line maps relative to the file (front matter lines padded)."""
+def _parse_body(
+    body: str, body_line: int, origin: str, env: dict[str, Any] | None = None
+) -> list[Token]:
+    """Tokens of the body with line maps relative to the file (front matter lines padded).
+
+    Nesting deeper than the parser handles is an error naming the line, never a silent cut.
+    """
     padding = "\n" * (body_line - 1)
-    return markdown_parser().parse(padding + body, env if env is not None else {})
+    try:
+        return markdown_parser().parse(padding + body, env if env is not None else {})
+    except NestingTooDeep as deep:
+        raise InputError(
+            "lists or block quotes nested too deep to read (more than about 95 levels)",
+            origin,
+            deep.line + 1,
+        ) from None
+    except RecursionError:
+        raise InputError("Markdown nested too deep to read", origin) from None
 
 
 def _slots(tokens: list[Token]) -> list[_Slot]:
@@ -118,18 +160,25 @@ def _slots(tokens: list[Token]) -> list[_Slot]:
         elif token.type in _CONTAINER_CLOSE:
             containers.pop()
         elif token.type == "inline" and position > 0:
+            if tokens[position - 1].type == "admonition_title_open" and not _explicit_title(
+                tokens[position - 2]
+            ):
+                continue  # ``!!! note`` alone: the title is the type's name, not source text
             slot = _inline_slot(tokens[position - 1], token, containers)
             if slot is not None:
                 slots.append(slot)
     return slots
 
 
+def _explicit_title(admonition: Token) -> bool:
+    """Whether ``!!! type ...`` names a title of its own (quoted or after the type)."""
+    return len(admonition.info.strip().split(None, 1)) > 1
+
+
 def _inline_slot(opener: Token, inline: Token, containers: list[str]) -> _Slot | None:
     line = (inline.map[0] if inline.map else (opener.map or [0])[0]) + 1
-    if opener.type == "heading_open":
-        kind = "heading"
-    elif opener.type in ("th_open", "td_open"):
-        kind = "table_cell"
+    if opener.type in _OPENER_KINDS:
+        kind = _OPENER_KINDS[opener.type]
     elif opener.type == "paragraph_open":
         image = _lone_image(inline)
         if image is not None:
@@ -203,7 +252,7 @@ def render_markdown_body(
 ) -> str:
     """The body as HTML, with each translatable block's content replaced by ``block_html``."""
     _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
-    tokens = _parse_body(body, body_line)
+    tokens = _parse_body(body, body_line, document.source_path)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
@@ -224,7 +273,7 @@ def render_markdown_body(
 
 def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> str:
     """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped."""
-    parser = markdown_parser()
+    parser = markdown_parser(inline_only=True)
     env: dict[str, Any] = {}
     tokens = parser.parseInline(text, env)
     for token in tokens:

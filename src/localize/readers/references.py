@@ -15,7 +15,9 @@ from markdown_it.common.utils import normalizeReference
 
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _FULL = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
-_SHORTCUT = re.compile(r"(?<!\])\[((?:[^\[\]\\]|\\.)+)\](?![(\[:])")
+#: ``[text]`` not followed by ``(`` or ``[``; a colon after it is fine (``using [Graphviz]:``),
+#: definitions never reach inline text.
+_SHORTCUT = re.compile(r"(?<!\])\[((?:[^\[\]\\]|\\.)+)\](?![(\[])")
 
 
 def inline_references(text: str, references: Mapping[str, Any]) -> str:

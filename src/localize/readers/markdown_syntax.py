@@ -1,0 +1,243 @@
+"""The Markdown dialect real documentation uses, as markdown-it-py rules.
+
+CommonMark plus GFM tables, alerts (``> [!NOTE]``) and footnotes, definition
+lists, dollar math, Python-Markdown/MkDocs admonitions (``!!! tip "Title"``,
+``??? note``), pymdown blocks (``/// note | Title``, ``//// tab | Title``),
+``:::`` containers, heading attributes (``## Title { #id .class }``) and
+abbreviation definitions (``*[HTML]: Hyper Text Markup Language``).
+
+The structure (fences, types, anchors, labels, math) is recognized here so the
+reader never hands it to translation; the text inside (titles, bodies,
+footnotes, definitions, expansions) becomes ordinary inline tokens, which the
+reader turns into blocks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+#: Block nesting markdown-it handles here (a list level costs two, a blockquote one);
+#: deeper is an error naming the line, never a silent cut (markdown-it's own limit drops
+#: the rest of the document).
+MAX_NESTING = 200
+_NESTING_MARGIN = 4
+CONTAINER_OPENERS = ("container_blocks_open", "container_colons_open")
+TITLE_OPEN = "localize_title_open"
+ABBREVIATION_OPEN = "abbreviation_open"
+_HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*((?:[#.][^\s{}]+|[\w-]+=(?:\"[^\"]*\"|\S+))(?:[ \t]+(?:[#.][^\s{}]+|[\w-]+=(?:\"[^\"]*\"|\S+)))*)[ \t]*\}[ \t]*$")
+_ABBREVIATION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*)$")
+_SLUG_DROP = re.compile(r"[^\w\- ]")
+
+
+class NestingTooDeep(Exception):
+    """Raised from inside the parser; the reader turns it into an InputError with the line."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def build_parser(inline_only: bool = False) -> MarkdownIt:
+    """The dialect; ``inline_only`` parsers resolve any ``[^label]`` (a msgid has no definitions)."""
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    parser.options["alerts"] = True
+    parser.use(footnote_plugin, inline=False, always_match_refs=inline_only)
+    parser.use(deflist_plugin)
+    parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_blank_lines=False)
+    parser.use(admon_plugin)
+    container_plugin(parser, "blocks", marker="/", validate=_has_type, render=_render_container)
+    container_plugin(parser, "colons", marker=":", validate=_has_type, render=_render_container)
+    first = parser.block.ruler.get_all_rules()[0]
+    parser.block.ruler.before(first, "localize_depth", _depth_guard)
+    parser.block.ruler.before("reference", "abbreviation", _abbreviation,
+                              {"alt": ["paragraph", "reference"]})
+    parser.core.ruler.after("block", "localize_titles", _container_titles)
+    parser.core.ruler.push("localize_headings", _heading_ids)
+    for name in ("footnote_anchor_name", "footnote_caption"):
+        parser.add_render_rule(name, _FOOTNOTE_RULES[name])
+    parser.add_render_rule(TITLE_OPEN, _render_title)
+    parser.add_render_rule("localize_title_close", _render_title)
+    parser.add_render_rule(ABBREVIATION_OPEN, _render_abbreviation)
+    parser.add_render_rule("abbreviation_close", _render_abbreviation)
+    return parser
+
+
+# -- nesting ---------------------------------------------------------------------------------------
+def _depth_guard(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.level >= MAX_NESTING - _NESTING_MARGIN:
+        raise NestingTooDeep(start)
+    return False
+
+
+# -- containers: ``/// type | Title``, ``::: type Title`` -------------------------------------------
+def _has_type(params: str, markup: str = "") -> bool:
+    return bool(re.match(r"\s*[A-Za-z][\w-]*", params))
+
+
+def container_type_and_title(params: str) -> tuple[str, str]:
+    """``note | Title`` or ``warning Title`` or ``tip[Title]`` -> (type, title)."""
+    params = params.strip()
+    match = re.match(r"([A-Za-z][\w-]*)\s*(.*)$", params, re.DOTALL)
+    if match is None:
+        return "", ""
+    kind, rest = match.group(1).lower(), match.group(2).strip()
+    if rest.startswith("|"):
+        rest = rest[1:].strip()
+    elif rest.startswith("[") and rest.endswith("]"):
+        rest = rest[1:-1].strip()
+    if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "\"'":
+        rest = rest[1:-1]
+    return kind, rest
+
+
+def _container_titles(state: StateCore) -> None:
+    """An inline token for each container's explicit title, so the title is text to translate."""
+    tokens: list[Token] = []
+    for token in state.tokens:
+        tokens.append(token)
+        if token.type not in CONTAINER_OPENERS:
+            continue
+        kind, title = container_type_and_title(token.info)
+        token.meta = {"type": kind}
+        if not title:
+            continue
+        line = (token.map or [0])[0]
+        opener = Token(TITLE_OPEN, "p", 1)
+        opener.map = [line, line + 1]
+        inline = Token("inline", "", 0)
+        inline.content, inline.map, inline.children = title, [line, line + 1], []
+        inline.level = opener.level = token.level + 1
+        tokens += [opener, inline, Token("localize_title_close", "p", -1)]
+    state.tokens = tokens
+
+
+def _render_container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if token.nesting == 1:
+        kind = (token.meta or {}).get("type") or container_type_and_title(token.info)[0]
+        token.attrSet("class", "tab" if kind == "tab" else f"admonition {kind}")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_title(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return '<p class="admonition-title">' if tokens[idx].nesting == 1 else "</p>\n"
+
+
+# -- abbreviations: ``*[HTML]: Hyper Text Markup Language`` -----------------------------------------
+def _abbreviation(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    match = _ABBREVIATION.match(state.src, begin, state.eMarks[start])
+    if match is None:
+        return False
+    if silent:
+        return True
+    opener = state.push(ABBREVIATION_OPEN, "p", 1)
+    opener.meta = {"abbreviation": match.group(1).strip()}
+    opener.map = [start, start + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = match.group(2).strip(), [start, start + 1], []
+    state.push("abbreviation_close", "p", -1)
+    state.line = start + 1
+    return True
+
+
+def _render_abbreviation(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</p>\n"
+    name = html.escape(str(token.meta.get("abbreviation", "")))
+    return f'<p class="abbreviation" hidden><abbr>{name}</abbr>: '
+
+
+# -- headings: ``{ #id .class }`` and slug ids -----------------------------------------------------
+def strip_heading_attributes(inline: Token) -> dict[str, str]:
+    """Remove a trailing ``{ #id .class key=value }`` from a heading's inline token; its attributes."""
+    match = _HEADING_ATTRS.search(inline.content)
+    children = inline.children or []
+    if match is None or not children or children[-1].type != "text":
+        return {}
+    last = children[-1]
+    tail = _HEADING_ATTRS.search(last.content)
+    if tail is None:
+        return {}
+    last.content = last.content[: tail.start()].rstrip()
+    if not last.content:
+        children.pop()
+    inline.content = inline.content[: match.start()].rstrip()
+    attributes: dict[str, str] = {}
+    classes: list[str] = []
+    for item in re.findall(r"[#.][^\s{}]+|[\w-]+=(?:\"[^\"]*\"|\S+)", match.group(1)):
+        if item[0] == "#":
+            attributes["id"] = item[1:]
+        elif item[0] == ".":
+            classes.append(item[1:])
+        else:
+            key, value = item.split("=", 1)
+            attributes[key] = value.strip('"')
+    if classes:
+        attributes["class"] = " ".join(classes)
+    return attributes
+
+
+def slugify(text: str) -> str:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces as ``-`` (CJK kept)."""
+    return _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Each heading gets an id: its ``{ #id }`` when given, else a unique slug of its text."""
+    tokens = state.tokens
+    used: set[str] = set()
+    headings: list[int] = []
+    for position, token in enumerate(tokens):
+        if token.type != "heading_open" or position + 1 >= len(tokens):
+            continue
+        headings.append(position)
+        for key, value in strip_heading_attributes(tokens[position + 1]).items():
+            token.attrSet(key, value)
+        if token.attrGet("id"):
+            used.add(str(token.attrGet("id")))
+    for position in headings:
+        token = tokens[position]
+        if token.attrGet("id"):
+            continue
+        text = "".join(
+            child.content for child in tokens[position + 1].children or []
+            if child.type in ("text", "code_inline")
+        )
+        base = slugify(text) or "section"
+        slug, number = base, 0
+        while slug in used:
+            number += 1
+            slug = f"{base}-{number}"
+        used.add(slug)
+        token.attrSet("id", slug)
+
+
+# -- footnotes: named by label, so a msgid rendered alone links to the same note ------------------------
+def _footnote_name(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    label = str((tokens[idx].meta or {}).get("label") or tokens[idx].meta.get("id", 0) + 1)
+    return "-" + re.sub(r"[^\w-]", "-", label)
+
+
+def _footnote_caption(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    label = str((tokens[idx].meta or {}).get("label") or tokens[idx].meta.get("id", 0) + 1)
+    return "[" + html.escape(label) + "]"
+
+
+_FOOTNOTE_RULES = {"footnote_anchor_name": _footnote_name, "footnote_caption": _footnote_caption}
