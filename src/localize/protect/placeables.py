@@ -4,7 +4,8 @@ A placeable is found by position in the source text; translations are compared
 with their source as multisets of placeable keys (order may change).
 
 Kinds: ``citation`` ([3], [1-3], [1, 2], ［3］, [^note]), ``url``, ``email``,
-``code`` (a whole Markdown code span or HTML ``<code>…</code>`` element),
+``code`` (a whole Markdown code span or HTML ``<code>…</code>`` element, inline
+math ``$E = mc^2$``, an emoji shortcode ``:rocket:``),
 ``markup`` (emphasis delimiters, a link's ``[`` / ``](url)`` parts, HTML inline
 tags with their attributes), ``variable`` (%s, %(name)s, {name}) and ``term``
 (glossary do-not-translate terms). Numbers are not placeables: QA checks them.
@@ -56,6 +57,10 @@ class Placeable:
 
 # -- patterns -----------------------------------------------------------------------------------
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+#: Inline math as markdown-it's dollarmath reads it here (no space inside the dollars, no digit
+#: before the opening or after the closing one, so "$5 or $10" is money, not math).
+_MATH = re.compile(r"(?<![\\\d$])\$(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?![\d$])")
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]+:(?![\w:])")
 _HTML_CODE = re.compile(r"<code\b[^>]*>.*?</code\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _AUTOLINK = re.compile(r"<(?:(?:https?|ftp|mailto):[^\s<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
@@ -141,6 +146,8 @@ def _collect(text: str, fmt: DocumentFormat) -> _Claims:
     claims = _Claims(text)
     if fmt == "markdown":
         claims.scan(_CODE_SPAN, "code")
+        claims.scan(_MATH, "code")
+        claims.scan(_EMOJI, "code")
     claims.scan(_HTML_CODE, "code")
     claims.scan(_HTML_COMMENT, "markup")
     claims.scan(_AUTOLINK, "url")
@@ -188,16 +195,31 @@ def find_placeables(
 
 
 # -- comparison keys ------------------------------------------------------------------------------
+#: Attributes whose value is text a translator may translate, on the inline tags that carry
+#: it (``<abbr title="…">``, ``<img alt="…">``): compared by presence, not value, as long
+#: as the value is plain text (no markup, no script URL).
+TRANSLATABLE_ATTRIBUTES = frozenset({"title", "alt"})
+TEXT_ATTRIBUTE_TAGS = frozenset({"abbr", "acronym", "dfn", "img", "a", "span", "q", "cite", "time"})
+_NOT_TEXT = re.compile(r"[<>]|^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
 def _tag_key(tag: str) -> str:
-    """An HTML tag normalised: lower-case name, attributes sorted, values unescaped."""
+    """An HTML tag normalised: lower-case name, attributes sorted, values unescaped.
+
+    The text of a translatable attribute (``title``, ``alt`` on allow-listed tags) is left
+    out: a translation may translate it.
+    """
     match = HTML_TAG.fullmatch(tag)
     if match is None:
         return tag
     closing = "/" if tag.startswith("</") else ""
+    text_attributes = match.group(1).lower() in TEXT_ATTRIBUTE_TAGS
     attrs = []
     for name, value in _ATTR_PARTS.findall(match.group(2)):
-        value = value[1:-1] if value[:1] in "\"'" and value else value
-        attrs.append(f"{name.lower()}={html.unescape(value)}")
+        value = html.unescape(value[1:-1] if value[:1] in "\"'" and value else value)
+        if text_attributes and name.lower() in TRANSLATABLE_ATTRIBUTES and not _NOT_TEXT.search(value):
+            value = "(text)"
+        attrs.append(f"{name.lower()}={value}")
     return "<" + closing + " ".join([match.group(1).lower(), *sorted(attrs)]) + ">"
 
 
