@@ -77,31 +77,64 @@ def locate_front_matter(text: str, origin: str) -> tuple[str | None, str, int]:
 def _parse_yaml(
     yaml_text: str, origin: str
 ) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
-    """safe_load the mapping; YAML line numbers are shifted by the opening ``---`` line."""
+    """safe_load the mapping; YAML line numbers are shifted by the opening ``---`` line.
+
+    Every failure is an InputError with a line: bad syntax, nesting too deep to parse,
+    a value YAML cannot build (``2026-02-30``, a 100,000-digit integer), a duplicate key.
+    """
     loader = yaml.SafeLoader(yaml_text)
     try:  # one parse: the node tree gives key lines, the same tree gives the values
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        loader.dispose()
         raise InputError(f"front matter is not valid YAML: {problem}", origin, line) from None
+    except RecursionError:
+        line = getattr(loader, "line", 0) + 2
+        loader.dispose()
+        raise InputError("front matter is nested too deep to read", origin, line) from None
+    if node is None:
+        loader.dispose()
+        return {}, {}, {}
+    if not isinstance(node, yaml.MappingNode):
+        loader.dispose()
+        raise InputError("front matter must be a mapping of keys to values", origin, 2)
+    try:
+        return _mapping(loader, node, yaml_text, origin)
     finally:
         loader.dispose()
-    if data is None:
-        return {}, {}, {}
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise InputError(
-            f"front matter must be a mapping of keys to values, not {type(data).__name__}", origin, 2
-        )
-    data = {str(key): value for key, value in data.items()}
+
+
+def _mapping(
+    loader: yaml.SafeLoader, node: yaml.MappingNode, yaml_text: str, origin: str
+) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    """The top-level mapping built key by key, so a value's error names its own line."""
+    data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     unwrapped: dict[str, str] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        key_lines.setdefault(key, key_node.start_mark.line + 2)
-        joined = _unwrap(yaml_text, value_node, data.get(key))
+        line = key_node.start_mark.line + 2
+        if key in key_lines:
+            raise InputError(
+                f"front matter key {key!r} appears twice (first on line {key_lines[key]})", origin, line
+            )
+        key_lines[key] = line
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise InputError(f"front matter {key!r}: {problem}", origin, line) from None
+        except (ValueError, TypeError, OverflowError) as error:  # 2026-02-30, huge integers
+            reason = str(error).split(":")[0]
+            raise InputError(f"front matter {key!r} has an impossible value: {reason}", origin,
+                             value_node.start_mark.line + 2) from None
+        except RecursionError:
+            raise InputError(f"front matter {key!r} is nested too deep to read", origin, line) from None
+        data[key] = value
+        joined = _unwrap(yaml_text, value_node, value)
         if joined is not None:
             unwrapped[key] = joined
     return data, key_lines, unwrapped

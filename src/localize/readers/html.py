@@ -62,6 +62,7 @@ _URL_ATTRIBUTES = {
     "track": "src",
 }
 _WORD = re.compile(r"[^\W_]")
+MAX_DEPTH = 2048  # libxml2's element nesting limit with huge_tree
 
 
 @dataclass
@@ -79,11 +80,18 @@ class _Slot:
 
 def parse_html(text: str, origin: str) -> etree._Element:
     """The document tree; lxml adds ``html``/``body`` around a fragment."""
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_blank_text=False)
+    # huge_tree: libxml2 otherwise stops at 256 nested elements and drops the rest silently
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_blank_text=False, huge_tree=True)
     try:
-        return lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"cannot parse HTML: {error}", origin, 1) from None
+    for entry in parser.error_log:
+        if "Excessive depth" in entry.message:  # the parser stopped there: never cut silently
+            raise InputError(
+                f"elements nested too deep to read (libxml2 stops at {MAX_DEPTH})", origin, entry.line
+            )
+    return root
 
 
 def read_html(text: str, origin: str) -> Document:
@@ -153,9 +161,21 @@ def _slots(root: etree._Element) -> list[_Slot]:
     return slots
 
 
-def _walk(element: etree._Element, slots: list[_Slot]) -> None:
-    if _is_verbatim(element):
-        return
+def _walk(root: etree._Element, slots: list[_Slot]) -> None:
+    """Depth first, in document order, with an explicit stack: nesting depth is unlimited."""
+    stack: list[Iterator[etree._Element]] = [iter((root,))]
+    while stack:
+        element = next(stack[-1], None)
+        if element is None:
+            stack.pop()
+            continue
+        if _is_verbatim(element):
+            continue
+        stack.append(_visit(element, slots))
+
+
+def _visit(element: etree._Element, slots: list[_Slot]) -> Iterator[etree._Element]:
+    """Record ``element``'s own slots, yielding each block child to be walked in its place."""
     _attribute_slots(element, slots)
     children = list(element)
     start = 0
@@ -165,7 +185,7 @@ def _walk(element: etree._Element, slots: list[_Slot]) -> None:
         before = children[start - 1] if start > 0 else None
         _run_slot(element, before, children[start:position], slots)
         if child is not None:
-            _walk(child, slots)
+            yield child
         start = position + 1
 
 
