@@ -8,7 +8,12 @@ modules beside this one.
 from __future__ import annotations
 
 from localize.segmentation.boundaries import sentence_spans, split_text
-from localize.segmentation.document import join_sentences, segment_document, split_sentences
+from localize.segmentation.document import (
+    join_sentences,
+    segment_document,
+    sentence_gaps,
+    split_sentences,
+)
 from localize.segmentation.languages import LanguageRules, rules_for
 
 __all__ = [
@@ -16,6 +21,7 @@ __all__ = [
     "join_sentences",
     "rules_for",
     "segment_document",
+    "sentence_gaps",
     "sentence_spans",
     "split_sentences",
     "split_text",

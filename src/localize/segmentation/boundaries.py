@@ -201,9 +201,74 @@ def _is_cjk(char: str) -> bool:
     return char >= "\u2e80" and _CJK_CHAR.match(char) is not None
 
 
+#: A block that starts with a list marker ("1.", "1)", "1.)", "a.", "• 9.", "⁃9."): its later
+#: markers of the same style and the next value begin items of their own (pySBD's list rules).
+_LIST_START = re.compile(r"(?P<bullet>[•⁃]\s*)?(?P<value>\d{1,3}|[a-z])(?P<punct>\.\)|\)|\.)\s")
+_WORDY = re.compile(r"[^\W_]")
+
+
 def _bounds(text: str, rules: LanguageRules) -> list[int]:
     """0, then (end of a sentence, start of the next) for every boundary, then len(text):
-    one flat list, so slicing the sentences out is a single comprehension."""
+    one flat list, so slicing the sentences out is a single comprehension.
+
+    A sentence with no letter or digit (an emoji, a lone symbol) stays with the one before.
+    """
+    items = _list_items(text) if rules.uses_spaces and text[:1] in _LIST_FIRST else None
+    if items is None:
+        bounds = _plain_bounds(text, rules)
+    else:
+        bounds = []
+        for start, end in items:
+            bounds += [start + b for b in _plain_bounds(text[start:end], rules)]
+        bounds[-1] = len(text)
+    if len(bounds) > 2:
+        bounds = _merge_wordless(text, bounds)
+    return bounds
+
+
+_LIST_FIRST = frozenset("0123456789abcdefghijklmnopqrstuvwxyz•⁃")
+
+
+def _next_value(value: str) -> str:
+    return str(int(value) + 1) if value.isdigit() else chr(ord(value) + 1)
+
+
+def _list_items(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each item of an inline enumerated list, or None when ``text`` is not one."""
+    first = _LIST_START.match(text)
+    if first is None:
+        return None
+    bullet = re.escape(first.group("bullet").strip()) + r"\s*" if first.group("bullet") else ""
+    punct = re.escape(first.group("punct"))
+    starts = [0]
+    value = first.group("value")
+    while True:
+        value = _next_value(value)
+        marker = re.compile(rf"\s({bullet}{re.escape(value)}{punct}\s)")
+        found = marker.search(text, starts[-1] + first.end())
+        if found is None:
+            break
+        starts.append(found.start(1))
+    if len(starts) < 2:
+        return None
+    ends = [len(text[:start].rstrip()) for start in starts[1:]] + [len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
+def _merge_wordless(text: str, bounds: list[int]) -> list[int]:
+    """Drop the boundary before each sentence that has no letter or digit."""
+    merged = bounds[:1]
+    for position in range(1, len(bounds) - 1, 2):
+        end, start, next_end = bounds[position], bounds[position + 1], bounds[position + 2]
+        if _WORDY.search(text, start, next_end) is None:
+            continue  # "完成了！🚀": the emoji stays with its sentence
+        merged += [end, start]
+    merged.append(bounds[-1])
+    return merged
+
+
+def _plain_bounds(text: str, rules: LanguageRules) -> list[int]:
+    """_bounds() without the list and wordless-sentence rules."""
     masked, ranges = mask_markup(text)
     covers = protection(masked, ranges)
     bounds = [0]
@@ -336,7 +401,7 @@ class _Judge:
         starter: bool,
         cjk_next: bool,
     ) -> bool:
-        before = self.masked[sentence_start : start - len(token)].rstrip()
+        before = self.masked[sentence_start : start - len(token)].rstrip().rstrip("•⁃ ")
         if not before or before.endswith((":", "：")):
             return False  # a list marker: "1. Install it." or "Steps: 1. ..."
         if not token.isdigit():

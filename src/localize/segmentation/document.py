@@ -43,7 +43,37 @@ def segment_document(document: Document, locale: LocaleInfo) -> tuple[Segment, .
     return tuple(segments)
 
 
-def join_sentences(sentences: Sequence[str], locale: LocaleInfo) -> str:
-    """One block again from its (translated) sentences: no separator for zh/ja, a space otherwise."""
+def join_sentences(
+    sentences: Sequence[str], locale: LocaleInfo, gaps: Sequence[str] | None = None
+) -> str:
+    """One block again from its (translated) sentences: no separator for zh/ja, a space otherwise.
+
+    ``gaps`` (from :func:`sentence_gaps`) are the source's own separators, used instead when
+    the source is written with the same spacing as ``locale``: "为什么? 因为" keeps its space.
+    """
     separator = " " if locale.uses_spaces else ""
-    return separator.join(s.strip() for s in sentences if s and s.strip())
+    pieces = [s.strip() for s in sentences]
+    result = ""
+    for number, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if result:
+            gap = gaps[number - 1] if gaps is not None and number - 1 < len(gaps) else separator
+            result += gap
+        result += piece
+    return result
+
+
+def sentence_gaps(text: str, sentences: Sequence[str]) -> list[str] | None:
+    """What separates consecutive ``sentences`` in ``text`` (white space as one space), or None
+    when they are not found in order (the block changed)."""
+    gaps: list[str] = []
+    position = 0
+    for number, sentence in enumerate(sentences):
+        start = text.find(sentence, position)
+        if start < 0:
+            return None
+        if number:
+            gaps.append(" " if text[position:start].strip() == "" and text[position:start] else "")
+        position = start + len(sentence)
+    return gaps

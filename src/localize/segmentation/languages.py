@@ -17,7 +17,7 @@ from functools import lru_cache
 
 _PREFIX = {
     "en": "Mr Mrs Ms Mx Dr Prof Rev Hon Sr Jr St Mt Ft Gen Col Capt Lt Sgt Gov Sen Rep Pres "
-    "e.g i.e cf vs viz approx ca Ref ref Ed ed est Ave Blvd Rd Dept Univ incl excl al",
+    "e.g i.e cf vs viz approx ca Ref ref Ed ed est Ave Blvd Rd Dept Univ incl excl al N° n°",
     "de": "Hr Hrn Fr Frl Dr Prof Dipl Ing Nr Str Abb Abs Bd Kap vgl ca bzw sog ggf evtl inkl "
     "zzgl exkl insb Tel Mio Mrd Jh Jhd geb gest St z.B d.h u.a o.ä s.o s.u u.U z.T i.d.R S",
     "fr": "M MM Mme Mmes Mlle Mlles Dr Pr Me Mgr St Ste env cf p pp vol chap art fig réf "
@@ -41,7 +41,8 @@ _TERMINAL = {
 _STARTERS = {
     "en": "The A An He She It We They I You This That These Those There Here In On At But And Or "
     "So Then However Its Our His Her Their My Your As If When After Before Many Some Most "
-    "Today Yesterday Now Also Yet Still Meanwhile For With What Why How Who Where Each",
+    "Today Yesterday Now Also Yet Still Meanwhile For With What Why How Who Where Each "
+    "Did Do Does Is Are Was Were Will Can Could Should Would Have Has Had",
     "de": "Der Die Das Den Dem Des Ein Eine Einen Er Sie Es Wir Ich Ihr Man Dann Aber Und Doch "
     "Im In Am An Auf Mit Nach Vor Seit Heute Danach Dieser Diese Dieses Es So Auch Damit",
     "fr": "Le La Les L Un Une Des Il Elle Ils Elles Nous Vous Je On Ce Cette Ces Cet Puis Mais "
@@ -113,7 +114,7 @@ def rules_for(language: str) -> LanguageRules:
 #: hyphens, apostrophes) and any spaced abbreviation parts before it ("z. B", "т. е").
 #: Reversing turns an end-anchored search into a start-anchored match (linear, no rescans).
 #: Characters that end a token when reading back from a period (a character class body).
-TOKEN_DELIMITERS = r"\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–"
+TOKEN_DELIMITERS = r"\s()\[\]{}«»„“”\"'‘’¿¡<>/\ue000\ue001—–•⁃"
 REVERSED_PREVIOUS_TOKEN = re.compile(
     rf"[^{TOKEN_DELIMITERS}]*(?:[ \u00a0]?\.[^\W\d_]{{1,2}}(?![^\W\d_]))*"
 )

@@ -193,10 +193,24 @@ def mask(text: str) -> tuple[str, list[tuple[int, int]]]:
     return masked, ranges
 
 
+#: Periods that end nothing: a spaced ellipsis inside a sentence (". . ." between words),
+#: the spaced ellipsis after a sentence's own period ("compounds. . . . The": the period
+#: ends the sentence, the ellipsis opens the next), and a period that is a key's name
+#: ("**alt-.**", "`C-x .`" is code already).
+_SPACED_ELLIPSIS = re.compile(r"(?:(?<=\s)(?<!\. )|(?<=\w\. ))\.(?: \.){2}(?! \.)")
+_KEY_PERIOD = re.compile(r"(?<=[-+=\\|^~])\.(?=[*_~`<])")
+
+
+def _mask_periods(text: str) -> str:
+    if ". ." in text:
+        text = _SPACED_ELLIPSIS.sub(_BLANK, text)
+    return _KEY_PERIOD.sub(OPAQUE_MARK, text)
+
+
 def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
     """mask() without the bracket ranges, which protection() finds faster on its own."""
     ranges: list[tuple[int, int]] = []
-    masked = text
+    masked = _mask_periods(text) if "." in text else text
     if "`" in masked:
         masked = _mask_code_spans(masked)
     if "<" in masked:

@@ -73,7 +73,7 @@ class PageComposer:
         picked = self.choices(block)
         if not picked:
             return block.text
-        return self.join([c.text for _, c in picked])
+        return self.join([c.text for _, c in picked], block, picked)
 
     def block_html(self, block: Block, plain_as_html: bool = False) -> str | None:
         """HTML for a block (plain text for attribute kinds); None keeps the source rendering."""
@@ -84,9 +84,9 @@ class PageComposer:
             return None
         plain = block.kind in PLAIN_TEXT_KINDS
         if plain and not plain_as_html:
-            return self.join([c.text for _, c in picked])
+            return self.join([c.text for _, c in picked], block, picked)
         pieces = [self.piece_html(s, c, plain) for s, c in picked]
-        return self.join(pieces)
+        return self.join(pieces, block, picked)
 
     def piece_html(self, segment: Segment, choice: Choice, plain: bool) -> str:
         from localize.readers import render_inline
@@ -101,10 +101,16 @@ class PageComposer:
         direction = f' dir="{shown.direction}"' if shown.direction != self.locale.direction else ""
         return f'<span lang="{escape(shown.bcp47)}"{direction}>{inner}</span>'
 
-    def join(self, pieces: Sequence[str]) -> str:
-        from localize.segmentation import join_sentences
+    def join(self, pieces: Sequence[str], block: Block | None = None,
+             picked: Sequence[tuple[Segment, Choice]] = ()) -> str:
+        """Sentences joined as the locale writes them; where source and locale space alike,
+        with the source's own gaps (``**alt-.** 迴圈``, ``为什么? 因为`` keep their spaces)."""
+        from localize.segmentation import join_sentences, sentence_gaps
 
-        return join_sentences(list(pieces), self.locale)
+        gaps = None
+        if block is not None and picked and self.locale.uses_spaces == self.source.uses_spaces:
+            gaps = sentence_gaps(block.text, [s.text for s, _ in picked])
+        return join_sentences(list(pieces), self.locale, gaps)
 
     def heading_text(self) -> str:
         heading = next((b for b in self.document.blocks if b.kind == "heading"), None)
