@@ -70,12 +70,13 @@ def markdown_parser(inline_only: bool = False) -> MarkdownIt:
 
 
 def _render_softbreak(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    """A wrapped line shows as a space, except between two CJK characters (as in msgids)."""
+    """A wrapped line shows as a space, except between two CJK characters (as in msgids), so a
+    page from identity translations (joined lines) has exactly the source page's text."""
     before = next((t.content for t in reversed(tokens[:idx]) if t.content), "")
     after = next((t.content for t in tokens[idx + 1 :] if t.content), "")
     if before and after and join_wrapped(before, after) == before + after:
         return ""
-    return "\n"
+    return " "
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,8 @@ def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> 
     """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped."""
     parser = markdown_parser(inline_only=True)
     env: dict[str, Any] = {}
-    tokens = parser.parseInline(text, env)
+    # footnote_tail appends a (here empty) footnote list for every reference: inline tokens only
+    tokens = [token for token in parser.parseInline(text, env) if token.type == "inline"]
     for token in tokens:
         children = token.children or []
         for child in children:

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
@@ -52,6 +52,8 @@ class _Page:
     alternates: tuple[tuple[str, str], ...]
     site_links: tuple[str, ...]  # absolute URLs on this site other than head links
     relative_links: tuple[str, ...]  # relative href/src values in the body
+    fragments: tuple[str, ...] = ()  # in-page links (href="#x") of the body, unquoted
+    ids: frozenset[str] = frozenset()  # ids (and <a name>) of the page
 
 
 def check_site(project: Project, site_dir: Path | None = None) -> SiteCheckReport:
@@ -122,9 +124,13 @@ class _Checker:
         relative = tuple(sorted({href for el in (body.iter("a", "img") if body is not None else ())
                                  for href in (el.get("href"), el.get("src"))
                                  if href and not urlsplit(href).scheme and not href.startswith(("#", "/"))}))
+        fragments = tuple(sorted({unquote(href[1:]) for el in (body.iter("a") if body is not None else ())
+                                  for href in (el.get("href"),) if href and href.startswith("#") and href != "#"}))
+        ids = frozenset(value for el in root.iter() if isinstance(el.tag, str)
+                        for value in (el.get("id"), el.get("name") if el.tag == "a" else None) if value)
         return _Page(rel, absolute_url(self.base_url, url_path), lang, locale, (root.get("dir") or "").strip(),
                      bool(locale and locale.is_pseudo) or "noindex" in robots, canonicals, alternates, site_links,
-                     relative)
+                     relative, fragments, ids)
 
     def resolves(self, url: str) -> bool:
         path = url_to_site_path(self.base_url, url.split("#", 1)[0].split("?", 1)[0])
@@ -143,6 +149,10 @@ class _Checker:
         for href in page.relative_links:
             if not self.resolves(urljoin(page.url, href)):
                 self.add(page, "links", f"link {href!r} does not resolve to a file of the site", "warning")
+        for fragment in page.fragments:
+            if fragment not in page.ids:
+                self.add(page, "anchors", f"in-page link '#{fragment}' leads nowhere: no element has that id",
+                         "warning")
         self.check_cluster(page)
 
     def check_lang_dir(self, page: _Page) -> None:

@@ -103,12 +103,16 @@ class PageComposer:
 
     def join(self, pieces: Sequence[str], block: Block | None = None,
              picked: Sequence[tuple[Segment, Choice]] = ()) -> str:
-        """Sentences joined as the locale writes them; where source and locale space alike,
-        with the source's own gaps (``**alt-.** 迴圈``, ``为什么? 因为`` keep their spaces)."""
+        """Sentences joined as the locale writes them; with the source's own gaps where source
+        and locale space alike (``为什么? 因为`` keeps its space) or where every sentence
+        is shown as written (a block whose translations equal their sources reads as the source)."""
         from localize.segmentation import join_sentences, sentence_gaps
 
         gaps = None
-        if block is not None and picked and self.locale.uses_spaces == self.source.uses_spaces:
+        if block is not None and picked and (
+            self.locale.uses_spaces == self.source.uses_spaces
+            or all(choice.text == segment.text for segment, choice in picked)
+        ):
             gaps = sentence_gaps(block.text, [s.text for s, _ in picked])
         return join_sentences(list(pieces), self.locale, gaps)
 
