@@ -10,6 +10,10 @@ its own run. Every timing is CPU time, the median of 3 repeats of each tool in t
 Both tools also run on the regression file tests/data/segmentation/,
 whose languages (zh, ja, en, de, fr, es, ru) pySBD all supports.
 
+Both also run pySBD's published English golden rules (its own test suite's 48 cases,
+kept as data in tests/data/segmentation/pysbd_golden_en.jsonl); the counts of cases each
+passes are printed.
+
 Run: .venv/bin/python benchmarks/segment.py [--mb 5] [--sample-kb 200] [--seed 7]
 """
 
@@ -200,6 +204,12 @@ def load_cases() -> list[tuple[str, str, list[str]]]:
     return cases
 
 
+def load_golden() -> list[tuple[str, str, list[str]]]:
+    path = CASES_DIR / "pysbd_golden_en.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [("en", row["text"], row["sentences"]) for row in rows]
+
+
 def accuracy(splitter: Splitter, cases: Sequence[tuple[str, str, list[str]]]) -> tuple[int, int]:
     right = sum(splitter(text, language) == expected for language, text, expected in cases)
     return right, len(cases)
@@ -251,6 +261,11 @@ def main() -> None:
             by_language[language] = accuracy(splitter, subset)
         detail = ", ".join(f"{lang} {r}/{t}" for lang, (r, t) in by_language.items())
         print(f"{name:17} accuracy {right}/{total} = {right / total:.1%}  ({detail})")
+    golden = load_golden()
+    print(f"\n== pySBD's English golden rules: {len(golden)} cases ==")
+    for name, splitter in (("localize.segmentation", ours), ("pySBD", pysbd_split)):
+        right, total = accuracy(splitter, golden)
+        print(f"{name:21} passes {right}/{total}")
 
 
 if __name__ == "__main__":
