@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from workflow_support import run_cli
 
 GOOD = "---\ntitle: Good\n---\n\n# Good\n\nThis article is fine.\n"

@@ -22,6 +22,7 @@ from pathlib import Path
 import polib
 import pytest
 from lxml import html as lxml_html
+
 from workflow_support import run_cli
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
