@@ -88,10 +88,11 @@ def test_latin_wrapped_lines_join_with_a_space(tmp_path: Path) -> None:
     assert "<br />" in render_inline(block.text, "markdown")
 
 
-def test_code_html_and_comments_are_not_blocks(article: Document) -> None:
+def test_code_and_comments_are_not_blocks_and_html_block_text_is(article: Document) -> None:
     texts = " ".join(b.text for b in article.blocks)
-    for verbatim in ("adb install", "不翻譯", "編輯備註", "HTML 區塊", "indented code", "only_code"):
+    for verbatim in ("adb install", "不翻譯", "編輯備註", "indented code", "only_code", "<div"):
         assert verbatim not in texts, verbatim
+    assert [b.text for b in article.blocks if b.kind == "html"] == ["HTML 區塊保持原樣"]
     assert not any(b.kind == "paragraph" and b.text.startswith("`") for b in article.blocks)
 
 

@@ -293,3 +293,41 @@ def test_every_front_matter_error_names_file_and_line(front: str, line: int, wor
         read(f"---\n{front}---\n\n# Heading\n")
     assert raised.value.line == line
     assert words in str(raised.value) and "doc.md" in str(raised.value)
+
+
+# -- raw HTML blocks ---------------------------------------------------------------------------------
+HTML_BLOCKS = """\
+<details>
+<summary>Why another <b>tide</b> library?</summary>
+
+Existing libraries need a network.
+
+</details>
+
+<div align="center"><img src="logo.png" alt="The Tidepool logo"></div>
+
+<div translate="no">Tidepool v2</div>
+
+<pre>
+no words to translate here
+</pre>
+"""
+
+
+def test_text_and_attributes_in_html_blocks_are_segments_and_tags_are_not() -> None:
+    assert blocks(HTML_BLOCKS) == [
+        ("html", "Why another <b>tide</b> library?"),
+        ("paragraph", "Existing libraries need a network."),
+        ("alt", "The Tidepool logo"),
+    ]
+    assert [b.line for b in read(HTML_BLOCKS).blocks] == [2, 4, 8]
+
+
+def test_translated_html_block_text_is_put_in_place_and_the_rest_stays_byte_for_byte() -> None:
+    document = read(HTML_BLOCKS)
+    translations = {"html": "為什麼又一個<b>潮汐</b>函式庫？", "alt": 'Tidepool 的 "標誌"'}
+    body = render_body(document, lambda block: translations.get(block.kind))
+    assert "<summary>為什麼又一個<b>潮汐</b>函式庫？</summary>" in body
+    assert 'alt="Tidepool 的 &quot;標誌&quot;"' in body
+    assert '<div translate="no">Tidepool v2</div>' in body
+    assert "<pre>\nno words to translate here\n</pre>" in body

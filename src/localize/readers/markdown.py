@@ -20,6 +20,7 @@ from localize.errors import InputError
 from localize.model import Block, Document
 from localize.project import check_slug
 from localize.readers.frontmatter import FrontMatter, locate_front_matter, split_front_matter
+from localize.readers.markdown_html import HtmlPiece, html_pieces, replace_pieces
 from localize.readers.markdown_syntax import (
     ABBREVIATION_OPEN,
     CONTAINER_OPENERS,
@@ -81,12 +82,14 @@ def _render_softbreak(self: Any, tokens: list[Token], idx: int, options: Any, en
 
 @dataclass(frozen=True)
 class _Slot:
-    """A translatable place in the token stream: an inline token, or an image for ``alt``."""
+    """A translatable place in the token stream: an inline token, an image for ``alt``, or a
+    ``piece`` of an HTML block (``token.map`` gives the source lines of each)."""
 
     kind: str
     line: int
     text: str
     token: Token
+    piece: HtmlPiece | None = None
 
 
 def read_markdown(text: str, origin: str) -> Document:
@@ -99,7 +102,8 @@ def read_markdown(text: str, origin: str) -> Document:
     slots = _slots(_parse_body(front.body, front.body_line, origin, env))
     references = env.get("references", {})
     for slot in slots:  # the one place body blocks are made
-        block_text = slot.text if slot.kind == "alt" else inline_references(slot.text, references)
+        verbatim = slot.kind in ("alt", "title_attr", "html")
+        block_text = slot.text if verbatim else inline_references(slot.text, references)
         blocks.append(Block(len(blocks), slot.kind, slot.line, block_text))
     if not blocks:
         raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
@@ -160,6 +164,8 @@ def _slots(tokens: list[Token]) -> list[_Slot]:
             containers.append(_CONTAINER_KINDS[token.type])
         elif token.type in _CONTAINER_CLOSE:
             containers.pop()
+        elif token.type == "html_block":
+            slots.extend(_html_slots(token))
         elif token.type == "inline" and position > 0:
             if tokens[position - 1].type == "admonition_title_open" and not _explicit_title(
                 tokens[position - 2]
@@ -169,6 +175,14 @@ def _slots(tokens: list[Token]) -> list[_Slot]:
             if slot is not None:
                 slots.append(slot)
     return slots
+
+
+def _html_slots(token: Token) -> list[_Slot]:
+    first = (token.map or [0])[0] + 1
+    return [
+        _Slot(piece.kind, first + token.content.count("\n", 0, piece.start), piece.text, token, piece)
+        for piece in html_pieces(token.content)
+    ]
 
 
 def _explicit_title(admonition: Token) -> bool:
@@ -260,14 +274,19 @@ def render_markdown_body(
     slots = _slots(tokens)
     if len(slots) != len(body_blocks):
         raise InputError("document changed since it was read", document.source_path)
+    in_html: dict[int, tuple[Token, list[tuple[HtmlPiece, str]]]] = {}
     for block, slot in zip(body_blocks, slots, strict=True):
         replacement = block_html(block)
         if replacement is None:
             continue
-        if slot.kind == "alt":
+        if slot.piece is not None:
+            in_html.setdefault(id(slot.token), (slot.token, []))[1].append((slot.piece, replacement))
+        elif slot.kind == "alt":
             slot.token.children = [_token("text", replacement)]
         else:
             slot.token.children = [_token("html_inline", replacement)]
+    for token, replacements in in_html.values():
+        token.content = replace_pieces(token.content, replacements)
     parser = markdown_parser()
     return parser.renderer.render(tokens, parser.options, {})
 
