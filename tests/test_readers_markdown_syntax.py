@@ -205,6 +205,15 @@ def test_an_abbreviation_expansion_is_translatable_and_the_abbreviation_is_not()
     assert page(text).xpath("//p[@class='abbreviation']/abbr")[0].text == "HTML"
 
 
+def test_abbreviations_in_text_carry_their_expansion_translated_where_it_is() -> None:
+    text = "Write HTML and CSS by hand; HTMLX is no abbreviation.\n\n*[HTML]: Hyper Text Markup Language\n"
+    root = page(text)
+    assert [(a.text, a.get("title")) for a in root.xpath("//p[1]/abbr")] == [("HTML", "Hyper Text Markup Language")]
+    document = read(text)
+    body = render_body(document, lambda b: "超文本標記語言" if b.kind == "abbreviation" else None)
+    assert '<abbr title="超文本標記語言">HTML</abbr>' in body
+
+
 def test_emoji_shortcodes_are_placeables() -> None:
     assert [(p.kind, p.text) for p in find_placeables("Ship it :rocket: at 10:30:45.")] == [
         ("code", ":rocket:")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -27,6 +28,7 @@ from localize.readers.markdown_syntax import (
     TITLE_OPEN,
     NestingTooDeep,
     build_parser,
+    set_abbreviation_titles,
 )
 from localize.readers.references import inline_references
 from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
@@ -275,10 +277,13 @@ def render_markdown_body(
     if len(slots) != len(body_blocks):
         raise InputError("document changed since it was read", document.source_path)
     in_html: dict[int, tuple[Token, list[tuple[HtmlPiece, str]]]] = {}
+    titles: dict[str, str] = {}
     for block, slot in zip(body_blocks, slots, strict=True):
         replacement = block_html(block)
         if replacement is None:
             continue
+        if slot.kind == "abbreviation":
+            titles[str(tokens[_index_of(tokens, slot.token) - 1].meta["abbreviation"])] = _plain(replacement)
         if slot.piece is not None:
             in_html.setdefault(id(slot.token), (slot.token, []))[1].append((slot.piece, replacement))
         elif slot.kind == "alt":
@@ -287,8 +292,19 @@ def render_markdown_body(
             slot.token.children = [_token("html_inline", replacement)]
     for token, replacements in in_html.values():
         token.content = replace_pieces(token.content, replacements)
+    if titles:
+        set_abbreviation_titles(tokens, titles)
     parser = markdown_parser()
     return parser.renderer.render(tokens, parser.options, {})
+
+
+def _index_of(tokens: list[Token], token: Token) -> int:
+    return next(number for number, candidate in enumerate(tokens) if candidate is token)
+
+
+def _plain(fragment: str) -> str:
+    """The text of an HTML fragment (a rendered translation) for an attribute."""
+    return collapse_whitespace(lxml_html.fragment_fromstring(fragment, create_parent="div").text_content())
 
 
 def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> str:

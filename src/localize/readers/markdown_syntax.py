@@ -66,6 +66,8 @@ def build_parser(inline_only: bool = False) -> MarkdownIt:
                               {"alt": ["paragraph", "reference"]})
     parser.core.ruler.after("block", "localize_titles", _container_titles)
     parser.core.ruler.push("localize_headings", _heading_ids)
+    if not inline_only:
+        parser.core.ruler.push("localize_abbreviations", _abbreviations_in_text)
     for name in ("footnote_anchor_name", "footnote_caption"):
         parser.add_render_rule(name, _FOOTNOTE_RULES[name])
     parser.add_render_rule(TITLE_OPEN, _render_title)
@@ -162,6 +164,53 @@ def _render_abbreviation(self: Any, tokens: Sequence[Token], idx: int, options: 
         return "</p>\n"
     name = html.escape(str(token.meta.get("abbreviation", "")))
     return f'<p class="abbreviation" hidden><abbr>{name}</abbr>: '
+
+
+def _abbreviations_in_text(state: StateCore) -> None:
+    """Each use of a defined abbreviation in text becomes ``<abbr title="expansion">``."""
+    tokens = state.tokens
+    expansions = {
+        str(token.meta["abbreviation"]): tokens[position + 1].content
+        for position, token in enumerate(tokens[:-1])
+        if token.type == ABBREVIATION_OPEN
+    }
+    if not expansions:
+        return
+    pattern = re.compile(
+        r"(?<![\w])(" + "|".join(re.escape(a) for a in sorted(expansions, key=len, reverse=True)) + r")(?![\w])"
+    )
+    for position, token in enumerate(tokens):
+        if token.type != "inline" or (position and tokens[position - 1].type == ABBREVIATION_OPEN):
+            continue
+        children: list[Token] = []
+        for child in token.children or []:
+            if child.type != "text" or pattern.search(child.content) is None:
+                children.append(child)
+                continue
+            for number, part in enumerate(pattern.split(child.content)):
+                if number % 2 == 0:
+                    if part:
+                        children.append(_text_token(part, child.level))
+                    continue
+                opener = Token("abbr_open", "abbr", 1)
+                opener.attrSet("title", expansions[part])
+                opener.meta = {"abbreviation": part}
+                children += [opener, _text_token(part, child.level + 1), Token("abbr_close", "abbr", -1)]
+        token.children = children
+
+
+def _text_token(content: str, level: int) -> Token:
+    token = Token("text", "", 0)
+    token.content, token.level = content, level
+    return token
+
+
+def set_abbreviation_titles(tokens: Sequence[Token], titles: dict[str, str]) -> None:
+    """Put translated expansions in the ``title`` of each ``<abbr>`` made from a definition."""
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "abbr_open" and child.meta.get("abbreviation") in titles:
+                child.attrSet("title", titles[child.meta["abbreviation"]])
 
 
 # -- headings: ``{ #id .class }`` and slug ids -----------------------------------------------------
