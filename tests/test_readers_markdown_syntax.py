@@ -214,6 +214,19 @@ def test_abbreviations_in_text_carry_their_expansion_translated_where_it_is() ->
     assert '<abbr title="超文本標記語言">HTML</abbr>' in body
 
 
+def test_attribute_lists_after_links_are_markup_and_render_safely() -> None:
+    text = '[Get started](start.md){ .md-button } or ![Logo](l.png){ width="300" onclick="x()" }.'
+    root = page(text)
+    assert root.xpath("//a")[0].get("class") == "md-button"
+    assert root.xpath("//img")[0].get("width") == "300" and root.xpath("//img")[0].get("onclick") is None
+    markup = [p.text for p in find_placeables(text) if p.text.startswith("{")]
+    assert markup == ["{ .md-button }", '{ width="300" onclick="x()" }']
+    fr = parse_locale("fr")
+    lost = check_translation(text, "[Commencer](start.md) ou ![Logo](l.png){ width=\"300\" onclick=\"x()\" }.",
+                             "markdown", fr, None)
+    assert "markup" in {check for _, check, _ in lost}
+
+
 def test_emoji_shortcodes_are_placeables() -> None:
     assert [(p.kind, p.text) for p in find_placeables("Ship it :rocket: at 10:30:45.")] == [
         ("code", ":rocket:")

@@ -6,8 +6,8 @@ with their source as multisets of placeable keys (order may change).
 Kinds: ``citation`` ([3], [1-3], [1, 2], ［3］, [^note]), ``url``, ``email``,
 ``code`` (a whole Markdown code span or HTML ``<code>…</code>`` element, inline
 math ``$E = mc^2$``, an emoji shortcode ``:rocket:``),
-``markup`` (emphasis delimiters, a link's ``[`` / ``](url)`` parts, HTML inline
-tags with their attributes), ``variable`` (%s, %(name)s, {name}) and ``term``
+``markup`` (emphasis delimiters, a link's ``[`` / ``](url)`` parts and attribute
+list ``{ .class }``, HTML inline tags with their attributes), ``variable`` (%s, %(name)s, {name}) and ``term``
 (glossary do-not-translate terms). Numbers are not placeables: QA checks them.
 
 A run of adjacent citation markers such as ``[3][5]`` is several placeables,
@@ -60,6 +60,8 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 #: Inline math as markdown-it's dollarmath reads it here (no space inside the dollars, no digit
 #: before the opening or after the closing one, so "$5 or $10" is money, not math).
 _MATH = re.compile(r"(?<![\\\d$])\$(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?![\d$])")
+#: An attribute list right after a link, image or code span: ``[Start](x){ .md-button }``.
+_ATTR_LIST = re.compile(r"(?<=[)`\]\ue000])\{:?[ \t]*[#.\w-][^{}\n]*\}")
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]+:(?![\w:])")
 _HTML_CODE = re.compile(r"<code\b[^>]*>.*?</code\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -154,6 +156,7 @@ def _collect(text: str, fmt: DocumentFormat) -> _Claims:
     claims.scan(HTML_TAG, "markup")
     if fmt == "markdown":
         _scan_links(claims)
+        claims.scan(_ATTR_LIST, "markup")
     _scan_urls(claims)
     claims.scan(_EMAIL, "email")
     claims.scan(_CITATION, "citation")

@@ -3,7 +3,8 @@
 CommonMark plus GFM tables, alerts (``> [!NOTE]``) and footnotes, definition
 lists, dollar math, Python-Markdown/MkDocs admonitions (``!!! tip "Title"``,
 ``??? note``), pymdown blocks (``/// note | Title``, ``//// tab | Title``),
-``:::`` containers, heading attributes (``## Title { #id .class }``) and
+``:::`` containers, heading attributes (``## Title { #id .class }``), attribute
+lists after links, images and code (``[Start](x){ .md-button }``) and
 abbreviation definitions (``*[HTML]: Hyper Text Markup Language``).
 
 The structure (fences, types, anchors, labels, math) is recognized here so the
@@ -24,6 +25,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -34,6 +36,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 #: the rest of the document).
 MAX_NESTING = 200
 _NESTING_MARGIN = 4
+SAFE_ATTRIBUTES = ("id", "class", "width", "height", "align", "loading", "target", "rel", "lang")
 CONTAINER_OPENERS = ("container_blocks_open", "container_colons_open")
 TITLE_OPEN = "localize_title_open"
 ABBREVIATION_OPEN = "abbreviation_open"
@@ -58,6 +61,8 @@ def build_parser(inline_only: bool = False) -> MarkdownIt:
     parser.use(deflist_plugin)
     parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_blank_lines=False)
     parser.use(admon_plugin)
+    # attr_list after links, images and code (``[Start](x){ .md-button }``); never event handlers
+    parser.use(attrs_plugin, after=("image", "link_close", "code_inline"), allowed=SAFE_ATTRIBUTES)
     container_plugin(parser, "blocks", marker="/", validate=_has_type, render=_render_container)
     container_plugin(parser, "colons", marker=":", validate=_has_type, render=_render_container)
     first = parser.block.ruler.get_all_rules()[0]
