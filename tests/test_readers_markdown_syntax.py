@@ -147,6 +147,17 @@ def test_admonitions_render_as_titled_boxes() -> None:
                       "Shared databases"]
 
 
+def test_content_tabs_titles_and_bodies_are_segments_and_code_stays_code() -> None:
+    text = '=== "Python"\n\n    Install it with pip.\n\n    ```python\n    import x\n    ```\n\n=== "JavaScript"\n    Use npm.\n\nAfter.\n'
+    assert blocks(text) == [
+        ("admonition_title", "Python"), ("tab", "Install it with pip."),
+        ("admonition_title", "JavaScript"), ("tab", "Use npm."), ("paragraph", "After."),
+    ]  # fmt: skip
+    root = page(text)
+    assert len(root.xpath(".//div[@class='tabbed-block']")) == 2
+    assert root.xpath(".//pre/code")[0].text == "import x\n"
+
+
 # -- alerts ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "body"),

@@ -44,6 +44,7 @@ _CONTAINER_KINDS = {
     "admonition_open": "admonition",
     "footnote_open": "footnote",
     "dd_open": "definition",
+    "tab_open": "tab",
     **dict.fromkeys(CONTAINER_OPENERS, "admonition"),
 }
 _CONTAINER_CLOSE = {kind.removesuffix("_open") + "_close" for kind in _CONTAINER_KINDS}

@@ -2,7 +2,7 @@
 
 CommonMark plus GFM tables, alerts (``> [!NOTE]``) and footnotes, definition
 lists, dollar math, Python-Markdown/MkDocs admonitions (``!!! tip "Title"``,
-``??? note``), pymdown blocks (``/// note | Title``, ``//// tab | Title``),
+``??? note``), content tabs (``=== "Python"``), pymdown blocks (``/// note | Title``, ``//// tab | Title``),
 ``:::`` containers, heading attributes (``## Title { #id .class }``), attribute
 lists after links, images and code (``[Start](x){ .md-button }``) and
 abbreviation definitions (``*[HTML]: Hyper Text Markup Language``).
@@ -67,6 +67,7 @@ def build_parser(inline_only: bool = False) -> MarkdownIt:
     container_plugin(parser, "colons", marker=":", validate=_has_type, render=_render_container)
     first = parser.block.ruler.get_all_rules()[0]
     parser.block.ruler.before(first, "localize_depth", _depth_guard)
+    parser.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     parser.block.ruler.before("reference", "abbreviation", _abbreviation,
                               {"alt": ["paragraph", "reference"]})
     parser.core.ruler.after("block", "localize_titles", _container_titles)
@@ -78,6 +79,8 @@ def build_parser(inline_only: bool = False) -> MarkdownIt:
     parser.add_render_rule(TITLE_OPEN, _render_title)
     parser.add_render_rule("localize_title_close", _render_title)
     parser.add_render_rule(ABBREVIATION_OPEN, _render_abbreviation)
+    parser.add_render_rule("tab_open", _render_tab)
+    parser.add_render_rule("tab_close", _render_tab)
     parser.add_render_rule("abbreviation_close", _render_abbreviation)
     return parser
 
@@ -141,6 +144,48 @@ def _render_container(self: Any, tokens: Sequence[Token], idx: int, options: Any
 
 def _render_title(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     return '<p class="admonition-title">' if tokens[idx].nesting == 1 else "</p>\n"
+
+
+# -- content tabs (pymdownx.tabbed): ``=== "Python"`` and an indented body -----------------------------
+_TAB = re.compile(r"===(\+?)[ \t]+\"([^\"\n]*)\"[ \t]*$")
+
+
+def _tabbed(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    match = _TAB.match(state.src, begin, state.eMarks[start])
+    if match is None:
+        return False
+    if silent:
+        return True
+    indent = state.blkIndent + 4
+    last = start + 1
+    while last < end:
+        blank = state.isEmpty(last)
+        if not blank and state.sCount[last] < indent:
+            break
+        last += 1
+    while last > start + 1 and state.isEmpty(last - 1):
+        last -= 1
+    opener = state.push("tab_open", "div", 1)
+    opener.map, opener.info = [start, last], match.group(2)
+    title_open = state.push(TITLE_OPEN, "p", 1)
+    title_open.map = [start, start + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = match.group(2), [start, start + 1], []
+    state.push("localize_title_close", "p", -1)
+    old_indent, old_parent, old_max = state.blkIndent, state.parentType, state.lineMax
+    state.blkIndent, state.parentType, state.lineMax = indent, "tab", last
+    state.md.block.tokenize(state, start + 1, last)
+    state.blkIndent, state.parentType, state.lineMax = old_indent, old_parent, old_max
+    state.push("tab_close", "div", -1)
+    state.line = last
+    return True
+
+
+def _render_tab(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return '<div class="tabbed-block">\n' if tokens[idx].nesting == 1 else "</div>\n"
 
 
 # -- abbreviations: ``*[HTML]: Hyper Text Markup Language`` -----------------------------------------
