@@ -257,10 +257,13 @@ def _list_items(text: str) -> list[tuple[int, int]] | None:
 
 def _merge_wordless(text: str, bounds: list[int]) -> list[int]:
     """Drop the boundary before each sentence that has no letter or digit."""
+    starts = bounds[2:-1:2]
+    if all(text[start].isalnum() for start in starts):
+        return bounds  # the usual case: every sentence starts with a letter or digit
     merged = bounds[:1]
     for position in range(1, len(bounds) - 1, 2):
         end, start, next_end = bounds[position], bounds[position + 1], bounds[position + 2]
-        if _WORDY.search(text, start, next_end) is None:
+        if not text[start].isalnum() and _WORDY.search(text, start, next_end) is None:
             continue  # "完成了！🚀": the emoji stays with its sentence
         merged += [end, start]
     merged.append(bounds[-1])

@@ -204,7 +204,9 @@ _KEY_PERIOD = re.compile(r"(?<=[-+=\\|^~])\.(?=[*_~`<])")
 def _mask_periods(text: str) -> str:
     if ". ." in text:
         text = _SPACED_ELLIPSIS.sub(_BLANK, text)
-    return _KEY_PERIOD.sub(OPAQUE_MARK, text)
+    if ".*" in text or ".`" in text or "._" in text or ".<" in text or ".~" in text:
+        text = _KEY_PERIOD.sub(OPAQUE_MARK, text)
+    return text
 
 
 def mask_markup(text: str) -> tuple[str, list[tuple[int, int]]]:
