@@ -238,6 +238,13 @@ def test_attribute_lists_after_links_are_markup_and_render_safely() -> None:
     assert "markup" in {check for _, check, _ in lost}
 
 
+def test_task_list_boxes_are_not_text() -> None:
+    text = "- [ ] Write the docs.\n- [x] 發布第一版。\n"
+    assert blocks(text) == [("list_item", "Write the docs."), ("list_item", "發布第一版。")]
+    boxes = page(text).xpath(".//li/input[@type='checkbox']")
+    assert [box.get("checked") for box in boxes] == [None, ""]
+
+
 def test_emoji_shortcodes_are_placeables() -> None:
     assert [(p.kind, p.text) for p in find_placeables("Ship it :rocket: at 10:30:45.")] == [
         ("code", ":rocket:")

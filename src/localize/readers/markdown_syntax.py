@@ -57,6 +57,7 @@ def build_parser(inline_only: bool = False) -> MarkdownIt:
     """The dialect; ``inline_only`` parsers resolve any ``[^label]`` (a msgid has no definitions)."""
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     parser.options["alerts"] = True
+    parser.options["tasklists"] = True
     parser.use(footnote_plugin, inline=False, always_match_refs=inline_only)
     parser.use(deflist_plugin)
     parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_blank_lines=False)
