@@ -371,3 +371,9 @@ def test_translated_html_block_text_is_put_in_place_and_the_rest_stays_byte_for_
     assert 'alt="Tidepool 的 &quot;標誌&quot;"' in body
     assert '<div translate="no">Tidepool v2</div>' in body
     assert "<pre>\nno words to translate here\n</pre>" in body
+
+
+def test_front_matter_merge_keys_still_work_and_explicit_keys_override() -> None:
+    document = read("---\nbase: &b\n  author: Ann\n  lang: en\n<<: *b\nauthor: Bob\ntitle: Hi\n---\n\n# H\n")
+    assert document.metadata["author"] == "Bob" and document.metadata["lang"] == "en"
+    assert document.title == "Hi"

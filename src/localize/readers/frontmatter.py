@@ -114,14 +114,23 @@ def _mapping(
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     unwrapped: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:  # a key written twice (merged keys may be overridden)
+        key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key_node.tag != "tag:yaml.org,2002:merge" and key in seen:
+            raise InputError(f"front matter key {key!r} appears twice (first on line {seen[key]})", origin, line)
+        seen.setdefault(key, line)
+    try:
+        loader.flatten_mapping(node)  # YAML merge keys (<<: *defaults), as safe_load applies them
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        raise InputError(f"front matter is not valid YAML: {getattr(error, 'problem', error)}", origin,
+                         line) from None
     for key_node, value_node in node.value:
         key = str(key_node.value)
         line = key_node.start_mark.line + 2
-        if key in key_lines:
-            raise InputError(
-                f"front matter key {key!r} appears twice (first on line {key_lines[key]})", origin, line
-            )
-        key_lines[key] = line
+        key_lines[key] = seen.get(key, line)
         try:
             value = loader.construct_object(value_node, deep=True)
         except yaml.YAMLError as error:
