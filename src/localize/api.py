@@ -23,6 +23,7 @@ from localize.errors import EXIT_NEEDS_ATTENTION, InputError
 from localize.locales import LocaleInfo, parse_locale
 from localize.model import Segment
 from localize.project import Project
+from localize.shard import Shard
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -102,8 +103,12 @@ class PipelineOutcome:
         return found
 
 
-def run_pipeline(project: Project, progress: bool = True, quiet: bool = False) -> PipelineOutcome:
-    """extract, translate, check, build (SPEC section 5); build runs even when check finds errors."""
+def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
+                 shard: Shard | None = None) -> PipelineOutcome:
+    """extract, translate, check, build (SPEC section 5); build runs even when check finds errors.
+
+    With ``shard`` every stage takes only the shard's articles (SPEC section 11).
+    """
     from localize.catalog.extract import extract_project
     from localize.qa import check_project
     from localize.site import build_site
@@ -111,12 +116,12 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False) -
 
     started = time.monotonic()
     outcome = PipelineOutcome(project)
-    outcome.reports["extract"] = extract_project(project)
-    translated = translate_project(project, progress=progress, quiet=quiet)
+    outcome.reports["extract"] = extract_project(project, shard=shard)
+    translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
     outcome.reports["translate"] = translated
-    checked = check_project(project, None)
+    checked = check_project(project, None, shard=shard)
     outcome.reports["check"] = checked
-    outcome.reports["build"] = build_site(project, None, None)
+    outcome.reports["build"] = build_site(project, None, None, shard=shard)
     if translated.exit_code or checked.errors:
         outcome.exit_code = EXIT_NEEDS_ATTENTION
     outcome.elapsed_s = time.monotonic() - started

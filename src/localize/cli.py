@@ -28,6 +28,7 @@ from localize.errors import (
 from localize.locales import LocaleInfo, parse_locale
 from localize.lock import project_lock
 from localize.project import Project
+from localize.shard import Shard
 
 log = logging.getLogger("localize")
 
@@ -66,6 +67,26 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+class ShardType(click.ParamType):
+    """``--shard K/N`` (SPEC section 11); a bad value is a usage error (exit 2)."""
+
+    name = "K/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Shard:
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+shard_option = click.option(
+    "--shard", type=ShardType(), default=None,
+    help="Only the articles of shard K of N (SPEC: slug hash); state in .localize/shard-K-of-N/.",
+)
 
 
 def _emit_json(data: Any) -> None:
@@ -134,8 +155,9 @@ def segments(ctx: Context, file: Path, locale_code: str | None, as_json: bool) -
 
 
 @cli.command()
+@shard_option
 @pass_context
-def extract(ctx: Context) -> None:
+def extract(ctx: Context, shard: Shard | None) -> None:
     """Write and merge POT and PO catalogs from content/.
 
     Unchanged articles are skipped. Reviewed translations are never changed;
@@ -144,8 +166,8 @@ def extract(ctx: Context) -> None:
     """
     from localize.catalog.extract import extract_project
 
-    with project_lock(ctx.project):
-        report = extract_project(ctx.project)
+    with project_lock(ctx.project, shard):
+        report = extract_project(ctx.project, shard=shard)
     log.info("%s", report)
 
 
@@ -157,6 +179,7 @@ def extract(ctx: Context) -> None:
 @click.option("--refresh-stale", is_flag=True, help="Retranslate stale entries; the old translation is kept in a comment.")
 @click.option("--retry-failed", is_flag=True, help="Try entries whose last attempt failed again.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures as one JSON document.")
+@shard_option
 @pass_context
 def translate(
     ctx: Context,
@@ -167,6 +190,7 @@ def translate(
     refresh_stale: bool,
     retry_failed: bool,
     as_json: bool,
+    shard: Shard | None,
 ) -> None:
     """Fill catalogs from translation memory, cache and machine translation.
 
@@ -176,7 +200,7 @@ def translate(
     """
     from localize.translate import translate_project
 
-    with project_lock(ctx.project):
+    with project_lock(ctx.project, shard):
         report = translate_project(
             ctx.project,
             locales=ctx.locales(locale_codes),
@@ -187,6 +211,7 @@ def translate(
             retry_failed=retry_failed,
             progress=not ctx.quiet,
             quiet=ctx.quiet,
+            shard=shard,
         )
     _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
     for warning in report.warnings:
@@ -200,9 +225,11 @@ def translate(
 @click.option("--locale", "locale_codes", multiple=True, help="Only this target locale (repeatable; catalogs only).")
 @click.option("--site", is_flag=True, help="Validate a built site instead of the catalogs.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON document.")
+@shard_option
 @pass_context
 def check(
-    ctx: Context, site_dir: Path | None, locale_codes: tuple[str, ...], site: bool, as_json: bool
+    ctx: Context, site_dir: Path | None, locale_codes: tuple[str, ...], site: bool, as_json: bool,
+    shard: Shard | None,
 ) -> None:
     """QA of the catalogs, or with --site [SITE_DIR] of a built site.
 
@@ -211,6 +238,8 @@ def check(
     """
     if site_dir is not None and not site:
         raise click.UsageError("a directory is only taken with --site")
+    if site and shard is not None:
+        raise click.UsageError("--shard checks catalogs; check --site the finalized site")
     if site:
         from localize.site import check_site
 
@@ -218,7 +247,7 @@ def check(
     else:
         from localize.qa import check_project
 
-        report = check_project(ctx.project, ctx.locales(locale_codes))
+        report = check_project(ctx.project, ctx.locales(locale_codes), shard=shard)
     _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
     if report.errors:
         raise SystemExit(EXIT_NEEDS_ATTENTION)
@@ -238,8 +267,11 @@ def status(ctx: Context, as_json: bool) -> None:
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output directory (default: <project>/site).")
 @click.option("--publish", type=click.Choice(["reviewed", "machine"]), help="Override the publish setting.")
+@click.option("--finalize", is_flag=True, help="Write what spans articles from the shards' records.")
+@shard_option
 @pass_context
-def build(ctx: Context, out: Path | None, publish: str | None) -> None:
+def build(ctx: Context, out: Path | None, publish: str | None, finalize: bool,
+          shard: Shard | None) -> None:
     """Build the locale pages, sitemap.xml and manifest.json.
 
     Only files whose bytes change are written; pages no longer published
@@ -247,14 +279,17 @@ def build(ctx: Context, out: Path | None, publish: str | None) -> None:
     """
     from localize.site import build_site
 
-    with project_lock(ctx.project):
-        report = build_site(ctx.project, out, publish)
+    if finalize and shard is not None:
+        raise click.UsageError("--finalize runs once, after every --shard build")
+    with project_lock(ctx.project, shard):
+        report = build_site(ctx.project, out, publish, shard=shard, finalize=finalize)
     log.info("%s", report)
 
 
 @cli.command()
+@shard_option
 @pass_context
-def run(ctx: Context) -> None:
+def run(ctx: Context, shard: Shard | None) -> None:
     """Run extract, translate, check and build; exit 1 when something needs a person.
 
     The site is built even when check finds errors: those segments show
@@ -262,8 +297,8 @@ def run(ctx: Context) -> None:
     """
     from localize.api import run_pipeline
 
-    with project_lock(ctx.project):
-        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet)
+    with project_lock(ctx.project, shard):
+        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard)
     click.echo(outcome.to_text())
     for warning in outcome.warnings:
         log.warning("%s", warning)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from localize.errors import ConfigError, LocaleError
 from localize.locales import LocaleInfo, parse_locale
@@ -33,7 +34,7 @@ _ENGINE_KEYS = {
 _TOP_KEYS = {
     "source_locale", "target_locales", "base_url", "url_pattern", "x_default", "publish",
     "min_completion", "fuzzy_threshold", "tm_trust_reviewed", "mt_notice", "template",
-    "fallbacks", "engine", "engines", "qa",
+    "fallbacks", "engine", "engines", "qa", "store",
 }
 DEFAULT_MT_NOTICE = "This page contains machine translation that has not been reviewed."
 
@@ -75,6 +76,7 @@ class Settings:
     engine: EngineSettings = field(default_factory=lambda: EngineSettings(name="google"))
     engines: Mapping[str, EngineSettings] = field(default_factory=lambda: MappingProxyType({}))
     qa_ignore: frozenset[str] = frozenset()
+    store_url: str = ""  # [store] url: PostgreSQL for shards on many machines (SPEC section 11)
 
     def engine_for(self, locale: LocaleInfo, override: str | None = None) -> EngineSettings:
         """The engine settings for one target locale (SPEC sections 4 and 6)."""
@@ -163,6 +165,7 @@ def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None
         mt_notice=_parse_notice(data.get("mt_notice"), check),
         fallbacks=_parse_fallbacks(data.get("fallbacks", {}), check),
         qa_ignore=_parse_qa(data.get("qa", {}), check),
+        store_url=_parse_store(data.get("store", {}), check),
         **_parse_publishing(data, check),
     )
 
@@ -261,6 +264,28 @@ def _parse_qa(qa: Any, check: _Checker) -> frozenset[str]:
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
         raise check.fail("qa", "[qa] ignore must be a list of check names")
     return frozenset(ignore)
+
+
+def _parse_store(store: Any, check: _Checker) -> str:
+    """``[store] url``: a postgresql:// URL without a password (that comes from the environment)."""
+    if not isinstance(store, dict) or set(store) - {"url"}:
+        raise check.fail("store", "[store] takes one key, url")
+    url = store.get("url", "")
+    if not isinstance(url, str):
+        raise check.fail("store/url", "[store] url must be a string")
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError as exc:
+        raise check.fail("store/url", f"[store] url is not a URL: {exc}") from exc
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise check.fail("store/url", "[store] url must be a postgresql:// URL")
+    if password is not None or "password" in parts.query.lower():
+        raise check.fail("store/url", "[store] url must not contain a password: put it in "
+                         "LOCALIZE_STORE_URL or ~/.pgpass, never in localize.toml")
+    return url
 
 
 def _parse_notice(raw: Any, check: _Checker) -> Mapping[str, str]:

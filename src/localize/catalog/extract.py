@@ -28,6 +28,7 @@ from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.readers import read_document
 from localize.segmentation import segment_document
+from localize.shard import Shard
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,24 @@ class _Plan:
 
 
 def extract_project(
-    project: Project, slugs: Sequence[str] | None = None, glossary: Glossary | None = None
+    project: Project,
+    slugs: Sequence[str] | None = None,
+    glossary: Glossary | None = None,
+    shard: Shard | None = None,
 ) -> ExtractReport:
-    """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article."""
+    """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article.
+
+    With ``shard`` only the shard's own articles are written (every article is still
+    scanned, so a slug used twice is caught in every shard); its state is its own.
+    """
     if glossary is None:
         glossary = load_project_glossary(project)
     key = global_key(project, glossary.fingerprint)
-    state = ExtractState.load(project)
+    state = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
     articles = _scan(project, state, key)
     selected = _select(articles, slugs)
+    if shard is not None:
+        selected = [a for a in selected if shard.owns(a.slug)]
     changed = [a for a in selected if a.document is not None]
     plan = _Plan()
     for article in changed:

@@ -58,8 +58,9 @@ class ExtractState:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, project: Project) -> ExtractState:
-        path = project.state_dir / "extract.json"
+    def load(cls, project: Project, state_dir: Path | None = None) -> ExtractState:
+        """The state in ``.localize/`` (or a shard's ``state_dir``)."""
+        path = (state_dir or project.state_dir) / "extract.json"
         try:
             data = json.loads(path.read_text("utf-8"))
         except (FileNotFoundError, ValueError, UnicodeDecodeError):

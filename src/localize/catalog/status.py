@@ -19,6 +19,7 @@ from localize.catalog.state import entry_state
 from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
+from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
 
@@ -73,7 +74,8 @@ def project_status(project: Project) -> dict[str, Any]:
     """The ``status --json`` document: articles x target locales, plus totals per locale."""
     locales = project.settings.target_locales
     totals = {loc.bcp47: dict.fromkeys(COUNT_FIELDS, 0) for loc in locales}
-    logs = {loc.posix: FailureLog.load(project.state_dir, loc) for loc in locales}
+    with open_store(project.state_dir, project.settings.store_url) as store:
+        logs = {loc.posix: FailureLog.load(store, loc) for loc in locales}
     articles = []
     for slug, template_path in article_templates(project, locales).items():
         per_locale: dict[str, dict[str, int]] = {}

@@ -275,15 +275,19 @@ def fill_from_memory(
     locale: LocaleInfo,
     slugs: Sequence[str] | None = None,
     catalogs: Mapping[str, tuple[Path, polib.POFile]] | None = None,
+    memory: TranslationMemory | None = None,
 ) -> FillReport:
     """The TM pass: fill missing entries of ``locale`` from the memory, before any engine.
 
     Every catalog is parsed (and so validated) before any is written; a caller that
     already holds them (``load_catalogs``) passes ``catalogs``, which are filled in place.
+    ``memory`` is the memory to read (``translate`` passes the one it took when the run
+    started, so what a shard writes never depends on another shard's timing).
     """
     if catalogs is None:
         catalogs = load_catalogs(project, locale)
-    memory = TranslationMemory.for_locale(project, locale, catalogs)
+    if memory is None:
+        memory = TranslationMemory.for_locale(project, locale, catalogs)
     settings = project.settings
     exact = near = reviewed = 0
     written: list[str] = []

@@ -16,6 +16,7 @@ from localize.glossary import load_project_glossary
 from localize.model import DocumentFormat
 from localize.qa.checks import check_translation
 from localize.qa.report import Finding, QAReport
+from localize.store import open_store
 
 if TYPE_CHECKING:
     import polib
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from localize.glossary import Glossary
     from localize.locales import LocaleInfo
     from localize.project import Project
+    from localize.shard import Shard
 
 __all__ = ["check_project", "entry_format", "po_files"]
 
@@ -50,14 +52,24 @@ def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
     return [(p.relative_to(base).with_suffix("").as_posix(), p) for p in sorted(base.rglob("*.po"))]
 
 
-def check_project(project: Project, locales: Sequence[LocaleInfo] | None = None) -> QAReport:
-    """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO."""
+def check_project(
+    project: Project, locales: Sequence[LocaleInfo] | None = None, shard: Shard | None = None
+) -> QAReport:
+    """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO.
+
+    With ``shard`` only that shard's own articles' catalogs are checked.
+    """
     glossary = load_project_glossary(project)
     ignore = frozenset(project.settings.qa_ignore)
     report = QAReport()
+    with open_store(project.state_dir, project.settings.store_url) as store:
+        logs = {loc.posix: FailureLog.load(store, loc)
+                for loc in locales or project.settings.target_locales}
     for locale in locales or project.settings.target_locales:
-        failures = FailureLog.load(project.state_dir, locale)
+        failures = logs[locale.posix]
         for slug, path in po_files(project, locale):
+            if shard is not None and not shard.owns(slug):
+                continue
             po = load_po(path)
             report.files_checked += 1
             context = (locale, slug, project.relative(path))

@@ -7,11 +7,17 @@ Within a round identical masked texts are sent once; every answer goes to
 the cache the moment it arrives (the driver's ``on_answer``), so nothing is
 ever paid for twice. A text whose request failed in transport is not tried
 again in this run; its entries are recorded as failed.
+
+Before a text is sent, its in-flight lock is taken in the store (SPEC section
+11); a text whose lock another process holds is set aside while this pass
+sends the others, and comes back once its lock is free: answered from the
+cache, or sent by this process when the holder left no answer.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +42,7 @@ from localize.translate.report import Failure
 from localize.translate.work import WorkItem, masked_translation
 
 FIRST_ROUND_CHUNK = 64  # entries masked and looked up at a time while requests are in flight
+DEFERRED_POLL = (0.02, 0.5)  # first and longest wait for texts another process is asking for
 
 
 @dataclass
@@ -93,6 +100,8 @@ class LocalePass:
         self._advanced: dict[int, Attempt] = {}  # of those, the ones moved on to a next attempt
         self._finished: set[int] = set()  # entries translated, failed or capped: done for good
         self._shown = 0  # how many of those the progress display was told about
+        self._held: set[str] = set()  # texts whose in-flight lock this pass holds
+        self._deferred: dict[str, None] = {}  # texts in flight in another process
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
@@ -123,11 +132,58 @@ class LocalePass:
                     seen.setdefault(text, None)
         return list(seen)
 
-    def _from_cache(self, texts: list[str]) -> list[str]:
-        """Answer what the cache holds; the texts still to send."""
+    def _from_cache(self, texts: list[str], claim: bool = True) -> list[str]:
+        """Answer what the cache holds; the texts still to send (claimed, unless ``claim`` is off)."""
         if self.ctx.cache is not None and texts:
             self.answers.update(self.ctx.cache.get_many(self.scope, texts))
-        return [t for t in texts if t not in self.answers]
+        missing = [t for t in texts if t not in self.answers]
+        return self._claim(missing) if claim else missing
+
+    def _claim(self, texts: list[str]) -> list[str]:
+        """Take the in-flight locks of ``texts``; those another process holds are set aside.
+
+        The cache is read again once a lock is held: the holder may have stored the
+        answer and let go between the first look-up and the lock.
+        """
+        cache = self.ctx.cache
+        if cache is None or not texts:
+            return texts
+        taken = cache.claim(self.scope, texts)
+        for text in texts:
+            if text not in taken:
+                self._deferred.setdefault(text, None)
+        answered = cache.get_many(self.scope, [t for t in texts if t in taken])
+        if answered:
+            self.answers.update(answered)
+            cache.release(self.scope, answered)
+        sending = [t for t in texts if t in taken and t not in answered]
+        with self._lock:
+            self._held.update(sending)
+        return sending
+
+    def _release(self, texts: Iterable[str]) -> None:
+        with self._lock:
+            held = [t for t in texts if t in self._held]
+            self._held.difference_update(held)
+        if held and self.ctx.cache is not None:
+            self.ctx.cache.release(self.scope, held)
+
+    def _await_deferred(self) -> None:
+        """Texts another process was asking for: read their answers, or send them ourselves."""
+        cache = self.ctx.cache
+        wait = DEFERRED_POLL[0]
+        while self._deferred and cache is not None:
+            texts = list(self._deferred)
+            self._deferred.clear()
+            sending = self._from_cache(texts)  # answered ones land in self.answers
+            if sending:
+                self._count_round(set(sending), first=False)
+                self._waiting = self._waiters(set(sending), self.active)
+                self._dispatch(self._batches(sending), len(sending))
+                wait = DEFERRED_POLL[0]
+            elif self._deferred:
+                time.sleep(wait)
+                wait = min(DEFERRED_POLL[1], wait * 2)
 
     def _count_round(
         self, to_send: set[str], first: bool, indices: Iterable[int] | None = None
@@ -146,7 +202,7 @@ class LocalePass:
     def estimate(self) -> RoundTally:
         """Round 1 without sending: what would go out after TM and cache, under the cap."""
         self._first_attempts()
-        to_send = self._from_cache(self._needed())
+        to_send = self._from_cache(self._needed(), claim=False)
         sendable: set[str] = set()
         for batch in self._estimated_batches(set(to_send)):
             chars = sum(len(t) for t in batch)
@@ -185,6 +241,7 @@ class LocalePass:
         """
         try:
             self._dispatch(self._first_round(), len(self.items))
+            self._await_deferred()
             self._settle(final=False)
             while self.active:
                 to_send = self._from_cache(self._needed())
@@ -192,6 +249,7 @@ class LocalePass:
                 if to_send:
                     self._waiting = self._waiters(set(to_send), self.active)
                     self._dispatch(self._batches(to_send), len(to_send))
+                self._await_deferred()
                 self._settle(final=False)
         except KeyboardInterrupt:
             self._settle(final=True)
@@ -200,6 +258,8 @@ class LocalePass:
             self._settle(final=True)
             self._forget_refused()
             raise
+        finally:
+            self._release(list(self._held))
         return self.tally
 
     def _first_round(self, chunk: int = FIRST_ROUND_CHUNK) -> Iterator[tuple[str, ...]]:
@@ -273,6 +333,7 @@ class LocalePass:
             self.ctx.cache.put_many(self.scope, texts, answers)
         with self._lock:
             self.answers.update(zip(texts, answers, strict=True))
+        self._release(texts)
 
     def _done(self, outcome: BatchOutcome) -> None:
         """Main thread, as each batch ends: note failures, assemble the entries now complete.
@@ -280,6 +341,7 @@ class LocalePass:
         Assembling (unmasking and verifying) while other requests are still in flight keeps
         that work off the critical path.
         """
+        self._release(outcome.texts)
         if outcome.answers is None:
             for text in outcome.texts:
                 if text in self.answers:  # answered in a reply that was partly malformed

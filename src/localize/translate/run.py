@@ -7,6 +7,11 @@ in the cache and sent to the locale's engine; results are written as fuzzy
 machine entries and each catalog is saved atomically after its locale, or
 on Ctrl-C with whatever finished. The project lock is the caller's job (the
 CLI takes it), so build scripts may compose stages under one lock.
+
+With a shard (SPEC section 11) only the shard's own articles' catalogs are
+translated and written. The translation memory of every locale is taken when
+the run starts, from all catalogs, in every mode: what a run writes never
+depends on another run's (or shard's) timing.
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from localize.failures import FailureLog
 from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
 from localize.project import Project
-from localize.translate.cache import CACHE_NAME, TranslationCache
+from localize.shard import Shard
+from localize.store import Store, open_store
+from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
 from localize.translate.work import (
+    Catalog,
     WorkItem,
     by_slug,
     locale_catalogs,
@@ -39,20 +47,48 @@ from localize.translate.work import (
 class _RunState:
     """What the locales of one run share: cap, rate buckets, cache, glossary, display."""
 
-    def __init__(self, project: Project, dry_run: bool, max_chars: int | None, progress: Progress):
+    def __init__(self, project: Project, dry_run: bool, max_chars: int | None, progress: Progress,
+                 shard: Shard | None = None):
         self.project = project
         self.dry_run = dry_run
         self.budget = CharBudget(max_chars)
         self.progress = progress
+        self.shard = shard
         self.buckets: dict[tuple[str, str | None], TokenBucket] = {}
+        self.store: Store = open_store(project.state_dir, project.settings.store_url)
         self._cache: TranslationCache | None = None
         self._glossary: Glossary | None = None
+        self.memories: dict[str, TranslationMemory] = {}
+        self._first: tuple[str, list[Catalog]] | None = None
+
+    def snapshot(self, targets: Sequence[LocaleInfo]) -> None:
+        """Take every locale's translation memory now, before this run writes anything.
+
+        The first locale's own catalogs stay parsed for its pass; the others are read
+        again when their turn comes (only this run writes them, so they are unchanged).
+        """
+        for locale in targets:
+            catalogs = locale_catalogs(self.project, locale)
+            self.memories[locale.posix] = TranslationMemory.for_locale(
+                self.project, locale, by_slug(catalogs)
+            )
+            if self._first is None:
+                self._first = (locale.posix, self.own(catalogs))
+
+    def own(self, catalogs: list[Catalog]) -> list[Catalog]:
+        return [c for c in catalogs if self.shard is None or self.shard.owns(c.slug)]
+
+    def catalogs(self, locale: LocaleInfo) -> list[Catalog]:
+        """This run's catalogs of ``locale`` (the shard's own), parsed once."""
+        if self._first is not None and self._first[0] == locale.posix:
+            catalogs, self._first = self._first[1], None
+            return catalogs
+        return self.own(locale_catalogs(self.project, locale))
 
     def cache(self) -> TranslationCache | None:
         """The project's cache; a dry run never creates one."""
-        path = self.project.state_dir / CACHE_NAME
-        if self._cache is None and (not self.dry_run or path.exists()):
-            self._cache = TranslationCache(path)
+        if self._cache is None and (not self.dry_run or self.store.has_answers()):
+            self._cache = TranslationCache.on(self.store)
         return self._cache
 
     def glossary(self) -> Glossary:
@@ -69,8 +105,7 @@ class _RunState:
 
     def close(self) -> None:
         self.progress.close()
-        if self._cache is not None:
-            self._cache.close()
+        self.store.close()
 
 
 def translate_project(
@@ -83,6 +118,7 @@ def translate_project(
     retry_failed: bool = False,
     progress: bool = True,
     quiet: bool = False,
+    shard: Shard | None = None,
 ) -> TranslateReport:
     """Translate every target locale (or ``locales``); see the module docstring.
 
@@ -91,9 +127,10 @@ def translate_project(
     """
     started = time.monotonic()
     targets = tuple(locales) if locales else project.settings.target_locales
-    state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet))
+    state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard)
     rows: list[EngineLocaleReport] = []
     try:
+        state.snapshot(targets)
         for locale in targets:
             rows.append(
                 _translate_locale(state, locale, engine_override, refresh_stale, retry_failed)
@@ -117,14 +154,14 @@ def _translate_locale(
 ) -> EngineLocaleReport:
     project = state.project
     settings = project.settings.engine_for(locale, engine_override)
-    catalogs = locale_catalogs(project, locale)  # parsed once: the TM pass fills these objects
+    catalogs = state.catalogs(locale)  # parsed once: the TM pass fills these objects
+    memory = state.memories[locale.posix]
     tm_hits = 0
     if not state.dry_run:
-        tm_hits = fill_from_memory(project, locale, catalogs=by_slug(catalogs)).hits
-    failures = FailureLog.load(project.state_dir, locale)
+        tm_hits = fill_from_memory(project, locale, catalogs=by_slug(catalogs), memory=memory).hits
+    failures = FailureLog.load(state.store, locale)
     items, _ = select_work(catalogs, failures, refresh_stale, retry_failed)
     if state.dry_run:
-        memory = TranslationMemory.for_locale(project, locale, by_slug(catalogs))
         items, tm_hits = _without_memory_matches(memory, project.settings.fuzzy_threshold, items)
     if settings.name == MEMORY_ENGINE:
         return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
