@@ -9,10 +9,14 @@ __all__ = ["BuildReport", "build_site", "check_site"]
 
 def __getattr__(name: str) -> Any:
     """Imported on first use, so ``import localize.site`` stays cheap."""
-    if name in ("build_site", "BuildReport"):
+    if name == "build_site":  # with --shard and --finalize (SPEC section 11)
+        from localize.site.shards import build_site
+
+        return build_site
+    if name == "BuildReport":
         from localize.site import build
 
-        return getattr(build, name)
+        return build.BuildReport
     if name == "check_site":
         from localize.site.check import check_site
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
-from localize.shard import Shard
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.links import ASSETS_DIR
 from localize.site.manifest import (
@@ -70,23 +69,13 @@ class _Article:
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
-               sitemap_limit: int = MAX_URLS, shard: Shard | None = None,
-               finalize: bool = False) -> BuildReport:
-    """Build the site of ``project`` into ``out`` (default ``<project>/site``).
-
-    ``shard``: only that shard's articles, plus its record; ``finalize``: what depends on
-    more than one article, from the shards' records (``localize.site.shards``).
-    """
+               sitemap_limit: int = MAX_URLS) -> BuildReport:
+    """Build the site of ``project`` into ``out`` (default ``<project>/site``)."""
     settings = project.settings
     publish = publish or settings.publish
     if publish not in ("reviewed", "machine"):
         raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
     out = Path(out).resolve() if out is not None else project.site_dir
-    if shard is not None or finalize:
-        from localize.site.shards import build_shard, finalize_site
-
-        return finalize_site(project, out, publish, sitemap_limit) if shard is None else \
-            build_shard(project, out, publish, shard)
     template = load_template(project.root, settings.template)
     global_key = combined_key([
         "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,

@@ -26,6 +26,7 @@ from localize.fileio import write_if_changed
 from localize.project import Project
 from localize.readers import read_document
 from localize.shard import Shard
+from localize.site import build as single
 from localize.site.build import (
     BuildReport,
     _Article,
@@ -47,10 +48,26 @@ from localize.site.manifest import MANIFEST_NAME, render_manifest
 from localize.site.pages import PageTemplate, load_template
 from localize.site.plan import ArticlePlan, plan_article, project_glossary, read_article
 from localize.site.render import RenderedArticle, render_article, url_paths
+from localize.site.sitemap import MAX_URLS
 
 SHARDS_DIR = ".shards"
 RECORD_FORMAT = 1
 _RECORD_NAME = re.compile(r"^([0-9]+)-of-([0-9]+)\.json$")
+
+
+def build_site(project: Project, out: Path | None = None, publish: str | None = None,
+               *args: Any, shard: Shard | None = None, finalize: bool = False,
+               **kwargs: Any) -> BuildReport:
+    """``localize.site.build.build_site``, or with ``shard`` a shard's build, or the finalizer."""
+    if shard is None and not finalize:
+        return single.build_site(project, out, publish, *args, **kwargs)
+    publish = publish or project.settings.publish
+    if publish not in ("reviewed", "machine"):
+        raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
+    out = Path(out).resolve() if out is not None else project.site_dir
+    if shard is not None:
+        return build_shard(project, out, publish, shard)
+    return finalize_site(project, out, publish, kwargs.get("sitemap_limit", MAX_URLS))
 
 
 def _settings_key(project: Project, template: PageTemplate, publish: str) -> str:
