@@ -19,13 +19,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakeservers.mt_servers import LibreServer  # noqa: E402
-from shardkit import copy_project, english, localize, overlay, tree, write_project  # noqa: E402
-
 from localize.errors import ProjectLockedError  # noqa: E402
 from localize.lock import project_lock  # noqa: E402
 from localize.project import Project  # noqa: E402
 from localize.shard import Shard, shard_of  # noqa: E402
 from localize.translate import translate_project  # noqa: E402
+from shardkit import copy_project, english, localize, overlay, tree, write_project  # noqa: E402
 
 
 def test_a_slug_falls_to_the_shard_the_formula_names() -> None:
@@ -154,16 +153,13 @@ def test_each_stage_touches_only_its_shards_articles(tmp_path: Path) -> None:
 def test_shards_of_one_checkout_do_not_wait_for_each_other(tmp_path: Path) -> None:
     project = Project.open(write_project(tmp_path / "p", "http://127.0.0.1:9/", 1))
     with project_lock(project, Shard(1, 2)), project_lock(project, Shard(2, 2)):
-        with pytest.raises(ProjectLockedError):
-            with project_lock(project, Shard(1, 2)):  # the same shard twice
-                pass
-        with pytest.raises(ProjectLockedError):
-            with project_lock(project):  # a whole-project run waits for the shards
-                pass
-    with project_lock(project):
-        with pytest.raises(ProjectLockedError):
-            with project_lock(project, Shard(2, 2)):
-                pass
+        # the same shard twice is refused, and so is a whole-project run
+        with pytest.raises(ProjectLockedError), project_lock(project, Shard(1, 2)):
+            pass
+        with pytest.raises(ProjectLockedError), project_lock(project):
+            pass
+    with project_lock(project), pytest.raises(ProjectLockedError), project_lock(project, Shard(2, 2)):
+        pass
 
 
 def test_translation_memory_is_what_the_catalogs_held_when_the_run_started(tmp_path: Path) -> None:
