@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import shutil
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,17 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
 
 def _settings_key(project: Project, template: PageTemplate, publish: str) -> str:
     """What every shard and the finalizer must agree on for their pages to fit together."""
-    return combined_key([file_sha256(project.config_path), template.fingerprint, publish,
+    return combined_key([_page_settings(project), template.fingerprint, publish,
                          project_glossary(project).fingerprint])
+
+
+def _page_settings(project: Project) -> str:
+    """localize.toml without what cannot change a page (engines, the store), as canonical JSON."""
+    with project.config_path.open("rb") as handle:
+        data = tomllib.load(handle)
+    for key in ("engine", "engines", "store"):
+        data.pop(key, None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def record_path(out: Path, shard: Shard) -> Path:
