@@ -27,6 +27,7 @@ from localize.model import Document, Segment
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.readers import read_document
+from localize.readers.slugs import article_slug
 from localize.segmentation import segment_document
 from localize.shard import Shard
 
@@ -93,7 +94,7 @@ def extract_project(
         glossary = load_project_glossary(project)
     key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
-    articles = _scan(project, state, key)
+    articles = _scan(project, state, key, shard)
     selected = _select(articles, slugs)
     if shard is not None:
         selected = [a for a in selected if shard.owns(a.slug)]
@@ -118,8 +119,8 @@ def extract_project(
     )
 
 
-def _scan(project: Project, state: ExtractState, key: str) -> list[_Article]:
-    """Every source file with its slug; only changed ones are read and parsed."""
+def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None = None) -> list[_Article]:
+    """Every source file with its slug; only changed ones (of ``shard``'s) are read and parsed."""
     articles: list[_Article] = []
     by_slug: dict[str, str] = {}
     for path in project.source_files():
@@ -127,7 +128,11 @@ def _scan(project: Project, state: ExtractState, key: str) -> list[_Article]:
         digest = content_hash(path.read_bytes(), key)
         slug = state.unchanged(project, source, digest)
         document = None
-        if slug is None:
+        if slug is None and shard is not None:
+            slug = article_slug(project, path)  # front matter only: most belong to other shards
+            if shard.owns(slug):
+                document = read_document(path, source)
+        elif slug is None:
             document = read_document(path, source)
             slug = document.slug or project.default_slug(path)
         if slug in by_slug:

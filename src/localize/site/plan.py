@@ -89,14 +89,13 @@ def _load_glossary(root: Path, source_posix: str, files: tuple[tuple[str, int, i
     return load_glossary([Path(name) for name, _, _ in files], parse_locale(source_posix), root)
 
 
-def read_article(project: Project, path: Path, document: Document | None = None) -> tuple[str, ArticleInputs]:
-    """Read, segment and load the catalogs of one article (``document``: already read); its slug too."""
+def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
+    """Read, segment and load the catalogs of one article; returns its slug too."""
     from localize.readers import read_document
     from localize.segmentation import segment_document
 
     settings = project.settings
-    if document is None:
-        document = read_document(path, project.relative(path))
+    document = read_document(path, project.relative(path))
     slug = document.slug or project.default_slug(path)
     segments = tuple(segment_document(document, settings.source_locale))
     catalogs = {

@@ -25,7 +25,7 @@ from typing import Any
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
-from localize.readers import read_document
+from localize.readers.slugs import article_slug
 from localize.shard import Shard
 from localize.site import build as single
 from localize.site.build import (
@@ -112,10 +112,9 @@ def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> Buil
     all_articles = {p.resolve().relative_to(content_dir).as_posix() for p in sources}
     own: list[tuple[Path, ArticlePlan, Any]] = []
     for path in sources:
-        document = read_document(path, project.relative(path))
-        if not shard.owns(document.slug or project.default_slug(path)):
+        if not shard.owns(article_slug(project, path)):
             continue
-        slug, inputs = read_article(project, path, document)
+        slug, inputs = read_article(project, path)
         own.append((path, plan_article(project, path, slug, inputs, publish), inputs))
     article_pages = {plan.content_rel: url_paths(project, plan) for _, plan, _ in own}
     foreign = all_articles - set(article_pages)
