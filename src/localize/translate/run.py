@@ -19,8 +19,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.catalog.tm import MEMORY_ENGINE, TranslationMemory, fill_from_memory
+from localize.catalog.tm import locale_catalogs as catalog_paths
 from localize.engines import get_engine
 from localize.engines.base import Engine
 from localize.failures import FailureLog
@@ -83,7 +85,9 @@ class _RunState:
         if self._first is not None and self._first[0] == locale.posix:
             catalogs, self._first = self._first[1], None
             return catalogs
-        return self.own(locale_catalogs(self.project, locale))
+        paths = catalog_paths(self.project, locale)
+        return [Catalog(slug, path, load_po(path)) for slug, path in paths.items()
+                if self.shard is None or self.shard.owns(slug)]
 
     def cache(self) -> TranslationCache | None:
         """The project's cache; a dry run never creates one."""
