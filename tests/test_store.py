@@ -196,3 +196,51 @@ def test_a_store_newer_than_this_localize_is_refused(pg_database: str) -> None:
                                          (len(MIGRATIONS) + 1,)))
     with pytest.raises(StoreError, match="upgrade localize"):
         PostgresStore(pg_database)
+
+
+def _project_with_store(root: Path, store_table: str) -> Path:
+    root.mkdir(parents=True)
+    (root / "localize.toml").write_text(
+        'source_locale = "zh-Hant-TW"\ntarget_locales = ["en"]\n\n[engine]\nname = "libre"\n'
+        f'url = "http://127.0.0.1:9/"\n\n{store_table}', "utf-8")
+    return root
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_password_in_localize_toml_is_refused_at_its_line(tmp_path: Path) -> None:
+    from localize.cli import cli, invoke
+    from localize.config import load_settings
+    from localize.errors import ConfigError
+
+    root = _project_with_store(
+        tmp_path / "p", '[store]\nurl = "postgresql://loc:letmein@db.internal/l10n"\n')
+    assert invoke(cli.main, ["--project", str(root), "status"]) == 2
+
+    with pytest.raises(ConfigError) as err:
+        load_settings(root)
+    assert err.value.line == 9 and "password" in str(err.value) and "letmein" not in str(err.value)
+    bare = _project_with_store(tmp_path / "q", '[store]\nurl = "postgresql://loc@db.internal/l10n"\n')
+    assert load_settings(bare).store_url == "postgresql://loc@db.internal/l10n"
+
+
+def test_an_unreachable_store_stops_translate_with_exit_2_and_no_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from localize.cli import cli, invoke
+
+    port = _free_port()
+    root = _project_with_store(
+        tmp_path / "p", f'[store]\nurl = "postgresql://loc@127.0.0.1:{port}/l10n"\n')
+    # the environment's URL, password included, wins over the toml's
+    monkeypatch.setenv("LOCALIZE_STORE_URL", f"postgresql://loc:s3cret-pw@127.0.0.1:{port}/other")
+    assert invoke(cli.main, ["--project", str(root), "translate"]) == 2
+    err = capsys.readouterr().err
+    assert f"postgresql://loc:***@127.0.0.1:{port}/other" in err and "s3cret-pw" not in err
+    assert "Traceback" not in err
