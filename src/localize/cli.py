@@ -85,7 +85,7 @@ class ShardType(click.ParamType):
 
 shard_option = click.option(
     "--shard", type=ShardType(), default=None,
-    help="Only the articles of shard K of N (SPEC: slug hash); state in .localize/shard-K-of-N/.",
+    help="Only the articles whose slug falls to shard K of N (1 <= K <= N); see docs/scaling.md.",
 )
 
 
