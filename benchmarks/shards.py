@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mt_throughput import ServerProcess  # noqa: E402
+
 from shardkit import copy_project, localize, overlay, start, tree, write_project  # noqa: E402
 
 
