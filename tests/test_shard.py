@@ -24,7 +24,15 @@ from localize.lock import project_lock  # noqa: E402
 from localize.project import Project  # noqa: E402
 from localize.shard import Shard, shard_of  # noqa: E402
 from localize.translate import translate_project  # noqa: E402
-from shardkit import copy_project, english, localize, overlay, tree, write_project  # noqa: E402
+from shardkit import (  # noqa: E402
+    copy_project,
+    english,
+    localize,
+    overlay,
+    start,
+    tree,
+    write_project,
+)
 
 
 def test_a_slug_falls_to_the_shard_the_formula_names() -> None:
@@ -198,3 +206,18 @@ def _review(path: Path) -> None:
     for entry in po:
         entry.msgstr = f"REVIEWED {entry.msgid}"
     po.save(str(path))
+
+
+def test_shards_running_at_once_in_one_checkout_pay_once_for_shared_texts(tmp_path: Path) -> None:
+    with LibreServer(english, latency=0.03) as fake:
+        project = write_project(tmp_path / "p", fake.url, 16, concurrency=2)
+        shards = [start(project, "run", "--shard", f"{k}/3") for k in (1, 2, 3)]
+        outcomes = [(p.wait(300), p.stderr.read() if p.stderr else "") for p in shards]
+        assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+        asked = [(c["params"].get("target"), t) for c in fake.calls for t in c["texts"]]
+        peak = fake.max_in_flight
+        localize(project, "build", "--finalize")
+    assert len(asked) == len(set(asked))  # the in-flight locks: no text paid twice in a locale
+    assert peak > 2  # more than one shard's requests were in flight at once
+    manifest = json.loads((project / "site/manifest.json").read_text("utf-8"))
+    assert len(manifest["articles"]) == 16
