@@ -163,12 +163,15 @@ class _Sentence:
 def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[_Sentence]:
     """One entry per distinct sentence, in document order, with every reference and block kind."""
     found: dict[str, _Sentence] = {}
+    seen: set[tuple[str, str, str]] = set()  # (text, kind or line, tag): a list lookup is quadratic
     for segment in segments:
         sentence = found.setdefault(segment.text, _Sentence(segment.text))
         reference = (document.source_path, str(segment.line))
-        if reference not in sentence.occurrences:
+        if (segment.text, reference[1], "line") not in seen:
+            seen.add((segment.text, reference[1], "line"))
             sentence.occurrences.append(reference)
-        if segment.kind not in sentence.kinds:
+        if (segment.text, segment.kind, "kind") not in seen:
+            seen.add((segment.text, segment.kind, "kind"))
             sentence.kinds.append(segment.kind)
     return list(found.values())
 

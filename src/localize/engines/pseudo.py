@@ -33,12 +33,12 @@ RLM, RLO, PDF = "\u200f", "\u202e", "\u202c"
 
 PROTECTED = re.compile(
     r"""
-      ⟦[^⟧]*⟧                                  # mask tokens in brackets
+      ⟦[^⟦⟧]*⟧                                 # mask tokens in brackets
     | <[^<>\n]+>                               # tags
     | &(?:[A-Za-z]+|\#\d+|\#x[0-9A-Fa-f]+);    # entities
     | (?:https?|ftp)://[^\s<>"'）」】]+         # URLs
     | www\.[^\s<>"'）」】]+
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+            # e-mail addresses
+    | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+   # e-mail addresses, tried where a word starts
     | `+[^`]*`+                                # inline code
     | \[\d+(?:[-–,]\s*\d+)*\]                  # citations [3], [1-4]
     | \{[^{}\s]*\}                             # {placeholders}

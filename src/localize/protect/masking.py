@@ -189,13 +189,13 @@ class SafeTranslation:
             if index is None or index >= len(self.slots):
                 problems.append(f"unknown token {match.group().strip()!r}")
                 continue
-            between = answer[pos : match.end("pre")]
+            between = answer[pos : match.start()]
             if counts[index] and items and items[-1] is self.slots[index] and not between.strip():
-                pos = match.end() - len(match.group("post"))  # a stutter: "⟦1⟧ ⟦1⟧" is one token
+                pos = match.end()  # a stutter: "⟦1⟧ ⟦1⟧" is one token
                 continue
             counts[index] += 1
             items += [between, self.slots[index]]
-            pos = match.end() - len(match.group("post"))
+            pos = match.end()
         items.append(answer[pos:])
         for index, slot in enumerate(self.slots):
             if counts[index] == 0:

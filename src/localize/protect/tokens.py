@@ -3,6 +3,8 @@
 Engines drop, repeat, re-space, widen and re-case tokens; each style has a tolerant
 pattern that still finds them and a residue pattern for what is left of a broken one.
 Both masking (to restore) and QA (to flag remnants) use these, so they live here, below both.
+Every pattern starts with a token character, never with optional space: a pattern that may
+start with a space run is tried at every position of the run and rescans it (quadratic).
 """
 
 from __future__ import annotations
@@ -42,8 +44,7 @@ WORD_STYLE = TokenStyle(
     "word",
     "ZX{}Q",
     re.compile(
-        rf"(?P<pre>{_SPACE}){_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}"
-        rf"{_letter('Q')}(?P<post>{_SPACE})"
+        rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}{_letter('Q')}"
     ),
     re.compile(rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_DIGIT}"),
 )
@@ -54,8 +55,8 @@ BRACKET_STYLE = TokenStyle(
     # token bracket ("⟦0⟧⟧"); a bracket the engine wrote next to a token ("[⟦0⟧ text]")
     # stays in the text.
     re.compile(
-        rf"(?P<pre>{_SPACE})[⟦〚]?(?P<open>[⟦〚【［\[])(?P<twice>(?P=open))?{_SPACE}{_INDEX}"
-        rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)(?P<post>{_SPACE})"
+        rf"[⟦〚]?(?P<open>[⟦〚【［\[])(?P<twice>(?P=open))?{_SPACE}{_INDEX}"
+        rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)"
     ),
     re.compile(r"[⟦⟧〚〛]"),
 )

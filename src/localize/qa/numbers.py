@@ -12,6 +12,7 @@ where no number is meant (``一共`` "altogether", ``one of``, ``May``).
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -173,20 +174,43 @@ def _word_number(text: str, match: re.Match[str], language: str | None) -> Numbe
     return None
 
 
-def _take(number: Number, pool: list[Number], required: bool) -> bool:
-    """Remove from ``pool`` the first number of the given kind sharing a value with ``number``."""
-    for index, other in enumerate(pool):
-        if other.required == required and number.values & other.values:
-            del pool[index]
-            return True
-    return False
+class _Pool:
+    """Numbers in order, each taken at most once; indexed by value, so taking one is O(values).
+
+    (A scan of the whole pool per number would make a sentence of many numbers quadratic.)
+    """
+
+    def __init__(self, numbers: Sequence[Number]):
+        self.numbers = list(numbers)
+        self.taken = [False] * len(self.numbers)
+        self.index: dict[tuple[bool, Decimal], deque[int]] = {}
+        for position, number in enumerate(self.numbers):
+            for value in number.values:
+                self.index.setdefault((number.required, value), deque()).append(position)
+
+    def take(self, number: Number, required: bool) -> bool:
+        """Take the first number of the given kind sharing a value with ``number``."""
+        best = None
+        for value in number.values:
+            queue = self.index.get((required, value))
+            while queue and self.taken[queue[0]]:
+                queue.popleft()
+            if queue and (best is None or queue[0] < best):
+                best = queue[0]
+        if best is None:
+            return False
+        self.taken[best] = True
+        return True
+
+    def left(self) -> list[Number]:
+        return [n for n, taken in zip(self.numbers, self.taken, strict=True) if not taken]
 
 
 def compare_numbers(source: Sequence[Number], translation: Sequence[Number]) -> tuple[list[str], list[str]]:
     """(missing, added): digit numbers of one side with no counterpart on the other side."""
-    pool = list(translation)
-    unmatched = [n for n in source if n.required and not _take(n, pool, True)]
-    missing = [n.written for n in unmatched if not _take(n, pool, False)]
-    spare = [n for n in source if not n.required]
-    added = [n.written for n in pool if n.required and not _take(n, spare, False)]
+    pool = _Pool(translation)
+    unmatched = [n for n in source if n.required and not pool.take(n, True)]
+    missing = [n.written for n in unmatched if not pool.take(n, False)]
+    spare = _Pool([n for n in source if not n.required])
+    added = [n.written for n in pool.left() if n.required and not spare.take(n, False)]
     return missing, added
