@@ -1,7 +1,11 @@
 """Merging a new list of source sentences into an existing catalog (SPEC section 8).
 
 polib's own merge matches exact msgids only, so the matching is ours, in
-passes over the whole catalog (so an exact match is never stolen by a near one):
+passes over the whole catalog (so an exact match is never stolen by a near one).
+An entry is keyed by (msgctxt, msgid, msgid_plural), as gettext keys it; the
+tool's own sentences have neither context nor plural, so an entry with either
+(a catalog from elsewhere) is never matched to a sentence: it is kept, obsolete,
+with its translations, flags and comments.
 
 1. exact msgid (live first, then obsolete: an obsolete entry that comes back
    is revived as it was);
@@ -92,6 +96,16 @@ def renumber(old_source: str, new_source: str, translation: str) -> str | None:
     )
 
 
+def entry_key(entry: polib.POEntry) -> tuple[str | None, str, str | None]:
+    """How gettext tells entries apart: (msgctxt, msgid, msgid_plural)."""
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+
+
+def _plain(entry: polib.POEntry) -> bool:
+    """An entry shaped like the tool's own: no context, no plural."""
+    return entry.msgctxt is None and not entry.msgid_plural
+
+
 def worth_keeping(entry: polib.POEntry) -> bool:
     """An entry holding a person's work: a translation, a translator comment or a flag."""
     plural = any(entry.msgstr_plural.values()) if entry.msgstr_plural else False
@@ -140,11 +154,11 @@ def _pass_exact(
     result: list[polib.POEntry | None],
     stats: MergeStats,
 ) -> None:
-    by_msgid: dict[str, polib.POEntry] = {}
+    by_key: dict[tuple[str | None, str, str | None], polib.POEntry] = {}
     for entry in candidates:  # live before obsolete: the first one wins
-        by_msgid.setdefault(entry.msgid, entry)
+        by_key.setdefault(entry_key(entry), entry)
     for index, source in enumerate(sources):
-        entry = by_msgid.get(source.msgid)
+        entry = by_key.get((None, source.msgid, None))
         if entry is None or id(entry) in claimed:
             continue
         claimed.add(id(entry))
@@ -164,8 +178,8 @@ def _pass_renumber(
     stats: MergeStats,
 ) -> None:
     by_key: dict[str, list[polib.POEntry]] = {}
-    for entry in candidates:  # a plural entry cannot be rebuilt as a singular one
-        if id(entry) not in claimed and not entry.msgid_plural:
+    for entry in candidates:  # a plural or context entry cannot be rebuilt as a sentence's
+        if id(entry) not in claimed and _plain(entry):
             by_key.setdefault(citation_key(entry.msgid), []).append(entry)
     for index, source in enumerate(sources):
         if result[index] is not None:
@@ -190,7 +204,7 @@ def _pass_fuzzy(
     stats: MergeStats,
     threshold: float,
 ) -> None:
-    pool = {i: e for i, e in enumerate(candidates) if id(e) not in claimed and e.msgstr}
+    pool = {i: e for i, e in enumerate(candidates) if id(e) not in claimed and e.msgstr and _plain(e)}
     choices = {i: normalise_space(e.msgid) for i, e in pool.items()}
     for index, source in enumerate(sources):
         if result[index] is not None or not choices:
@@ -242,12 +256,12 @@ def _fold_duplicates(
     live: list[polib.POEntry], leftovers: list[polib.POEntry]
 ) -> list[polib.POEntry]:
     """Obsolete entries with unique msgids; a colliding one is folded into the survivor."""
-    survivors: dict[str, polib.POEntry] = {e.msgid: e for e in live}
+    survivors = {entry_key(e): e for e in live}
     kept: list[polib.POEntry] = []
     for entry in leftovers:
-        target = survivors.get(entry.msgid)
+        target = survivors.get(entry_key(entry))
         if target is None:
-            survivors[entry.msgid] = entry
+            survivors[entry_key(entry)] = entry
             kept.append(entry)
             continue
         for line in (entry.tcomment or "").splitlines():
