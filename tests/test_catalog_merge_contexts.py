@@ -13,10 +13,9 @@ from pathlib import Path
 
 import polib
 
+from conftest import require_tool
 from localize.catalog.merge import SourceEntry, merge_catalog
 from localize.catalog.pofile import load_po, parse_po_text
-
-from conftest import require_tool
 from workflow_support import run_cli
 
 REAL_WORLD_PO = r'''# French translation of a file manager.

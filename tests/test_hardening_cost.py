@@ -6,6 +6,7 @@ a step that rescans its input per position costs 16x and fails.
 
 from __future__ import annotations
 
+from cost import assert_linear
 from localize.catalog.extract import distinct_sentences
 from localize.engines.pseudo import pseudo_localize
 from localize.locales import parse_locale
@@ -14,8 +15,6 @@ from localize.protect.tokens import TOKEN_STYLES, WORD_STYLE
 from localize.qa import check_translation
 from localize.qa.numbers import compare_numbers, numbers_in
 from localize.translate.work import masked_translation
-
-from cost import assert_linear
 
 ZH = parse_locale("zh-Hant-TW")
 EN = parse_locale("en")

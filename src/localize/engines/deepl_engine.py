@@ -4,7 +4,8 @@ The client retries by itself (up to five times, with its own backoff) and
 uses a ten-second minimum timeout; both would hide failures from our
 driver, which owns retries. So the module's ``max_network_retries`` is set
 to 0 and each worker thread's translator gets a session that imposes this
-engine's timeout and remembers the last response (for Retry-After).
+engine's timeout and remembers the last response (for Retry-After); its
+answers are read with the transport's cap (``transport.MAX_ANSWER_BYTES``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from localize.config import EngineSettings
 from localize.engines.base import Engine, PermanentError, TransientError, classify_http
 from localize.engines.codes import engine_code
 from localize.engines.splitting import chars_fit, join_pieces, split_to_fit
+from localize.engines.transport import AnswerTooLarge, read_capped
 from localize.errors import ConfigError
 from localize.locales import LocaleInfo
 
@@ -42,10 +44,11 @@ class _TimeoutSession(requests.Session):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = self.timeout
+        kwargs["stream"] = True  # read below with the transport's cap
         self.last_response = None
         self.last_exception = None
         try:
-            response = super().send(request, **kwargs)
+            response = read_capped(super().send(request, **kwargs))
         except requests.RequestException as exc:
             self.last_exception = exc
             raise
@@ -143,6 +146,8 @@ class DeepLEngine(Engine):
         if isinstance(exc, (TransientError, PermanentError)):
             return exc
         response = session.last_response
+        if isinstance(session.last_exception, AnswerTooLarge):
+            return PermanentError(f"deepl: answer too large ({session.last_exception})", reason="length")
         if isinstance(session.last_exception, requests.Timeout):
             return TransientError(f"deepl: no answer within {self.timeout:g} s")
         if isinstance(exc, deepl.ConnectionException) or session.last_exception is not None:

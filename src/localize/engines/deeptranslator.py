@@ -31,7 +31,7 @@ from localize.engines.base import Engine, PermanentError, TransientError, classi
 from localize.engines.codes import engine_code
 from localize.engines.dt_specs import RESULT_ADAPTERS, SPECS, DeepTranslatorSpec
 from localize.engines.splitting import chars_fit, translate_preserving, url_fits
-from localize.engines.transport import ThreadTransport, install_shim
+from localize.engines.transport import AnswerTooLarge, ThreadTransport, install_shim
 from localize.locales import LocaleInfo
 
 
@@ -166,6 +166,8 @@ class DeepTranslatorEngine(Engine):
         if isinstance(exc, (TransientError, PermanentError)):
             return exc
         sent = transport.last_exception
+        if isinstance(sent, AnswerTooLarge):
+            return PermanentError(f"{self.name}: answer too large ({sent})", reason="length")
         if isinstance(sent, requests.Timeout):
             return TransientError(f"{self.name}: no answer within {self.timeout:g} s")
         if isinstance(sent, requests.RequestException):

@@ -12,6 +12,11 @@ the exception; without one it forwards to ``requests`` unchanged, so plain
 deep-translator use elsewhere behaves as before. Every worker thread owns
 its transport (via ``threading.local`` in the engine), so nothing is shared
 between threads.
+
+Every answer body is read with a cap (:data:`MAX_ANSWER_BYTES`, after
+decompression): a service sending megabytes for a sentence is cut off at the
+cap and the request fails with :class:`AnswerTooLarge`, so a 50 MB answer
+neither hangs the run nor is stored.
 """
 
 from __future__ import annotations
@@ -25,6 +30,33 @@ from typing import Any
 import requests
 
 _current = threading.local()
+
+#: The largest answer body read from any service (bytes, decompressed). A batch of
+#: ~5,000 characters translates into well under 100 KB; the cap is far above that.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class AnswerTooLarge(requests.RequestException):
+    """The service's answer body was larger than the cap; it was not read further."""
+
+
+def read_capped(response: requests.Response, limit: int = MAX_ANSWER_BYTES) -> requests.Response:
+    """Read a streamed ``response`` body up to ``limit`` bytes; AnswerTooLarge beyond it."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise AnswerTooLarge(f"the answer declares {int(declared):,} bytes, more than {limit:,}")
+    chunks, size = [], 0
+    for chunk in response.iter_content(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise AnswerTooLarge(f"the answer is larger than {limit:,} bytes")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # noqa: SLF001 - what requests does when it reads a body
+    response._content_consumed = True  # noqa: SLF001
+    return response
 
 
 class ThreadTransport:
@@ -48,8 +80,9 @@ class ThreadTransport:
         self.last_response = None
         self.last_exception = None
         self.calls += 1
+        kwargs["stream"] = True  # the body is read below, with a cap
         try:
-            response = self.session.request(method, url, **kwargs)
+            response = read_capped(self.session.request(method, url, **kwargs))
         except requests.RequestException as exc:
             self.last_exception = exc
             raise

@@ -3,14 +3,18 @@
 One rule for all engines (classic MT and LLM alike), applied to the restored
 translation of one sentence:
 
-- **echo**: the answer equals the source. An error only when the source's text
+- **echo**: the answer equals the source (compared on letters and digits, as
+  re-spacing and re-punctuating by the engine or the repair ladder is no
+  translation). An error only when the source's text
   outside placeables and do-not-translate terms has letters of the source's own
   script and the target is written in another script (a table cell of product
   names legitimately comes back unchanged). Never for ``opencc``, ``pseudo`` or
   ``memory``, whose answers are not translations in that sense.
 - **wrong script**: the source has letters of its own script outside
-  placeables, yet the answer has letters and none of them is in a script the
-  target language is written in (a French page in Chinese).
+  placeables, yet most letters of the answer (outside placeables and
+  do-not-translate terms, and not counting words the source itself borrows
+  from another script, such as ``Apache`` in a Chinese sentence) are in a
+  script the target language is not written in (a French page in Chinese).
 - **length**: longer than ``LENGTH_RATIO`` times the source for the pair's
   script families plus ``LENGTH_FLOOR`` characters, or, for sources of at least
   ``SHORT_MIN_SOURCE`` characters, shorter than ``SHORT_RATIO`` of the source.
@@ -20,6 +24,7 @@ Scripts are told apart by Unicode ranges, so the checks are linear in the text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -136,6 +141,37 @@ def _letter_scripts(text: str) -> list[str]:
     return [script for script in map(script_of, text) if script is not None]
 
 
+def _echo_key(text: str) -> str:
+    """What an echo keeps of the source: its letters and digits. The repair ladder and the
+    engines re-space and re-punctuate (``。`` -> ``.``, ``，`` -> ``， ``), so an echo rarely
+    comes back byte for byte."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _borrowed_words(source_text: str, source_scripts: frozenset[str]) -> frozenset[str]:
+    """Words of the source not in its own script (``Apache`` in a Chinese sentence): an answer
+    carrying them over is not written in the wrong script for that."""
+    return frozenset(
+        word for word in _WORD.findall(source_text)
+        if not any(script_of(c) in source_scripts for c in word)
+    )
+
+
+def _foreign_script(letters: list[str], target_scripts: frozenset[str]) -> str | None:
+    """The main script of ``letters`` when most of them are not in a script of the target.
+
+    A majority, not "any" nor "all": a French answer may quote a Chinese word, and a
+    Chinese answer echoed back still carries the Latin product names of its source.
+    """
+    foreign = [script for script in letters if script not in target_scripts]
+    if not letters or 2 * len(foreign) <= len(letters):
+        return None
+    return max(set(foreign), key=foreign.count)
+
+
 def answer_problems(
     source: str,
     translation: str,
@@ -155,13 +191,15 @@ def answer_problems(
     if (
         has_own_letters
         and not source_scripts & target_scripts
-        and " ".join(translation.split()) == " ".join(source.split())
+        and _echo_key(translation) == _echo_key(source)
     ):
         problems.append("echo: the answer repeats the source untranslated")
     elif has_own_letters:
-        answer_letters = _letter_scripts(_free_text(translation, fmt, glossary))
-        if answer_letters and not any(script in target_scripts for script in answer_letters):
-            found = max(set(answer_letters), key=answer_letters.count)
+        borrowed = _borrowed_words(_free_text(source, fmt, glossary), source_scripts)
+        answer_text = _WORD.sub(lambda m: " " if m.group() in borrowed else m.group(),
+                                _free_text(translation, fmt, glossary))
+        found = _foreign_script(_letter_scripts(answer_text), target_scripts)
+        if found is not None:
             problems.append(
                 f"wrong script: the answer is written in {found}, "
                 f"not in the script of {target_locale.bcp47}"
