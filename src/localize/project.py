@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from localize.config import CONFIG_NAME, Settings, load_settings
+from localize.containment import contained
 from localize.errors import UnsafeSlugError
 from localize.locales import LocaleInfo
 
@@ -108,11 +109,15 @@ class Project:
         """Every article under ``content/``, sorted so runs are deterministic."""
         if not self.content_dir.is_dir():
             return []
-        return sorted(
+        found = sorted(
             p
             for p in self.content_dir.rglob("*")
             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
         )
+        for path in found:  # a symlink to a file elsewhere is never read (SPEC section 9)
+            contained(self.content_dir, path.relative_to(self.content_dir), "article",
+                      path.relative_to(self.root).as_posix())
+        return found
 
     def glossary_files(self) -> list[Path]:
         if not self.glossary_dir.is_dir():

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from localize.containment import contained, is_contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
@@ -39,6 +41,7 @@ from localize.site.render import render_article, sitemap_urls, url_paths
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
 
+log = logging.getLogger("localize")
 _NUMBERED_SITEMAP = re.compile(r"sitemap-[1-9][0-9]*\.xml")
 
 
@@ -96,7 +99,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     removed = _remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
     written += _write_sitemaps(project, articles, out, sitemap_limit, removed)
     manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
-    if write_if_changed(out / MANIFEST_NAME, manifest):
+    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), manifest):
         written.append(MANIFEST_NAME)
     cache.save()
     return BuildReport(
@@ -173,7 +176,7 @@ def _build_article(project: Project, article: _Article, article_pages: Mapping[s
         shas = {}
         for page in rendered.pages:
             shas[page.file_path] = hashlib.sha256(page.content).hexdigest()
-            if write_if_changed(out / page.file_path, page.content):
+            if write_if_changed(contained(out, page.file_path, "page"), page.content):
                 written.append(page.file_path)
         assets = set(rendered.assets)
         targets = {t: _target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
@@ -203,10 +206,10 @@ def _manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]
 def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCache) -> list[str]:
     written = []
     for asset in sorted(assets):
-        data = (project.content_dir / asset).read_bytes()
+        data = contained(project.content_dir, asset, "asset", f"content/{asset}").read_bytes()
         target = f"{ASSETS_DIR}/{asset}"
         cache.assets[target] = hashlib.sha256(data).hexdigest()
-        if write_if_changed(out / target, data):
+        if write_if_changed(contained(out, target, "asset"), data):
             written.append(target)
     return written
 
@@ -221,6 +224,9 @@ def _remove_unpublished(out: Path, pages: set[str], cache: BuildCache, assets: s
         if path in keep or ".." in Path(path).parts or Path(path).is_absolute():
             continue
         target = out / path
+        if not is_contained(out, target):  # a symlink leaving <out>: never delete through it
+            log.warning("%s: not removed: it resolves outside %s", target, out)
+            continue
         if target.is_file() and file_sha256(target) == sha:
             target.unlink()
             removed.add(path)
@@ -243,10 +249,11 @@ def _write_sitemaps(project: Project, articles: list[_Article], out: Path, limit
     old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()
     urls = [url for article in articles for url in sitemap_urls(project, article.plan)]
     files = render_sitemaps(urls, base_url, limit)
-    written = [name for name, data in sorted(files.items()) if write_if_changed(out / name, data)]
+    written = [name for name, data in sorted(files.items())
+               if write_if_changed(contained(out, name, "sitemap"), data)]
     for name in sorted(old_files - set(files)):
-        if not _NUMBERED_SITEMAP.fullmatch(name):
-            continue  # not a name this tool writes: someone else's sitemap, left alone
+        if not _NUMBERED_SITEMAP.fullmatch(name) or not is_contained(out, out / name):
+            continue  # not a name this tool writes (someone else's sitemap), or a symlink out
         (out / name).unlink(missing_ok=True)
         removed.add(name)
     return written

@@ -2,8 +2,11 @@
 
 The built-in template is ``localize/templates/page.html``; ``template`` in
 localize.toml names a replacement (path relative to the project) that receives
-the same ``page`` object. Autoescaping is on: only ``page.body`` and
-``page.title_html``, built from escaped pieces, are Markup.
+the same ``page`` object. It must lie inside the project (symlinks followed)
+and renders in Jinja2's ``SandboxedEnvironment``: a template that reaches for
+Python internals (``cycler.__init__.__globals__``) is refused, exit 2.
+Autoescaping is on: only ``page.body`` and ``page.title_html``, built from
+escaped pieces, are Markup.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from localize.containment import is_contained
 from localize.errors import InputError
 
 BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "page.html"
@@ -74,9 +80,13 @@ class PageTemplate:
 
     template: jinja2.Template
     fingerprint: str
+    path: str = ""
 
     def render(self, page: PageModel) -> bytes:
-        text = self.template.render(page=page)
+        try:
+            text = self.template.render(page=page)
+        except SecurityError as exc:
+            raise InputError(f"unsafe template: {exc}", self.path) from exc
         if not text.endswith("\n"):
             text += "\n"
         return text.encode("utf-8")
@@ -87,9 +97,12 @@ def load_template(root: Path, name: str) -> PageTemplate:
     import hashlib
 
     path = (root / name) if name else BUILTIN_TEMPLATE
+    if name and not is_contained(root, path):
+        raise InputError("template lies outside the project (a template must be a project file)",
+                         name)
     try:
         source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, IsADirectoryError) as exc:
         raise InputError("template not found", path) from exc
     except UnicodeDecodeError as exc:
         raise InputError("template is not valid UTF-8", path) from exc
@@ -97,12 +110,12 @@ def load_template(root: Path, name: str) -> PageTemplate:
         template = _environment().from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(f"template syntax error: {exc.message}", path, exc.lineno) from exc
-    return PageTemplate(template, hashlib.sha256(source.encode("utf-8")).hexdigest())
+    return PageTemplate(template, hashlib.sha256(source.encode("utf-8")).hexdigest(), str(path))
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    return SandboxedEnvironment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
