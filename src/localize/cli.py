@@ -200,19 +200,24 @@ def translate(
     """
     from localize.translate import translate_project
 
-    with project_lock(ctx.project, shard):
-        report = translate_project(
-            ctx.project,
-            locales=ctx.locales(locale_codes),
-            engine_override=engine_name,
-            dry_run=dry_run,
-            max_chars=max_chars,
-            refresh_stale=refresh_stale,
-            retry_failed=retry_failed,
-            progress=not ctx.quiet,
-            quiet=ctx.quiet,
-            shard=shard,
-        )
+    try:
+        with project_lock(ctx.project, shard):
+            report = translate_project(
+                ctx.project,
+                locales=ctx.locales(locale_codes),
+                engine_override=engine_name,
+                dry_run=dry_run,
+                max_chars=max_chars,
+                refresh_stale=refresh_stale,
+                retry_failed=retry_failed,
+                progress=not ctx.quiet,
+                quiet=ctx.quiet,
+                shard=shard,
+            )
+    except LocalizeError as exc:  # --json promises one JSON document, also on exit 2
+        if as_json:
+            _emit_json({"dry_run": dry_run, "engines": [], "elapsed_s": 0.0, "error": str(exc)})
+        raise
     _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
     for warning in report.warnings:
         log.warning("%s", warning)

@@ -6,6 +6,7 @@ typo (``target_locale``) never silently falls back to a default.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -34,8 +35,11 @@ _ENGINE_KEYS = {
 _TOP_KEYS = {
     "source_locale", "target_locales", "base_url", "url_pattern", "x_default", "publish",
     "min_completion", "fuzzy_threshold", "tm_trust_reviewed", "mt_notice", "template",
-    "fallbacks", "engine", "engines", "qa", "store",
+    "fallbacks", "engine", "engines", "qa", "store", "max_segment_chars", "max_article_bytes",
 }
+#: Caps for what no one means to translate in one piece (SPEC section 9); exit 2 beyond them.
+DEFAULT_MAX_SEGMENT_CHARS = 20_000
+DEFAULT_MAX_ARTICLE_BYTES = 10_000_000
 DEFAULT_MT_NOTICE = "This page contains machine translation that has not been reviewed."
 
 
@@ -77,6 +81,8 @@ class Settings:
     engines: Mapping[str, EngineSettings] = field(default_factory=lambda: MappingProxyType({}))
     qa_ignore: frozenset[str] = frozenset()
     store_url: str = ""  # [store] url: PostgreSQL for shards on many machines (SPEC section 11)
+    max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
 
     def engine_for(self, locale: LocaleInfo, override: str | None = None) -> EngineSettings:
         """The engine settings for one target locale (SPEC sections 4 and 6)."""
@@ -152,6 +158,10 @@ def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None
     """Validate a parsed TOML mapping into Settings."""
     check = _Checker(path or root / CONFIG_NAME, text)
     for key in data:
+        if key not in _TOP_KEYS and _CREDENTIAL_KEY.fullmatch(key):
+            engine = data.get("engine", {}).get("name", "google") if isinstance(data.get("engine"), dict) else "google"
+            raise check.fail(key, f"{key}: credentials are never read from localize.toml; remove it and "
+                                  f"set the environment variable {credential_env(str(engine), key)}")
         if key not in _TOP_KEYS:
             raise check.fail(key, f"unknown setting {key!r}")
     source, targets = _parse_locales(data, check)
@@ -233,6 +243,12 @@ def _parse_publishing(data: Mapping[str, Any], check: _Checker) -> dict[str, Any
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise check.fail(key, f"{key} must be a number between 0 and 1")
             kwargs[key] = float(value)
+    for key in ("max_segment_chars", "max_article_bytes"):
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise check.fail(key, f"{key} must be a positive whole number")
+            kwargs[key] = value
     if "tm_trust_reviewed" in data:
         if not isinstance(data["tm_trust_reviewed"], bool):
             raise check.fail("tm_trust_reviewed", "tm_trust_reviewed must be true or false")
@@ -314,12 +330,40 @@ def _parse_fallbacks(raw: Any, check: _Checker) -> Mapping[str, tuple[LocaleInfo
     return MappingProxyType(out)
 
 
+#: The environment variables deep-translator reads (SPEC section 6); others are
+#: LOCALIZE_<ENGINE>_<FIELD>. tests/test_hardening_small.py checks this against the engines.
+CREDENTIAL_ENV = {
+    ("libre", "api_key"): "LIBRE_API_KEY", ("deepl", "api_key"): "DEEPL_API_KEY",
+    ("microsoft", "api_key"): "MICROSOFT_API_KEY", ("yandex", "api_key"): "YANDEX_API_KEY",
+    ("qcri", "api_key"): "QCRI_API_KEY", ("baidu", "appid"): "BAIDU_APPID",
+    ("baidu", "appkey"): "BAIDU_APPKEY",
+}  # fmt: skip
+_CREDENTIAL_KEY = re.compile(  # whole key names only: max_tokens or api_key_env are no credentials
+    r"(api_?key|auth_?key|app_?(id|key)|secret(_?key)?|client_(id|secret)|(access_|auth_|api_)?token"
+    r"|password|passwd)",
+    re.IGNORECASE,
+)
+
+
+def credential_env(engine: str, key: str) -> str:
+    """The environment variable that holds credential ``key`` of ``engine``."""
+    normal = key.lower().replace("-", "_")
+    return CREDENTIAL_ENV.get((engine, normal)) or f"LOCALIZE_{engine}_{normal}".upper().replace("-", "_")
+
+
 def _parse_engine(table: Any, label: str, check: _Checker, base: EngineSettings) -> EngineSettings:
     if not isinstance(table, dict):
         raise check.fail(label, f"[{label}] must be a table")
     values: dict[str, Any] = {}
     extra = dict(base.extra)
+    engine = table.get("name") if isinstance(table.get("name"), str) else base.name
     for key, value in table.items():
+        if _CREDENTIAL_KEY.fullmatch(key):
+            raise check.fail(
+                f"{label}/{key}",
+                f"[{label}] {key}: credentials are never read from localize.toml (it is shared and "
+                f"committed); remove it and set the environment variable {credential_env(engine, key)}",
+            )
         kind = _ENGINE_KEYS.get(key)
         if kind is None:
             extra[key] = value

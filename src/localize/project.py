@@ -15,6 +15,7 @@ from pathlib import Path
 from localize.config import CONFIG_NAME, Settings, load_settings
 from localize.containment import contained
 from localize.errors import UnsafeSlugError
+from localize.limits import check_article_size
 from localize.locales import LocaleInfo
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -115,8 +116,9 @@ class Project:
             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
         )
         for path in found:  # a symlink to a file elsewhere is never read (SPEC section 9)
-            contained(self.content_dir, path.relative_to(self.content_dir), "article",
-                      path.relative_to(self.root).as_posix())
+            shown = path.relative_to(self.root).as_posix()
+            contained(self.content_dir, path.relative_to(self.content_dir), "article", shown)
+            check_article_size(path, self.settings.max_article_bytes, shown)
         return found
 
     def glossary_files(self) -> list[Path]:

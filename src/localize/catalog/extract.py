@@ -22,6 +22,7 @@ from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_st
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.glossary import Glossary, load_project_glossary
+from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment
 from localize.project import Project
@@ -211,6 +212,7 @@ def _plan_article(project: Project, article: _Article, glossary: Glossary, plan:
     assert article.document is not None
     settings = project.settings
     segments = segment_document(article.document, settings.source_locale)
+    check_segment_sizes(segments, settings.max_segment_chars, article.source)
     sentences = distinct_sentences(article.document, segments)
     plan.segments += len(segments)
     pot_path = project.pot_path(article.slug)

@@ -7,6 +7,7 @@ write at all when the bytes would not change, so a no-op run touches nothing.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import time
@@ -34,6 +35,8 @@ TOOL_FIELDS = (
 MACHINE_PREFIX = "machine translation: "
 PREVIOUS_PREFIX = "previous translation: "
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+_CHARSET = re.compile(r"charset=[\w.:-]+", re.IGNORECASE)
+_CHARSET_BYTES = re.compile(rb"charset=([\w.:-]+)", re.IGNORECASE)
 # polib writes an obsolete entry's previous msgid as "#~| msgid" but skips such
 # lines when reading; as "#| " they parse onto the (obsolete) entry that follows.
 _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
@@ -53,10 +56,12 @@ def load_po(path: Path) -> polib.POFile:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("no such file", path) from exc
+    charset = _declared_charset(raw)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(charset)
     except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", path, raw[: exc.start].count(b"\n") + 1) from exc
+        where = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid {'UTF-8' if charset == 'utf-8' else charset}", path, where) from exc
     if "\x00" in text:
         raise InputError("contains NUL bytes", path, text[: text.index("\x00")].count("\n") + 1)
     if not text.lstrip("\ufeff").strip():
@@ -73,7 +78,22 @@ def load_po(path: Path) -> polib.POFile:
         ) from exc
     _check_duplicates(po, path)
     po.wrapwidth = 0
+    if charset != "utf-8" and "Content-Type" in po.metadata:  # read converted, written as UTF-8
+        po.metadata["Content-Type"] = _CHARSET.sub("charset=UTF-8", po.metadata["Content-Type"])
     return po
+
+
+def _declared_charset(raw: bytes) -> str:
+    """The header's ``charset=`` as a Python codec name (gettext reads any it declares);
+    UTF-8 when none, CHARSET (a fresh POT) or an unknown one is declared."""
+    match = _CHARSET_BYTES.search(raw[:4096])
+    if match is None:
+        return "utf-8"
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return "utf-8"
+    return "utf-8" if name in ("utf-8", "ascii") else name
 
 
 def _check_strings(text: str, path: Path) -> None:
@@ -208,7 +228,9 @@ def catalog_header(
     fields["Content-Type"] = "text/plain; charset=UTF-8"
     fields["Content-Transfer-Encoding"] = "8bit"
     fields["Plural-Forms"] = (
-        locale.plural_forms if locale is not None else "nplurals=INTEGER; plural=EXPRESSION;"
+        _plural_forms(locale.plural_forms, kept.get("Plural-Forms"))
+        if locale is not None
+        else "nplurals=INTEGER; plural=EXPRESSION;"
     )
     if locale is None:
         del fields["Language"]
@@ -217,6 +239,20 @@ def catalog_header(
         if name not in fields and name not in TOOL_FIELDS:
             fields[name] = value
     return fields
+
+
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def _plural_forms(generated: str, previous: str | None) -> str:
+    """The catalog's own Plural-Forms while it has the locale's number of forms, as msgmerge
+    keeps it: the formula babel spells differs between its versions (CLDR updates), and a
+    fresh clone must not rewrite tracked catalogs for that."""
+    if previous:
+        old, new = _NPLURALS.search(previous), _NPLURALS.search(generated)
+        if old and new and old.group(1) == new.group(1):
+            return previous
+    return generated
 
 
 def new_catalog(metadata: Mapping[str, str], header_comment: str = "") -> polib.POFile:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from localize.config import Settings
 from localize.glossary import Glossary
+from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo, parse_locale
 from localize.model import Document, Segment
 from localize.project import Project
@@ -98,6 +99,7 @@ def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
     document = read_document(path, project.relative(path))
     slug = document.slug or project.default_slug(path)
     segments = tuple(segment_document(document, settings.source_locale))
+    check_segment_sizes(segments, settings.max_segment_chars, project.relative(path))
     catalogs = {
         locale.posix: load_catalog(project.po_path(slug, locale), locale)
         for locale in catalog_locales(settings)
