@@ -11,10 +11,10 @@ translation of one sentence:
   names legitimately comes back unchanged). Never for ``opencc``, ``pseudo`` or
   ``memory``, whose answers are not translations in that sense.
 - **wrong script**: the source has letters of its own script outside
-  placeables, yet most letters of the answer (outside placeables and
+  placeables, yet no letter of the answer (outside placeables and
   do-not-translate terms, and not counting words the source itself borrows
-  from another script, such as ``Apache`` in a Chinese sentence) are in a
-  script the target language is not written in (a French page in Chinese).
+  from another script, such as ``Apache`` in a Chinese sentence) is in a
+  script the target language is written in (a French page in Chinese).
 - **length**: longer than ``LENGTH_RATIO`` times the source for the pair's
   script families plus ``LENGTH_FLOOR`` characters, or, for sources of at least
   ``SHORT_MIN_SOURCE`` characters, shorter than ``SHORT_RATIO`` of the source.
@@ -161,15 +161,16 @@ def _borrowed_words(source_text: str, source_scripts: frozenset[str]) -> frozens
 
 
 def _foreign_script(letters: list[str], target_scripts: frozenset[str]) -> str | None:
-    """The main script of ``letters`` when most of them are not in a script of the target.
+    """The main script of ``letters`` when none of them is in a script of the target.
 
-    A majority, not "any" nor "all": a French answer may quote a Chinese word, and a
-    Chinese answer echoed back still carries the Latin product names of its source.
+    The caller leaves out the words the source borrows (``Apache`` in a Chinese
+    sentence), so a Chinese answer carrying the source's Latin product names over
+    is still the wrong script for French; any letter of the target's own script
+    (``EN:`` before it, a French word) lets the answer pass this check.
     """
-    foreign = [script for script in letters if script not in target_scripts]
-    if not letters or 2 * len(foreign) <= len(letters):
+    if not letters or any(script in target_scripts for script in letters):
         return None
-    return max(set(foreign), key=foreign.count)
+    return max(set(letters), key=letters.count)
 
 
 def answer_problems(
