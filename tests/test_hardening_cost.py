@@ -39,7 +39,7 @@ def test_qa_on_a_translation_with_long_whitespace_runs_is_linear() -> None:
     def run(translation: str) -> None:
         check_translation("word 3 end.", translation, "markdown", EN, None)
 
-    assert_linear(make, run, 2000)
+    assert_linear(make, run, 16000)
 
 
 def test_restoring_many_tokens_in_a_spacey_answer_is_linear() -> None:
@@ -95,7 +95,7 @@ def test_number_comparison_still_pairs_numbers_first_come_first_served() -> None
 
 def test_pseudo_engine_is_linear_on_cjk_text_without_an_at_sign() -> None:
     """The e-mail pattern was tried from every position of a CJK run (128 KB: 8.7 s, 512 KB: 127 s)."""
-    assert_linear(lambda n: "研究團隊" * (n // 4), lambda text: pseudo_localize(text, EN_XA), 6000)
+    assert_linear(lambda n: "研究團隊" * (n // 4), lambda text: pseudo_localize(text, EN_XA), 40000)
 
 
 def test_pseudo_engine_still_protects_e_mail_addresses_and_tokens() -> None:
