@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cost import assert_linear
 from localize.catalog.extract import distinct_sentences
-from localize.engines.pseudo import pseudo_localize
+from localize.engines.pseudo import pseudo_inner, pseudo_localize
 from localize.locales import parse_locale
 from localize.model import Document, Segment
 from localize.protect.tokens import TOKEN_STYLES, WORD_STYLE
@@ -116,3 +116,12 @@ def test_extract_lists_a_sentence_repeated_many_times_in_linear_time() -> None:
         assert len(sentences) == 1 and len(sentences[0].occurrences) == len(args[1])
 
     assert_linear(make, run, 20000)
+
+
+def test_pseudo_inner_is_linear_on_bracketed_text_with_many_spaces() -> None:
+    assert_linear(lambda n: "[" + "a " * n + "]", pseudo_inner, 20000)
+
+
+def test_pseudo_inner_still_unwraps_pseudo_text() -> None:
+    wrapped = pseudo_localize("Hello world, again.", EN_XA)
+    assert pseudo_inner(wrapped) == "Ĥéļļö ŵöŕļđ, àĝàîñ."

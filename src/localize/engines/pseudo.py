@@ -126,7 +126,9 @@ def pseudo_inner(text: str) -> str | None:
     trail = plain[len(plain.rstrip()) :]
     inner = core[1:-1]
     for cut in range(len(inner) - 1, -1, -1):
-        if inner[cut] != " ":
+        # the padding starts with the padding text's first letter (or is "·"): only such a
+        # space can start it, so a text of many spaces is not sliced at each (quadratic)
+        if inner[cut] != " " or inner[cut + 1 : cut + 2] not in (_PADDING[0], "·"):
             continue
         padding = inner[cut + 1 :]
         if padding and (padding == "·" or _PADDING_RUN.startswith(padding)):
