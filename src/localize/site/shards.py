@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from localize.containment import contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
@@ -100,7 +101,7 @@ def _render(project: Project, plan: ArticlePlan, inputs: Any,
 
 def _write(rendered: RenderedArticle, out: Path, written: list[str]) -> None:
     for page in rendered.pages:
-        if write_if_changed(out / page.file_path, page.content):
+        if write_if_changed(contained(out, page.file_path, "page"), page.content):
             written.append(page.file_path)
 
 
@@ -239,7 +240,7 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
     removed = _remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
     written += _write_sitemaps(project, articles, out, sitemap_limit, removed)
     settings = project.settings
-    if write_if_changed(out / MANIFEST_NAME,
+    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"),
                         render_manifest(settings.base_url, settings.source_locale.bcp47, entries)):
         written.append(MANIFEST_NAME)
     cache.save()
