@@ -173,7 +173,7 @@ def _build_article(project: Project, article: _Article, article_pages: Mapping[s
         shas = {}
         for page in rendered.pages:
             shas[page.file_path] = hashlib.sha256(page.content).hexdigest()
-            if write_if_changed(out / page.file_path, page.content):
+            if write_if_changed(out / page.file_path, page.content, durable=False):
                 written.append(page.file_path)
         assets = set(rendered.assets)
         targets = {t: _target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
@@ -206,7 +206,7 @@ def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCach
         data = (project.content_dir / asset).read_bytes()
         target = f"{ASSETS_DIR}/{asset}"
         cache.assets[target] = hashlib.sha256(data).hexdigest()
-        if write_if_changed(out / target, data):
+        if write_if_changed(out / target, data, durable=False):
             written.append(target)
     return written
 
