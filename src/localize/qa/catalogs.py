@@ -15,6 +15,7 @@ from localize.failures import FailureLog
 from localize.glossary import load_project_glossary
 from localize.model import DocumentFormat
 from localize.qa.checks import check_translation
+from localize.qa.memo import memo
 from localize.qa.report import Finding, QAReport
 from localize.store import open_store
 
@@ -65,6 +66,7 @@ def check_project(
     with open_store(project.state_dir, project.settings.store_url) as store:
         logs = {loc.posix: FailureLog.load(store, loc)
                 for loc in locales or project.settings.target_locales}
+    memo.load(project.state_dir)
     for locale in locales or project.settings.target_locales:
         failures = logs[locale.posix]
         for slug, path in po_files(project, locale):
@@ -76,6 +78,7 @@ def check_project(
             for entry in po:
                 if not entry.obsolete and entry.msgid:
                     _check_entry(report, entry, context, glossary, ignore, failures.reason(slug, entry.msgid))
+    memo.save(project.state_dir)
     return report
 
 
