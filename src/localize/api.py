@@ -110,6 +110,7 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     With ``shard`` every stage takes only the shard's articles (SPEC section 11).
     """
     from localize.catalog.extract import extract_project
+    from localize.catalog.hashes import ExtractState
     from localize.qa import check_project
     from localize.site import build_site
     from localize.translate import translate_project
@@ -117,7 +118,10 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     started = time.monotonic()
     outcome = PipelineOutcome(project)
     outcome.reports["extract"] = extract_project(project, shard=shard)
+    extracted = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
+    merged = extracted.output_stamps(project)
     translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
+    extracted.restamp(project, merged)  # translate's writes are no reason to extract again
     outcome.reports["translate"] = translated
     checked = check_project(project, None, shard=shard)
     outcome.reports["check"] = checked
