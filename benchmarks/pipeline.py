@@ -234,7 +234,7 @@ def ensure_translate_toolkit() -> Path:
     venv = CACHE / "ttk"
     if not (venv / "bin/po2md").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin/pip"), "install", "-q", "translate-toolkit"], check=True)
+        subprocess.run([str(venv / "bin/pip"), "install", "-q", "translate-toolkit[markdown]"], check=True)
     return venv / "bin"
 
 
@@ -249,14 +249,17 @@ def ensure_po4a() -> bool:
 def translate_toolkit(bin_dir: Path, project: Path) -> Measured:
     """md2po the content, podebug (the peer's offline 'translation'), po2md back to Markdown."""
     work = project / "ttk"
+    work.mkdir()
     stages, rss, total = {}, 0.0, 0.0
     for label, argv in [
         ("md2po", [bin_dir / "md2po", "-i", project / "content", "-o", work / "po"]),
-        ("podebug", [bin_dir / "podebug", "-i", work / "po", "-o", work / "po-debug"]),
+        ("podebug", [bin_dir / "podebug", "--rewrite=xxx", "-i", work / "po", "-o", work / "po-debug"]),
         ("po2md", [bin_dir / "po2md", "-t", project / "content", "-i", work / "po-debug", "-o", work / "out"]),
     ]:
         step = measure([str(a) for a in argv])
         stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+    if len(list((work / "out").rglob("*.md"))) != len(list((project / "content").rglob("*.md"))):
+        print("translate-toolkit failed: see above", file=sys.stderr)
     return Measured(total, rss, stages)
 
 
