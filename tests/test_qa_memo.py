@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from localize.glossary import Glossary, Term
 from localize.locales import parse_locale
-from localize.qa import check_translation, checks
+from localize.project import Project
+from localize.qa import catalogs, check_project, check_translation, checks
 from localize.qa.memo import MEMO_NAME, QAMemo, memo
 
 EN = parse_locale("en")
@@ -73,3 +75,51 @@ def test_a_file_from_other_qa_code_or_a_broken_file_is_ignored(tmp_path: Path) -
     broken = QAMemo()
     broken.load(tmp_path)
     assert broken.results == {}
+
+
+# -- whole catalogs ------------------------------------------------------------------------------------
+DATA = Path(__file__).parent / "data" / "qa" / "project"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    shutil.copytree(DATA, tmp_path / "project")
+    return Project.open(tmp_path / "project")
+
+
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = catalogs.load_po
+    monkeypatch.setattr(catalogs, "load_po", lambda path: (parsed.append(Path(path).name), real(path))[1])
+    return parsed
+
+
+def test_an_unchanged_catalog_is_not_parsed_again_and_reports_the_same(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = check_project(project)
+    parsed = _parsed(monkeypatch)
+    memo._project = None  # as the next run, which starts from .localize/qa-memo.json
+    again = check_project(project)
+    assert parsed == []
+    assert again.to_json() == first.to_json()
+    assert (again.entries_checked, again.files_checked) == (first.entries_checked, first.files_checked)
+
+
+def test_an_edited_catalog_or_a_new_failure_record_is_checked_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_project(project)
+    parsed = _parsed(monkeypatch)
+    po = project.root / "locales/ja/LC_MESSAGES/guide.po"
+    assert "mask-residue" in {f.check for f in check_project(project).findings}
+    po.write_text(po.read_text("utf-8").replace("ガイド ZX0Q", "ガイド"), "utf-8")  # the translator's fix
+    assert "mask-residue" not in {f.check for f in check_project(project).findings}
+    assert parsed == ["guide.po"]
+    failures = project.state_dir / "failures" / "en.json"
+    records = json.loads(failures.read_text("utf-8"))
+    records["news/launch"] = {msgid: "a new reason" for msgid in records["news/launch"]}
+    failures.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    failed = [f for f in check_project(project).findings if f.check == "failed"]
+    assert parsed == ["guide.po", "launch.po"]
+    assert failed and all("a new reason" in f.message for f in failed)

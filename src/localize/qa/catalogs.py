@@ -15,7 +15,7 @@ from localize.failures import FailureLog
 from localize.glossary import load_project_glossary
 from localize.model import DocumentFormat
 from localize.qa.checks import check_translation
-from localize.qa.memo import memo
+from localize.qa.memo import file_key, memo
 from localize.qa.report import Finding, QAReport
 from localize.store import open_store
 
@@ -72,12 +72,22 @@ def check_project(
         for slug, path in po_files(project, locale):
             if shard is not None and not shard.owns(slug):
                 continue
-            po = load_po(path)
             report.files_checked += 1
             context = (locale, slug, project.relative(path))
-            for entry in po:
+            key = file_key(path.read_bytes(), (locale.bcp47, slug, context[2]), glossary, ignore,
+                           failures.for_slug(slug))
+            known = memo.get_file(context[2], key)
+            if known is not None:  # the same bytes, glossary, waivers and failures: the same findings
+                report.entries_checked += known[0]
+                report.findings += [Finding(severity, check, locale.bcp47, slug, context[2], line, msgid, text)
+                                    for severity, check, line, msgid, text in known[1]]
+                continue
+            first, checked = len(report.findings), report.entries_checked
+            for entry in load_po(path):
                 if not entry.obsolete and entry.msgid:
                     _check_entry(report, entry, context, glossary, ignore, failures.reason(slug, entry.msgid))
+            rows = tuple((f.severity, f.check, f.line, f.msgid, f.message) for f in report.findings[first:])
+            memo.put_file(context[2], key, (report.entries_checked - checked, rows))
     memo.save(project.state_dir)
     return report
 
