@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from localize.glossary import Glossary
     from localize.locales import LocaleInfo
 
-__all__ = ["MEMO_NAME", "QAMemo", "file_key", "memo", "memo_key"]
+__all__ = ["MEMO_NAME", "FileResult", "QAMemo", "file_key", "memo", "memo_key"]
 
 MEMO_NAME = "qa-memo.json"
 _LIMIT = 500_000  # entries kept in memory before the oldest half is dropped
@@ -76,6 +76,7 @@ class QAMemo:
     def __init__(self) -> None:
         self.results: dict[str, tuple[Result, ...]] = {}
         self.files: dict[str, tuple[str, FileResult]] = {}  # path -> (file key, result)
+        self.added: list[str] = []  # keys put since a ``--jobs`` worker last cleared it
         self._project: Path | None = None  # whose files ``files`` describes
         self._dirty = False
 
@@ -87,6 +88,7 @@ class QAMemo:
             for old in list(self.results)[: _LIMIT // 2]:
                 del self.results[old]
         self.results[key] = results
+        self.added.append(key)
         self._dirty = True
 
     def get_file(self, path: str, key: str) -> FileResult | None:
