@@ -112,17 +112,20 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     """
     from localize.catalog.extract import extract_project
     from localize.catalog.hashes import ExtractState
+    from localize.fileio import batched_dir_sync
     from localize.qa import check_project
     from localize.site import build_site
     from localize.translate import translate_project
 
     started = time.monotonic()
     outcome = PipelineOutcome(project)
-    outcome.reports["extract"] = extract_project(project, shard=shard, jobs=jobs)
+    with batched_dir_sync():
+        outcome.reports["extract"] = extract_project(project, shard=shard, jobs=jobs)
     extracted = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
     merged = extracted.output_stamps(project)
-    translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
-    extracted.restamp(project, merged)  # translate's writes are no reason to extract again
+    with batched_dir_sync():
+        translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
+        extracted.restamp(project, merged)  # translate's writes are no reason to extract again
     outcome.reports["translate"] = translated
     checked = check_project(project, None, shard=shard, jobs=jobs)
     outcome.reports["check"] = checked

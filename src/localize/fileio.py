@@ -6,7 +6,10 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+_deferred: set[Path] | None = None  # directories to fsync when the current batch ends
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -31,8 +34,30 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    if durable:
+    if durable and _deferred is not None:
+        _deferred.add(path.parent)
+    elif durable:
         _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def batched_dir_sync() -> Iterator[None]:
+    """Sync each directory written to once, when the block ends, instead of after every file.
+
+    Every file is still fsynced before it replaces the old one, so a crash leaves either the
+    old or the new catalog, never half of one; only the renames of the block share a sync.
+    """
+    global _deferred
+    if _deferred is not None:  # already inside a batch: the outer one syncs
+        yield
+        return
+    _deferred = set()
+    try:
+        yield
+    finally:
+        directories, _deferred = _deferred, None
+        for directory in sorted(directories):
+            _fsync_dir(directory)
 
 
 def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:

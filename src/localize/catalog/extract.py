@@ -20,7 +20,7 @@ from localize.catalog.hashes import ExtractState, content_hash, global_key
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.errors import InputError
-from localize.fileio import write_if_changed
+from localize.fileio import batched_dir_sync, write_if_changed
 from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment
@@ -110,9 +110,10 @@ def extract_project(
         plan.stats.add(part.stats)
         plan.segments += part.segments
     written: list[str] = []
-    for path, data in plan.writes:
-        if write_if_changed(path, data):
-            written.append(project.relative(path))
+    with batched_dir_sync():
+        for path, data in plan.writes:
+            if write_if_changed(path, data):
+                written.append(project.relative(path))
     for article in changed:
         state.record(project, article.source, article.digest, article.slug, plan.outputs[article.source])
     state.forget_missing({a.source for a in articles})
