@@ -97,6 +97,8 @@ class Glossary:
 
     def find(self, text: str) -> list[TermMatch]:
         """Terms in ``text``: non-overlapping, longest first, sorted by start (original offsets)."""
+        if not self.terms:
+            return []  # no matcher to build (its character tables cost a noticeable start-up)
         found = self._found.get(text)
         if found is None:
             if self._matcher is None:
