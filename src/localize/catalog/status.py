@@ -143,6 +143,50 @@ def project_status(project: Project) -> dict[str, Any]:
 
 def render_status(data: dict[str, Any], width: int | None = None) -> str:
     """A table for terminals: one row per article and locale, then the totals."""
+    rows = [[article["slug"], locale, *(str(counts[n]) for n in COUNT_FIELDS)]
+            for article in data["articles"] for locale, counts in article["locales"].items()]
+    totals = [["(all)", locale, *(str(counts[n]) for n in COUNT_FIELDS)]
+              for locale, counts in data["totals"].items()]
+    fast = _plain_table(rows, totals, width or 120)
+    return fast if fast is not None else _rich_table(rows, totals, width)
+
+
+def _plain_table(rows: list[list[str]], totals: list[list[str]], width: int) -> str | None:
+    """The table ``_rich_table`` draws, drawn directly: rich's layout cost seconds at 1,000 rows.
+
+    None when rich would have to shrink or wrap columns (too wide) or a cell is not plain
+    ASCII (rich measures East Asian widths): rich draws those.
+    """
+    headers = ["article", "locale", *COUNT_FIELDS]
+    cells = [headers, *rows, *totals]
+    if not totals or not all(cell.isascii() and cell.isprintable() for row in cells for cell in row):
+        return None
+    sizes = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    table_width = sum(sizes) + 3 * len(sizes) + 1
+    if table_width > width:
+        return None
+
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (size + 2) for size in sizes) + right
+
+    def row_text(row: list[str], bar: str) -> str:
+        parts = [cell.ljust(size) if i < 2 else cell.rjust(size)
+                 for i, (cell, size) in enumerate(zip(row, sizes, strict=True))]
+        return bar + bar.join(f" {part} " for part in parts) + bar
+
+    title = "Translation status"
+    left = (table_width - len(title)) // 2
+    out = [" " * left + title + " " * (table_width - len(title) - left),
+           line("┏", "━", "┳", "┓"), row_text(headers, "┃"), line("┡", "━", "╇", "┩")]
+    out += [row_text(row, "│") for row in rows]
+    if rows:
+        out.append(line("├", "─", "┼", "┤"))
+    out += [row_text(row, "│") for row in totals]
+    out.append(line("└", "─", "┴", "┘"))
+    return "\n".join(out)
+
+
+def _rich_table(rows: list[list[str]], totals: list[list[str]], width: int | None) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -151,13 +195,12 @@ def render_status(data: dict[str, Any], width: int | None = None) -> str:
     table.add_column("locale")
     for name in COUNT_FIELDS:
         table.add_column(name, justify="right")
-    for article in data["articles"]:
-        for locale, counts in article["locales"].items():
-            table.add_row(article["slug"], locale, *(str(counts[n]) for n in COUNT_FIELDS))
-    if data["articles"]:
+    for row in rows:
+        table.add_row(*row)
+    if rows:
         table.add_section()
-    for locale, counts in data["totals"].items():
-        table.add_row("(all)", locale, *(str(counts[n]) for n in COUNT_FIELDS), style="bold")
+    for row in totals:
+        table.add_row(*row, style="bold")
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, force_terminal=False, color_system=None)
     console.print(table)
