@@ -18,6 +18,7 @@ from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.parallel import parallel_map
 from localize.project import Project
+from localize.qa.memo import memo
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.links import ASSETS_DIR
 from localize.site.manifest import (
@@ -86,6 +87,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         project_glossary(project).fingerprint,
     ])
     cache = BuildCache(project.state_dir, out, global_key)
+    memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
     articles = _plan_articles(project, cache, global_key, publish, jobs)
     article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
     written: list[str] = []
