@@ -43,7 +43,7 @@ def code_version() -> str:
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
     for relative in ("qa/checks.py", "qa/numbers.py", "protect/placeables.py", "protect/tokens.py",
-                     "glossary/matcher.py", "glossary/terms.py", "engines/pseudo.py"):
+                     "glossary/matcher.py", "glossary/automaton.py", "glossary/terms.py", "engines/pseudo.py"):
         try:
             digest.update((package / relative).read_bytes())
         except FileNotFoundError:
