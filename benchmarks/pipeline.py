@@ -12,7 +12,10 @@ names, inline code, links, a source list) and runs, in the same process tree:
 * po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
   ``po4a --no-update``; Debian's package ``po4a``, installed with apt-get if missing).
 
-It prints wall times, stage times, peak RSS (the process tree, summed) and the
+It prints wall times, stage times, peak memory (the process tree summed, each
+process by its proportional set size, so forked workers are not charged for
+pages they share; sampled every 50 ms, and never below the largest single
+process's maximum RSS the kernel reports) and the
 acceptance figures of issue 14 as ratios; it asserts nothing.
 
     .venv/bin/python benchmarks/pipeline.py --sizes 250,1000 --locales one
@@ -100,26 +103,43 @@ def write_corpus(root: Path, size: int, locales: str) -> None:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    """Memory of ``pid`` and all its descendants, from /proc, summed.
+
+    Each process counts its proportional set size (PSS: a page shared by k processes counts
+    1/k in each), so ``--jobs`` workers forked from the parent are not charged for the
+    pages they share with it; RSS where PSS is not available.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 stat = handle.read().rsplit(b")", 1)[1].split()
-            ppid, pages = int(stat[1]), int(stat[21])
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        children.setdefault(int(stat[1]), []).append(int(entry))
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        total += _process_kb(current)
         stack.extend(children.get(current, []))
     return total
+
+
+def _process_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 @dataclass
@@ -132,7 +152,7 @@ class Measured:
 
 def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
             stdout: int | None = subprocess.DEVNULL) -> Measured:
-    """Run argv; wall time and peak RSS (max of the sampled tree sum and the kernel's maxrss)."""
+    """Run argv; wall time and peak memory (max of the sampled tree sum and the kernel's maxrss)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
     peak = 0
