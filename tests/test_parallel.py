@@ -74,3 +74,18 @@ def test_bad_input_in_a_worker_names_the_file_and_line_as_with_one_job(tmp_path:
     assert errors[0] == errors[1]
     assert "a07.md" in errors[0][0]
     assert not (project.root / "locales/templates").exists()  # nothing half-written
+
+
+def _holds(_context: None, lock: str) -> bool:
+    return any(os.path.realpath(f"/proc/self/fd/{fd}") == lock for fd in os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_workers_do_not_keep_the_project_lock_if_their_parent_is_killed(tmp_path: Path) -> None:
+    from localize.lock import project_lock
+
+    project = _project(tmp_path / "p")
+    lock = str((project.state_dir / "lock").resolve())
+    with project_lock(project):
+        assert _holds(None, lock)
+        assert parallel_map(_holds, [lock] * 8, jobs=2) == [False] * 8

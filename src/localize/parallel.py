@@ -9,6 +9,7 @@ worth a process, nothing is started and ``fn`` runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import multiprocessing
 import os
@@ -52,6 +53,30 @@ def default_jobs() -> int:
 def _install(context: Any) -> None:
     global _context
     _context = context
+    _close_inherited_locks()
+
+
+def _close_inherited_locks() -> None:
+    """Close the project lock's descriptor a forked worker inherited.
+
+    An ``flock`` belongs to the open file, so a worker holding a copy would keep the
+    project locked after its parent was killed, until the worker noticed; closing the
+    copy leaves the parent's lock as it is.
+    """
+    try:
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:  # no /proc: the worker ends when its parent's pipe closes
+        return
+    for name in descriptors:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if os.path.basename(target) == "lock" and os.path.basename(os.path.dirname(target)).startswith(
+            (".localize", "shard-")
+        ):
+            with contextlib.suppress(OSError):
+                os.close(int(name))
 
 
 def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
