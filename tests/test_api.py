@@ -58,6 +58,28 @@ def test_run_pipeline_builds_even_with_qa_errors_and_reports_exit_1(sample: api.
     assert "Site built in" in outcome.to_text()
 
 
+def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+def test_a_second_run_extracts_nothing_and_rewrites_nothing(sample: api.Project) -> None:
+    first = api.run_pipeline(sample, progress=False, quiet=True)
+    assert first.reports["translate"].to_json()["engines"]  # translate wrote catalogs after extract
+    before = _tree(sample.root)
+    again = api.run_pipeline(sample, progress=False, quiet=True)
+    assert again.reports["extract"].skipped == again.reports["extract"].articles == 2
+    assert _tree(sample.root) == before
+
+
+def test_a_translators_edit_after_a_run_is_merged_by_the_next(sample: api.Project) -> None:
+    api.run_pipeline(sample, progress=False, quiet=True)
+    po = sample.root / "locales/ja/LC_MESSAGES/news/gemma-4-open-model.po"
+    po.write_text(po.read_text("utf-8") + "\n", "utf-8")
+    again = api.run_pipeline(sample, progress=False, quiet=True)
+    assert again.reports["extract"].skipped == 1
+
+
 def test_segment_file_uses_the_project_source_locale_or_a_guess(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("# 標題\n\n第一句。第二句！\n", "utf-8")

@@ -88,3 +88,42 @@ def test_article_with_po_but_no_pot_is_still_counted(tmp_path: Path) -> None:
     assert counts["ja"]["total"] == 2 and counts["ja"]["reviewed"] == 1
     assert counts["fr"]["total"] == 2 and counts["fr"]["missing"] == 2
     assert counts["fr"]["reviewed"] == 0
+
+
+def test_unchanged_catalogs_are_counted_from_the_memo_and_changed_ones_again(tmp_path: Path, monkeypatch) -> None:
+    from localize.catalog import status
+
+    project = make_project(tmp_path)
+    po_path = project.po_path("news/a", JA)
+    write(project, project.pot_path("news/a"), [polib.POEntry(msgid="One."), polib.POEntry(msgid="Two.")])
+    write(project, po_path, [polib.POEntry(msgid="One.", msgstr="一"), polib.POEntry(msgid="Two.")], JA)
+    project.state_dir.mkdir(exist_ok=True)
+    first = project_status(project)
+    parsed: list[str] = []
+    real = status.load_po
+    monkeypatch.setattr(status, "load_po", lambda path: (parsed.append(Path(path).name), real(path))[1])
+    assert project_status(project) == first and parsed == []
+    log = FailureLog.load(project.state_dir, JA)
+    log.record("news/a", "Two.", "refused")
+    log.save()
+    assert project_status(project)["totals"]["ja"]["failed"] == 1
+    write(project, po_path, [polib.POEntry(msgid="One.", msgstr="一"), polib.POEntry(msgid="Two.", msgstr="二")], JA)
+    assert project_status(project)["totals"]["ja"]["reviewed"] == 2
+    assert parsed == ["a.po", "a.po"]
+
+
+def test_the_table_is_drawn_exactly_as_rich_draws_it_and_rich_takes_over_when_too_wide() -> None:
+    from localize.catalog import status
+
+    fields = len(status.COUNT_FIELDS)
+    rows = [["news/a", "en", *["38"] * fields], ["news/a", "zh-Hans-CN", *["0"] * fields],
+            ["guides/a-much-longer-slug", "ja", *["123456"] * fields]]
+    totals = [["(all)", "en", *["1234567"] * fields], ["(all)", "ja", *["5"] * fields]]
+    for some_rows in (rows, rows[:1], []):
+        drawn = status._plain_table(some_rows, totals, 120)
+        assert drawn is not None and drawn == status._rich_table(some_rows, totals, None)
+    wide = [["news/" + "x" * 100, "en", *["1"] * fields]]
+    assert status._plain_table(wide, totals, 120) is None  # rich wraps it
+    assert "news/" in status.render_status(
+        {"articles": [{"slug": wide[0][0], "locales": {"en": dict.fromkeys(status.COUNT_FIELDS, 1)}}],
+         "totals": {"en": dict.fromkeys(status.COUNT_FIELDS, 1)}})

@@ -34,3 +34,28 @@ def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
     os.utime(path, ns=(before - 10**9, before - 10**9))
     assert not write_if_changed(path, b"same")
     assert path.stat().st_mtime_ns == before - 10**9
+
+
+def test_catalogs_are_synced_to_disk_and_rebuildable_pages_are_not(tmp_path: Path, monkeypatch) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    assert write_if_changed(tmp_path / "ja.po", b"catalog")
+    assert len(synced) == 2  # the file, then its directory entry
+    synced.clear()
+    assert write_if_changed(tmp_path / "site" / "index.html", b"<p>page</p>", durable=False)
+    assert synced == []
+    assert (tmp_path / "site" / "index.html").read_bytes() == b"<p>page</p>"
+
+
+def test_a_batch_syncs_each_directory_once_at_its_end(tmp_path: Path, monkeypatch) -> None:
+    from localize.fileio import batched_dir_sync
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    with batched_dir_sync():
+        for name in ("a.po", "b.po", "c.po"):
+            assert write_if_changed(tmp_path / name, name.encode())
+        assert len(synced) == 3  # each file before its rename; the directory not yet
+    assert len(synced) == 4  # then the directory, once

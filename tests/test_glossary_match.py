@@ -305,3 +305,14 @@ def test_longest_names_survive_masking_comments_and_qa(tmp_path: Path) -> None:
     no_gemma = good.replace("built on Gemma", "built on it")  # TranslateGemma does not count
     assert any("'Gemma' missing" in f[2]
                for f in check_translation(NAMES_TEXT, no_gemma, "markdown", en, glossary))
+
+
+def test_the_word_table_marks_exactly_the_characters_is_word_char_describes() -> None:
+    from localize.glossary import matcher
+
+    table = matcher.word_table()
+    expected = bytes(0 if 0xD800 <= code <= 0xDFFF else int(matcher._spaced_word_char(code))
+                     for code in range(0x10000))
+    assert table == expected
+    assert table[ord("a")] == table[ord("_")] == table[ord("é")] == 1
+    assert table[ord("中")] == table[ord(" ")] == table[ord("。")] == 0

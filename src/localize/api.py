@@ -104,24 +104,32 @@ class PipelineOutcome:
 
 
 def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
-                 shard: Shard | None = None) -> PipelineOutcome:
+                 shard: Shard | None = None, jobs: int | None = 1) -> PipelineOutcome:
     """extract, translate, check, build (SPEC section 5); build runs even when check finds errors.
 
     With ``shard`` every stage takes only the shard's articles (SPEC section 11).
+    ``jobs``: processes for the CPU stages (None: one per core); the output is the same for any.
     """
     from localize.catalog.extract import extract_project
+    from localize.catalog.hashes import ExtractState
+    from localize.fileio import batched_dir_sync
     from localize.qa import check_project
     from localize.site import build_site
     from localize.translate import translate_project
 
     started = time.monotonic()
     outcome = PipelineOutcome(project)
-    outcome.reports["extract"] = extract_project(project, shard=shard)
-    translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
+    with batched_dir_sync():
+        outcome.reports["extract"] = extract_project(project, shard=shard, jobs=jobs)
+    extracted = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
+    merged = extracted.output_stamps(project)
+    with batched_dir_sync():
+        translated = translate_project(project, progress=progress, quiet=quiet, shard=shard)
+        extracted.restamp(project, merged)  # translate's writes are no reason to extract again
     outcome.reports["translate"] = translated
-    checked = check_project(project, None, shard=shard)
+    checked = check_project(project, None, shard=shard, jobs=jobs)
     outcome.reports["check"] = checked
-    outcome.reports["build"] = build_site(project, None, None, shard=shard)
+    outcome.reports["build"] = build_site(project, None, None, shard=shard, jobs=jobs)
     if translated.exit_code or checked.errors:
         outcome.exit_code = EXIT_NEEDS_ATTENTION
     outcome.elapsed_s = time.monotonic() - started

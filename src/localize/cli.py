@@ -67,6 +67,10 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+jobs_option = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None,
+    help="Processes for reading, extracting, checking and building (default: the number of cores).",
+)
 
 
 class ShardType(click.ParamType):
@@ -156,8 +160,9 @@ def segments(ctx: Context, file: Path, locale_code: str | None, as_json: bool) -
 
 @cli.command()
 @shard_option
+@jobs_option
 @pass_context
-def extract(ctx: Context, shard: Shard | None) -> None:
+def extract(ctx: Context, shard: Shard | None, jobs: int | None) -> None:
     """Write and merge POT and PO catalogs from content/.
 
     Unchanged articles are skipped. Reviewed translations are never changed;
@@ -167,7 +172,7 @@ def extract(ctx: Context, shard: Shard | None) -> None:
     from localize.catalog.extract import extract_project
 
     with project_lock(ctx.project, shard):
-        report = extract_project(ctx.project, shard=shard)
+        report = extract_project(ctx.project, shard=shard, jobs=jobs)
     log.info("%s", report)
 
 
@@ -231,10 +236,11 @@ def translate(
 @click.option("--site", is_flag=True, help="Validate a built site instead of the catalogs.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON document.")
 @shard_option
+@jobs_option
 @pass_context
 def check(
     ctx: Context, site_dir: Path | None, locale_codes: tuple[str, ...], site: bool, as_json: bool,
-    shard: Shard | None,
+    shard: Shard | None, jobs: int | None,
 ) -> None:
     """QA of the catalogs, or with --site [SITE_DIR] of a built site.
 
@@ -252,7 +258,7 @@ def check(
     else:
         from localize.qa import check_project
 
-        report = check_project(ctx.project, ctx.locales(locale_codes), shard=shard)
+        report = check_project(ctx.project, ctx.locales(locale_codes), shard=shard, jobs=jobs)
     _emit_json(report.to_json()) if as_json else click.echo(report.to_text())
     if report.errors:
         raise SystemExit(EXIT_NEEDS_ATTENTION)
@@ -274,9 +280,10 @@ def status(ctx: Context, as_json: bool) -> None:
 @click.option("--publish", type=click.Choice(["reviewed", "machine"]), help="Override the publish setting.")
 @click.option("--finalize", is_flag=True, help="Write what spans articles from the shards' records.")
 @shard_option
+@jobs_option
 @pass_context
 def build(ctx: Context, out: Path | None, publish: str | None, finalize: bool,
-          shard: Shard | None) -> None:
+          shard: Shard | None, jobs: int | None) -> None:
     """Build the locale pages, sitemap.xml and manifest.json.
 
     Only files whose bytes change are written; pages no longer published
@@ -287,14 +294,15 @@ def build(ctx: Context, out: Path | None, publish: str | None, finalize: bool,
     if finalize and shard is not None:
         raise click.UsageError("--finalize runs once, after every --shard build")
     with project_lock(ctx.project, shard):
-        report = build_site(ctx.project, out, publish, shard=shard, finalize=finalize)
+        report = build_site(ctx.project, out, publish, shard=shard, finalize=finalize, jobs=jobs)
     log.info("%s", report)
 
 
 @cli.command()
 @shard_option
+@jobs_option
 @pass_context
-def run(ctx: Context, shard: Shard | None) -> None:
+def run(ctx: Context, shard: Shard | None, jobs: int | None) -> None:
     """Run extract, translate, check and build; exit 1 when something needs a person.
 
     The site is built even when check finds errors: those segments show
@@ -303,7 +311,7 @@ def run(ctx: Context, shard: Shard | None) -> None:
     from localize.api import run_pipeline
 
     with project_lock(ctx.project, shard):
-        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard)
+        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard, jobs=jobs)
     click.echo(outcome.to_text())
     for warning in outcome.warnings:
         log.warning("%s", warning)

@@ -25,6 +25,10 @@ class LocalizeError(Exception):
         self.file = str(file) if file is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple:
+        """Pickled with its file and line, so an error raised in a ``--jobs`` worker arrives whole."""
+        return (type(self), (self.message, self.file, self.line))
+
     def __str__(self) -> str:
         if self.file and self.line:
             return f"{self.file}:{self.line}: {self.message}"

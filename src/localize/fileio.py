@@ -6,11 +6,18 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+_deferred: set[Path] | None = None  # directories to fsync when the current batch ends
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory, fsync it, then os.replace it over ``path``."""
+
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write via a temp file in the same directory, fsync it, then os.replace it over ``path``.
+
+    ``durable=False`` skips both fsyncs for output that can be rebuilt (site pages): the
+    replace is still atomic, so a reader never sees half a file, but a power cut may lose it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _target_mode(path)
@@ -20,7 +27,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fchmod(handle.fileno(), mode)  # mkstemp makes 0600: keep what readers rely on
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -32,10 +40,33 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable and _deferred is not None:
+        _deferred.add(path.parent)
+    elif durable:
+        _fsync_dir(path.parent)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+@contextlib.contextmanager
+def batched_dir_sync() -> Iterator[None]:
+    """Sync each directory written to once, when the block ends, instead of after every file.
+
+    Every file is still fsynced before it replaces the old one, so a crash leaves either the
+    old or the new catalog, never half of one; only the renames of the block share a sync.
+    """
+    global _deferred
+    if _deferred is not None:  # already inside a batch: the outer one syncs
+        yield
+        return
+    _deferred = set()
+    try:
+        yield
+    finally:
+        directories, _deferred = _deferred, None
+        for directory in sorted(directories):
+            _fsync_dir(directory)
+
+
+def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """Write only when the content differs, so a no-op run rewrites nothing; True if written."""
     path = Path(path)
     try:
@@ -43,7 +74,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, durable)
     return True
 
 

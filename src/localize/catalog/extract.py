@@ -20,11 +20,12 @@ from localize.catalog.hashes import ExtractState, content_hash, global_key
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.errors import InputError
-from localize.fileio import write_if_changed
+from localize.fileio import batched_dir_sync, write_if_changed
 from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
 from localize.model import Document, Segment
+from localize.parallel import parallel_map
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.readers import read_document
@@ -85,28 +86,35 @@ def extract_project(
     slugs: Sequence[str] | None = None,
     glossary: Glossary | None = None,
     shard: Shard | None = None,
+    jobs: int | None = 1,
 ) -> ExtractReport:
     """Write ``locales/templates/<slug>.pot`` and merge every target locale's PO for each article.
 
     With ``shard`` only the shard's own articles are written (every article is still
     scanned, so a slug used twice is caught in every shard); its state is its own.
+    ``jobs`` processes read, segment and merge the changed articles (None: one per core);
+    the catalogs written are the same for any number.
     """
     if glossary is None:
         glossary = load_project_glossary(project)
     key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
-    articles = _scan(project, state, key, shard)
+    articles = _scan(project, state, key, shard, jobs)
     selected = _select(articles, slugs)
     if shard is not None:
         selected = [a for a in selected if shard.owns(a.slug)]
     changed = [a for a in selected if a.document is not None]
     plan = _Plan()
-    for article in changed:
-        _plan_article(project, article, glossary, plan)
+    for part in parallel_map(_plan_article, changed, jobs, (project, glossary)):
+        plan.writes += part.writes
+        plan.outputs.update(part.outputs)
+        plan.stats.add(part.stats)
+        plan.segments += part.segments
     written: list[str] = []
-    for path, data in plan.writes:
-        if write_if_changed(path, data):
-            written.append(project.relative(path))
+    with batched_dir_sync():
+        for path, data in plan.writes:
+            if write_if_changed(path, data):
+                written.append(project.relative(path))
     for article in changed:
         state.record(project, article.source, article.digest, article.slug, plan.outputs[article.source])
     state.forget_missing({a.source for a in articles})
@@ -120,21 +128,30 @@ def extract_project(
     )
 
 
-def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None = None) -> list[_Article]:
+def _read(_context: None, item: tuple[Path, str]) -> Document:
+    return read_document(*item)
+
+
+def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None = None,
+          jobs: int | None = 1) -> list[_Article]:
     """Every source file with its slug; only changed ones (of ``shard``'s) are read and parsed."""
     articles: list[_Article] = []
     by_slug: dict[str, str] = {}
+    found: list[tuple[Path, str, str, str | None, bool]] = []
     for path in project.source_files():
         source = project.relative(path)
         digest = content_hash(path.read_bytes(), key)
         slug = state.unchanged(project, source, digest)
-        document = None
+        read = slug is None
         if slug is None and shard is not None:
             slug = article_slug(project, path)  # front matter only: most belong to other shards
-            if shard.owns(slug):
-                document = read_document(path, source)
-        elif slug is None:
-            document = read_document(path, source)
+            read = shard.owns(slug)
+        found.append((path, source, digest, slug, read))
+    documents = iter(parallel_map(_read, [(p, s) for p, s, _, _, read in found if read], jobs))
+    for path, source, digest, slug, read in found:
+        document = next(documents) if read else None
+        if slug is None:
+            assert document is not None
             slug = document.slug or project.default_slug(path)
         if slug in by_slug:
             raise InputError(f"slug {slug!r} is also used by {by_slug[slug]}", source)
@@ -208,7 +225,10 @@ def source_entries(
     return entries
 
 
-def _plan_article(project: Project, article: _Article, glossary: Glossary, plan: _Plan) -> None:
+def _plan_article(context: tuple[Project, Glossary], article: _Article) -> _Plan:
+    """One changed article's catalogs, in memory (a worker's share of ``--jobs``)."""
+    project, glossary = context
+    plan = _Plan()
     assert article.document is not None
     settings = project.settings
     segments = segment_document(article.document, settings.source_locale)
@@ -231,6 +251,7 @@ def _plan_article(project: Project, article: _Article, glossary: Glossary, plan:
         plan.writes.append((po_path, po_bytes(po)))
         outputs.append(po_path)
     plan.outputs[article.source] = outputs
+    return plan
 
 
 def _template_bytes(path: Path, slug: str, entries: Sequence[SourceEntry]) -> tuple[bytes, str]:

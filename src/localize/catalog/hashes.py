@@ -89,6 +89,30 @@ class ExtractState:
             "outputs": {project.relative(p): file_stamp(p) for p in outputs},
         }
 
+    def output_stamps(self, project: Project) -> dict[str, list[int] | None]:
+        """The current stamp of every recorded catalog (see ``restamp``)."""
+        return {relative: file_stamp(project.root / relative)
+                for record in self.files.values() if isinstance(record, dict)
+                for relative in (record.get("outputs") or {})}
+
+    def restamp(self, project: Project, before: dict[str, list[int] | None]) -> None:
+        """Accept the writes of a ``translate`` that ran right after extract, under the same lock.
+
+        A catalog whose stamp was as recorded in ``before`` (taken after extract) and differs
+        now was rewritten by that translate from the merged catalog, so merging it again would
+        change nothing: without this the next run re-extracted every article. Catalogs that were
+        already out of date before (a translator's edit of an article extract did not merge)
+        keep their old stamp and are merged next time, as before.
+        """
+        for record in self.files.values():
+            outputs = record.get("outputs") if isinstance(record, dict) else None
+            if not isinstance(outputs, dict):
+                continue
+            for relative, stamp in outputs.items():
+                if before.get(relative) == stamp:
+                    outputs[relative] = file_stamp(project.root / relative)
+        self.save()
+
     def forget_missing(self, present: set[str]) -> None:
         for source in [s for s in self.files if s not in present]:
             del self.files[source]

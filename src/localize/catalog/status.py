@@ -7,16 +7,21 @@ a locale whose PO is missing counts every template entry as missing. Counts use
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polib
 
+from localize import __version__
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.failures import FailureLog
+from localize.fileio import write_if_changed
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.store import open_store
@@ -70,33 +75,118 @@ def catalog_counts(po: polib.POFile, failures: dict[str, str]) -> dict[str, int]
     return counts
 
 
+class _CountsMemo:
+    """Counts of each catalog by its bytes and failure records, kept in ``.localize/status-memo.json``.
+
+    ``status`` (and the table ``run`` prints) then parses only catalogs that changed since.
+    A cache: a missing or unreadable file means counting again; written only when it changed.
+    """
+
+    def __init__(self, project: Project):
+        self.path = project.state_dir / "status-memo.json"
+        self.counts: dict[str, list] = {}
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            data = json.loads(self.path.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("files"), dict):
+                self.counts = data["files"]
+        self.used: dict[str, list] = {}
+
+    def count(self, path: Path, relative: str, failures: dict[str, str],
+              counter: Callable[[polib.POFile, dict[str, str]], dict[str, int]]) -> dict[str, int]:
+        """``counter(load_po(path), failures)``, unless the memo has it for these bytes and failures."""
+        data = path.read_bytes()
+        key = hashlib.blake2b(data, digest_size=16)
+        key.update(json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
+        digest = key.hexdigest()
+        known = self.counts.get(relative)
+        if isinstance(known, list) and len(known) == 2 and known[0] == digest and isinstance(known[1], dict):
+            counts = {name: int(known[1].get(name, 0)) for name in COUNT_FIELDS}
+        else:
+            counts = counter(load_po(path), failures)
+        self.used[relative] = [digest, counts]
+        return counts
+
+    def save(self) -> None:
+        if not self.path.parent.is_dir():
+            return  # no state directory yet: nothing to keep it in
+        text = json.dumps({"version": __version__, "files": dict(sorted(self.used.items()))},
+                          ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError):  # a read-only checkout still gets its status
+            write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)
+
+
 def project_status(project: Project) -> dict[str, Any]:
     """The ``status --json`` document: articles x target locales, plus totals per locale."""
     locales = project.settings.target_locales
     totals = {loc.bcp47: dict.fromkeys(COUNT_FIELDS, 0) for loc in locales}
     with open_store(project.state_dir, project.settings.store_url) as store:
         logs = {loc.posix: FailureLog.load(store, loc) for loc in locales}
+    memo = _CountsMemo(project)
     articles = []
     for slug, template_path in article_templates(project, locales).items():
         per_locale: dict[str, dict[str, int]] = {}
-        template: polib.POFile | None = None
         for locale in locales:
             po_path = project.po_path(slug, locale)
             failures = logs[locale.posix].for_slug(slug)
             if po_path.exists():
-                counts = catalog_counts(load_po(po_path), failures)
-            else:
-                template = template if template is not None else load_po(template_path)
-                counts = untranslated_counts(template, failures)
+                counts = memo.count(po_path, project.relative(po_path), failures, catalog_counts)
+            else:  # every entry of the template is missing in this locale
+                counts = memo.count(template_path, f"{locale.posix}:{project.relative(template_path)}",
+                                    failures, untranslated_counts)
             per_locale[locale.bcp47] = counts
             for name, value in counts.items():
                 totals[locale.bcp47][name] += value
         articles.append({"slug": slug, "locales": per_locale})
+    memo.save()
     return {"locales": [loc.bcp47 for loc in locales], "articles": articles, "totals": totals}
 
 
 def render_status(data: dict[str, Any], width: int | None = None) -> str:
     """A table for terminals: one row per article and locale, then the totals."""
+    rows = [[article["slug"], locale, *(str(counts[n]) for n in COUNT_FIELDS)]
+            for article in data["articles"] for locale, counts in article["locales"].items()]
+    totals = [["(all)", locale, *(str(counts[n]) for n in COUNT_FIELDS)]
+              for locale, counts in data["totals"].items()]
+    fast = _plain_table(rows, totals, width or 120)
+    return fast if fast is not None else _rich_table(rows, totals, width)
+
+
+def _plain_table(rows: list[list[str]], totals: list[list[str]], width: int) -> str | None:
+    """The table ``_rich_table`` draws, drawn directly: rich's layout cost seconds at 1,000 rows.
+
+    None when rich would have to shrink or wrap columns (too wide) or a cell is not plain
+    ASCII (rich measures East Asian widths): rich draws those.
+    """
+    headers = ["article", "locale", *COUNT_FIELDS]
+    cells = [headers, *rows, *totals]
+    if not totals or not all(cell.isascii() and cell.isprintable() for row in cells for cell in row):
+        return None
+    sizes = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    table_width = sum(sizes) + 3 * len(sizes) + 1
+    if table_width > width:
+        return None
+
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (size + 2) for size in sizes) + right
+
+    def row_text(row: list[str], bar: str) -> str:
+        parts = [cell.ljust(size) if i < 2 else cell.rjust(size)
+                 for i, (cell, size) in enumerate(zip(row, sizes, strict=True))]
+        return bar + bar.join(f" {part} " for part in parts) + bar
+
+    title = "Translation status"
+    left = (table_width - len(title)) // 2
+    out = [" " * left + title + " " * (table_width - len(title) - left),
+           line("┏", "━", "┳", "┓"), row_text(headers, "┃"), line("┡", "━", "╇", "┩")]
+    out += [row_text(row, "│") for row in rows]
+    if rows:
+        out.append(line("├", "─", "┼", "┤"))
+    out += [row_text(row, "│") for row in totals]
+    out.append(line("└", "─", "┴", "┘"))
+    return "\n".join(out)
+
+
+def _rich_table(rows: list[list[str]], totals: list[list[str]], width: int | None) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -105,13 +195,12 @@ def render_status(data: dict[str, Any], width: int | None = None) -> str:
     table.add_column("locale")
     for name in COUNT_FIELDS:
         table.add_column(name, justify="right")
-    for article in data["articles"]:
-        for locale, counts in article["locales"].items():
-            table.add_row(article["slug"], locale, *(str(counts[n]) for n in COUNT_FIELDS))
-    if data["articles"]:
+    for row in rows:
+        table.add_row(*row)
+    if rows:
         table.add_section()
-    for locale, counts in data["totals"].items():
-        table.add_row("(all)", locale, *(str(counts[n]) for n in COUNT_FIELDS), style="bold")
+    for row in totals:
+        table.add_row(*row, style="bold")
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, force_terminal=False, color_system=None)
     console.print(table)

@@ -22,8 +22,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polib
 from rapidfuzz import fuzz, process
 
@@ -39,6 +39,9 @@ from localize.catalog.state import entry_state
 from localize.errors import InputError
 from localize.locales import LocaleInfo
 from localize.project import Project
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: start-up of every command pays for it otherwise
 
 MEMORY_ENGINE = "memory"
 
@@ -184,6 +187,8 @@ class NearIndex:
     """
 
     def __init__(self, choices: Sequence[str]):
+        import numpy as np
+
         self._choices = list(choices)
         lengths = np.fromiter(map(len, self._choices), dtype=np.int64, count=len(self._choices))
         self._order = np.argsort(lengths, kind="stable")  # positions sorted by length
@@ -194,6 +199,8 @@ class NearIndex:
 
     def best(self, query: str, cutoff: float) -> tuple[int, float] | None:
         """(position, score) of the source ``extractOne`` would return for ``query``, or None."""
+        import numpy as np
+
         size = len(query)
         loosened = cutoff / 100.0 - 1e-4
         if size == 0 or loosened <= 0.0:
@@ -209,6 +216,8 @@ class NearIndex:
 
     def _shared_upper_bound(self, query: str, low: int, high: int) -> np.ndarray:
         """Per source in the length window, an upper bound on its LCS with ``query``."""
+        import numpy as np
+
         wanted: dict[int, int] = {}
         table = self._bucket_of
         for char in query:
@@ -232,6 +241,8 @@ class NearIndex:
 
 def _bucket_counts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(code point -> bucket table, buckets x texts matrix of character counts capped at 255)."""
+    import numpy as np
+
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     table = np.arange(int(codes.max(initial=0)) + 1, dtype=np.int64)
     table = _OWN_BUCKETS + table % (_BUCKETS - _OWN_BUCKETS)

@@ -89,6 +89,7 @@ class Glossary:
         self.fingerprint: str = _fingerprint(self.terms)
         self._matcher: TermMatcher | None = None
         self._by_source = {term.source: term for term in self.terms}
+        self._found: dict[str, tuple[TermMatch, ...]] = {}  # extract, translate and QA ask about one text
 
     @classmethod
     def empty(cls) -> Glossary:
@@ -96,9 +97,16 @@ class Glossary:
 
     def find(self, text: str) -> list[TermMatch]:
         """Terms in ``text``: non-overlapping, longest first, sorted by start (original offsets)."""
-        if self._matcher is None:
-            self._matcher = TermMatcher(self.terms)
-        return self._matcher.find(text)
+        if not self.terms:
+            return []  # no matcher to build (its character tables cost a noticeable start-up)
+        found = self._found.get(text)
+        if found is None:
+            if self._matcher is None:
+                self._matcher = TermMatcher(self.terms)
+            if len(self._found) >= 100_000:
+                self._found.clear()
+            found = self._found[text] = tuple(self._matcher.find(text))
+        return list(found)
 
     def get(self, source: str) -> Term | None:
         """The term whose source is exactly ``source`` (as written in the glossary)."""

@@ -7,6 +7,7 @@ published, so they are not checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,9 @@ from localize.catalog.pofile import load_po
 from localize.failures import FailureLog
 from localize.glossary import load_project_glossary
 from localize.model import DocumentFormat
+from localize.parallel import parallel_map
 from localize.qa.checks import check_translation
+from localize.qa.memo import FileResult, file_key, memo
 from localize.qa.report import Finding, QAReport
 from localize.store import open_store
 
@@ -53,11 +56,14 @@ def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
 
 
 def check_project(
-    project: Project, locales: Sequence[LocaleInfo] | None = None, shard: Shard | None = None
+    project: Project, locales: Sequence[LocaleInfo] | None = None, shard: Shard | None = None,
+    jobs: int | None = 1,
 ) -> QAReport:
     """QA of every catalog of ``locales`` (default: the project's targets); InputError on bad PO.
 
     With ``shard`` only that shard's own articles' catalogs are checked.
+    Catalogs unchanged since they were last checked reuse their findings (see ``qa.memo``);
+    the others are checked in ``jobs`` processes (None: one per core), reported in file order.
     """
     glossary = load_project_glossary(project)
     ignore = frozenset(project.settings.qa_ignore)
@@ -65,18 +71,53 @@ def check_project(
     with open_store(project.state_dir, project.settings.store_url) as store:
         logs = {loc.posix: FailureLog.load(store, loc)
                 for loc in locales or project.settings.target_locales}
+    memo.load(project.state_dir)
+    files: list[tuple[_File, str, FileResult | None]] = []
     for locale in locales or project.settings.target_locales:
         failures = logs[locale.posix]
         for slug, path in po_files(project, locale):
             if shard is not None and not shard.owns(slug):
                 continue
-            po = load_po(path)
-            report.files_checked += 1
-            context = (locale, slug, project.relative(path))
-            for entry in po:
-                if not entry.obsolete and entry.msgid:
-                    _check_entry(report, entry, context, glossary, ignore, failures.reason(slug, entry.msgid))
+            item = _File(locale, slug, project.relative(path), path, failures.for_slug(slug))
+            key = file_key(path.read_bytes(), (locale.bcp47, slug, item.file), glossary, ignore, item.failures)
+            files.append((item, key, memo.get_file(item.file, key)))
+    todo = [item for item, _, known in files if known is None]
+    checked = iter(parallel_map(_check_file, todo, jobs, (glossary, ignore)))
+    for item, key, known in files:
+        if known is None:
+            known, verdicts = next(checked)
+            memo.results.update(verdicts)
+            memo.put_file(item.file, key, known)
+        report.files_checked += 1
+        report.entries_checked += known[0]
+        report.findings += [Finding(severity, check, item.locale.bcp47, item.slug, item.file, line, msgid, text)
+                            for severity, check, line, msgid, text in known[1]]
+    memo.save(project.state_dir)
     return report
+
+
+@dataclass(frozen=True)
+class _File:
+    """One catalog to check, with the failure records of its article."""
+
+    locale: LocaleInfo
+    slug: str
+    file: str
+    path: Path
+    failures: dict[str, str]
+
+
+def _check_file(context: tuple[Glossary, frozenset[str]], item: _File) -> tuple[FileResult, dict]:
+    """(entries checked, finding rows) of one catalog, and the QA verdicts it added to the memo."""
+    glossary, ignore = context
+    report = QAReport()
+    memo.added.clear()
+    for entry in load_po(item.path):
+        if not entry.obsolete and entry.msgid:
+            _check_entry(report, entry, (item.locale, item.slug, item.file), glossary, ignore,
+                         item.failures.get(entry.msgid))
+    rows = tuple((f.severity, f.check, f.line, f.msgid, f.message) for f in report.findings)
+    return (report.entries_checked, rows), {key: memo.results[key] for key in memo.added if key in memo.results}
 
 
 def _check_entry(

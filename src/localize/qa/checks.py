@@ -25,6 +25,7 @@ from localize.glossary.terms import Term
 from localize.model import DocumentFormat
 from localize.protect.placeables import Placeable, find_spans, markup_problems, placeable_key
 from localize.protect.tokens import TOKEN_STYLES, mask_residue
+from localize.qa.memo import memo, memo_key
 from localize.qa.numbers import Number, compare_numbers, numbers_in
 
 if TYPE_CHECKING:
@@ -274,6 +275,18 @@ def check_translation(
 ) -> list[Result]:
     """Every (severity, check, message) for one translation; waived checks left out."""
     waived = set(ignore) | {flag[len("ignore-") :] for flag in flags if flag.startswith("ignore-")}
+    key = memo_key(source, translation, fmt, target, glossary)
+    results = memo.get(key)
+    if results is None:
+        results = tuple(_all_results(source, translation, fmt, target, glossary))
+        memo.put(key, results)
+    return [result for result in results if result[1] not in waived]
+
+
+def _all_results(
+    source: str, translation: str, fmt: DocumentFormat, target: LocaleInfo, glossary: Glossary | None
+) -> list[Result]:
+    """What ``check_translation`` finds before waivers: a pure function of its arguments."""
     source_spans = find_spans(source, fmt, glossary, include_term=lambda term: True)
     src_p = [p for p, term in source_spans if term is None]
     out_p = [p for p, _ in find_spans(translation, fmt, None)]
@@ -288,7 +301,7 @@ def check_translation(
     all_source = [p for p, _ in source_spans]
     results += _number_results(source, all_source, translation, out_p, renderings, target)
     results += _layout_results(source, src_p, translation, out_p, fmt, target)
-    return [result for result in results if result[1] not in waived]
+    return results
 
 
 # -- the project ----------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from pathlib import Path
 from localize.containment import contained, is_contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
+from localize.parallel import parallel_map
 from localize.project import Project
+from localize.qa.memo import memo
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.links import ASSETS_DIR
 from localize.site.manifest import (
@@ -72,8 +74,11 @@ class _Article:
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
-               sitemap_limit: int = MAX_URLS) -> BuildReport:
-    """Build the site of ``project`` into ``out`` (default ``<project>/site``)."""
+               sitemap_limit: int = MAX_URLS, jobs: int | None = 1) -> BuildReport:
+    """Build the site of ``project`` into ``out`` (default ``<project>/site``).
+
+    ``jobs`` processes read and plan the changed articles (None: one per core).
+    """
     settings = project.settings
     publish = publish or settings.publish
     if publish not in ("reviewed", "machine"):
@@ -85,7 +90,8 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         project_glossary(project).fingerprint,
     ])
     cache = BuildCache(project.state_dir, out, global_key)
-    articles = _plan_articles(project, cache, global_key, publish)
+    memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
+    articles = _plan_articles(project, cache, global_key, publish, jobs)
     article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
     written: list[str] = []
     entries: list[ArticleEntry] = []
@@ -124,24 +130,35 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str) -> st
     return combined_key(parts)
 
 
-def _plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str) -> list[_Article]:
+def _read_plan(context: tuple[Project, str, str], path: Path) -> tuple[str, ArticleInputs, ArticlePlan]:
+    """One changed article read and planned (a worker's share of ``--jobs``)."""
+    project, global_key, publish = context
+    slug, inputs = read_article(project, path)
+    return _article_key(project, path, slug, global_key), inputs, plan_article(project, path, slug, inputs, publish)
+
+
+def _plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
+                   jobs: int | None = 1) -> list[_Article]:
     """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
     articles: list[_Article] = []
     by_slug: dict[str, Path] = {}
     content_dir = project.content_dir.resolve()
+    found = []
     for path in project.source_files():
         source_rel = project.relative(path)
         content_rel = path.resolve().relative_to(content_dir).as_posix()
         cached_slug = cache.previous_entry(source_rel).get("slug")
-        plan = None
+        plan = key = None
         if isinstance(cached_slug, str):
             key = _article_key(project, path, cached_slug, global_key)
             plan = cache.plan(source_rel, key, content_rel)
+        found.append((path, source_rel, key, plan))
+    fresh = iter(parallel_map(_read_plan, [p for p, _, _, plan in found if plan is None], jobs,
+                              (project, global_key, publish)))
+    for path, source_rel, key, plan in found:
         inputs = None
         if plan is None:
-            slug, inputs = read_article(project, path)
-            key = _article_key(project, path, slug, global_key)
-            plan = plan_article(project, path, slug, inputs, publish)
+            key, inputs, plan = next(fresh)
         if plan.slug in by_slug:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
@@ -176,7 +193,7 @@ def _build_article(project: Project, article: _Article, article_pages: Mapping[s
         shas = {}
         for page in rendered.pages:
             shas[page.file_path] = hashlib.sha256(page.content).hexdigest()
-            if write_if_changed(contained(out, page.file_path, "page"), page.content):
+            if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
                 written.append(page.file_path)
         assets = set(rendered.assets)
         targets = {t: _target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
@@ -209,7 +226,7 @@ def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCach
         data = contained(project.content_dir, asset, "asset", f"content/{asset}").read_bytes()
         target = f"{ASSETS_DIR}/{asset}"
         cache.assets[target] = hashlib.sha256(data).hexdigest()
-        if write_if_changed(contained(out, target, "asset"), data):
+        if write_if_changed(contained(out, target, "asset"), data, durable=False):
             written.append(target)
     return written
 

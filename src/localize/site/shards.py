@@ -101,7 +101,7 @@ def _render(project: Project, plan: ArticlePlan, inputs: Any,
 
 def _write(rendered: RenderedArticle, out: Path, written: list[str]) -> None:
     for page in rendered.pages:
-        if write_if_changed(contained(out, page.file_path, "page"), page.content):
+        if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
             written.append(page.file_path)
 
 

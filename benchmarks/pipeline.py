@@ -1,0 +1,384 @@
+"""The whole ``localize run`` against translate-toolkit and po4a on the same generated articles.
+
+For each size N (default 250, 1,000 and 3,000) the script writes N zh-Hant
+articles like the sample ones (front matter, sections, citation runs, product
+names, inline code, links, a source list) and runs, in the same process tree:
+
+* localize ``run`` with one locale (zh-Hans-CN through OpenCC) and with five
+  (the sample config): cold, no-op (nothing changed) and one article edited;
+  optionally ``--jobs 2`` against ``--jobs 1``;
+* translate-toolkit ``md2po`` + ``podebug`` + ``po2md`` (installed by this script
+  into its own venv under ``~/.cache/localize-bench``);
+* po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
+  ``po4a --no-update``; Debian's package ``po4a``, installed with apt-get if missing).
+
+It prints wall times, stage times, peak memory (the process tree summed, each
+process by its proportional set size, so forked workers are not charged for
+pages they share; sampled every 50 ms, and never below the largest single
+process's maximum RSS the kernel reports) and the
+acceptance figures of issue 14 as ratios; it asserts nothing.
+
+    .venv/bin/python benchmarks/pipeline.py --sizes 250,1000 --locales one
+    .venv/bin/python benchmarks/pipeline.py                      # 250, 1000, 3000; one and five
+    .venv/bin/python benchmarks/pipeline.py --sizes 250 --no-peers --jobs 1,2
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "localize-bench"
+
+PRODUCTS = ["Gemma 4", "Android AICore", "Google Cloud", "Apache 2.0", "Vertex AI", "Meta", "Mistral"]
+TOPICS = ["開放模型", "裝置端推論", "授權條款", "雲端加速器", "資料中心", "開發者工具", "安全評估"]
+SENTENCES = [
+    "{p} 在 2026 年 {m} 月推出新版本，重點是{t}與部署成本[{c}]。",
+    "對開發者來說，這代表{t}可以自由修改、再散布，也能放進商業產品裡。[{c}]",
+    "最快的方式是執行 `pip install {code}` 之後，再呼叫 `{code}.load(\"v{n}\")` 載入權重。",
+    "若要在手機上測試，可以參考 [{p} 開發指南](https://example.com/docs/{n}/{m}) 裡的範例程式。",
+    "分析師認為，{p} 這次改變策略，是為了在企業市場搶回注意力[{c}][{d}]。",
+    "官方表示，最小版本在中階手機上每秒可以產生約 {m}0 個詞元。[{c}]",
+    "換句話說，法務團隊不必再逐條研究新的{t}文字！",
+    "為什麼 {p} 的{t}這麼重要？",
+    "也有人擔心，{t}越容易取得，越難追蹤它被用在哪裡。",
+    "整體來看，{p} 的意義不在於跑分第一，而在於降低了{t}的採用門檻。",
+]
+HEADINGS = ["四種尺寸，從手機到資料中心", "為什麼授權這麼重要？", "開發者可以怎麼開始？", "競爭對手的反應"]
+
+
+def article(n: int, edit: int = 0) -> str:
+    """One article: front matter, a title, four sections of paragraphs, a quote, a source list."""
+    def sentence(k: int) -> str:
+        fields = {"p": PRODUCTS[(n + k) % len(PRODUCTS)], "t": TOPICS[(n * 3 + k) % len(TOPICS)],
+                  "m": (n + k) % 12 + 1, "c": k % 7 + 1, "d": (k + 3) % 7 + 1, "n": n,
+                  "code": f"tool{n % 50}"}
+        return SENTENCES[(n + k) % len(SENTENCES)].format(**fields)
+
+    lines = ["---", f"title: 第 {n} 篇：{PRODUCTS[n % 7]} 的{TOPICS[n % 7]}",
+             f"description: 第 {n} 篇的摘要，談 {PRODUCTS[(n + 1) % 7]}。", f"slug: news/a{n:05d}",
+             f"date: 2026-04-{n % 28 + 1:02d}", "---", "", f"# 第 {n} 篇：{PRODUCTS[n % 7]}", ""]
+    k = 0
+    for section, heading in enumerate(HEADINGS):
+        if section:
+            lines += [f"## {heading}", ""]
+        for _ in range(2):
+            lines += ["".join(sentence(k + i) for i in range(3)), ""]
+            k += 3
+    if edit:
+        lines += [f"編輯後新增的句子，第 {edit} 次修改。", ""]
+    lines += ["> 「授權改變的影響，可能比跑分進步還大。」一位工程師這樣說。", "", "## 參考資料", ""]
+    lines += [f"{i}. 來源 {i}：{PRODUCTS[(n + i) % 7]} 官方文件，https://example.com/src/{n}/{i}" for i in range(1, 8)]
+    return "\n".join(lines) + "\n"
+
+
+def write_corpus(root: Path, size: int, locales: str) -> None:
+    """A project directory with ``size`` articles, the sample glossary and a config."""
+    (root / "content/news").mkdir(parents=True)
+    (root / "glossaries").mkdir()
+    shutil.copy(ROOT / "glossaries/terms.csv", root / "glossaries/terms.csv")
+    if locales == "five":
+        shutil.copy(ROOT / "localize.toml", root / "localize.toml")
+    else:
+        (root / "localize.toml").write_text(
+            'source_locale = "zh-Hant-TW"\ntarget_locales = ["zh-Hans-CN"]\n'
+            'base_url = "https://example.com/news"\nurl_pattern = "{locale}/{slug}/"\n'
+            'publish = "machine"\nmin_completion = 0.8\n\n[engine]\nname = "opencc"\n', "utf-8")
+    for n in range(size):
+        (root / f"content/news/a{n:05d}.md").write_text(article(n), "utf-8")
+
+
+# --- measuring a process tree ------------------------------------------------------------
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Memory of ``pid`` and all its descendants, from /proc, summed.
+
+    Each process counts its proportional set size (PSS: a page shared by k processes counts
+    1/k in each), so ``--jobs`` workers forked from the parent are not charged for the
+    pages they share with it; RSS where PSS is not available.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(stat[1]), []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _process_kb(current)
+        stack.extend(children.get(current, []))
+    return total
+
+
+def _process_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+@dataclass
+class Measured:
+    wall: float
+    rss_mb: float
+    stages: dict[str, float] = field(default_factory=dict)
+    returncode: int = 0
+
+
+def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+            stdout: int | None = subprocess.DEVNULL) -> Measured:
+    """Run argv; wall time and peak memory (max of the sampled tree sum and the kernel's maxrss)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, _tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    usage_peak = _child_maxrss_kb()
+    result = Measured(wall, max(peak, usage_peak) / 1024, returncode=process.returncode)
+    if out:
+        result.stages = json.loads(out.decode().strip().splitlines()[-1])
+    if process.returncode not in (0, 1):
+        sys.stderr.write(err.decode(errors="replace")[-2000:])
+    return result
+
+
+_last_children_maxrss = 0
+
+
+def _child_maxrss_kb() -> int:
+    """The largest single process so far (getrusage keeps a running maximum): 0 when not new."""
+    import resource
+
+    global _last_children_maxrss
+    now = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    grew, _last_children_maxrss = now > _last_children_maxrss, max(now, _last_children_maxrss)
+    return now if grew else 0
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """mtime and content hash of every file under the project (what a no-op must not touch).
+
+    Left out: ``.localize/lock``, where every run writes its pid (the project lock, by design).
+    """
+    files = {}
+    for path in root.rglob("*"):
+        if path.is_file() and path.relative_to(root).as_posix() != ".localize/lock":
+            files[str(path.relative_to(root))] = (path.stat().st_mtime_ns,
+                                                  hashlib.sha256(path.read_bytes()).hexdigest())
+    return files
+
+
+# --- the three tools ------------------------------------------------------------------------
+
+
+def localize_run(project: Path, jobs: int | None) -> Measured:
+    """``localize run`` in a child that also reports each stage's time (see ``--child``)."""
+    argv = [sys.executable, __file__, "--child", str(project)]
+    if jobs is not None:
+        argv += ["--child-jobs", str(jobs)]
+    return measure(argv, stdout=subprocess.PIPE)
+
+
+def child(project_dir: str, jobs: int | None) -> None:
+    """Run the CLI's ``run`` with each stage function wrapped in a timer; print the times as JSON."""
+    import localize.catalog.extract as extract
+    import localize.qa as qa
+    import localize.site as site
+    import localize.translate as translate
+    stages: dict[str, float] = {}
+
+    def timed(module: object, name: str, label: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                stages[label] = stages.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+
+    timed(extract, "extract_project", "extract")
+    timed(translate, "translate_project", "translate")
+    timed(qa, "check_project", "check")
+    timed(site, "build_site", "build")
+    argv = ["--quiet", "--project", project_dir, "run"]
+    if jobs is not None:
+        argv.append(f"--jobs={jobs}")
+    code = _invoke_cli(argv)
+    sys.stdout.write(json.dumps(stages) + "\n")
+    sys.exit(code)
+
+
+def _invoke_cli(argv: list[str]) -> int:
+    from localize.cli import cli, invoke
+
+    return invoke(cli, argv)
+
+
+def ensure_translate_toolkit() -> Path:
+    venv = CACHE / "ttk"
+    if not (venv / "bin/po2md").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin/pip"), "install", "-q", "translate-toolkit[markdown]"], check=True)
+    return venv / "bin"
+
+
+def ensure_po4a() -> bool:
+    if shutil.which("po4a-translate"):
+        return True
+    subprocess.run(["apt-get", "install", "-y", "-qq", "po4a"], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return shutil.which("po4a-translate") is not None
+
+
+def translate_toolkit(bin_dir: Path, project: Path) -> Measured:
+    """md2po the content, podebug (the peer's offline 'translation'), po2md back to Markdown."""
+    work = project / "ttk"
+    work.mkdir()
+    stages, rss, total = {}, 0.0, 0.0
+    for label, argv in [
+        ("md2po", [bin_dir / "md2po", "-i", project / "content", "-o", work / "po"]),
+        ("podebug", [bin_dir / "podebug", "--rewrite=xxx", "-i", work / "po", "-o", work / "po-debug"]),
+        ("po2md", [bin_dir / "po2md", "-t", project / "content", "-i", work / "po-debug", "-o", work / "out"]),
+    ]:
+        step = measure([str(a) for a in argv])
+        stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+    if len(list((work / "out").rglob("*.md"))) != len(list((project / "content").rglob("*.md"))):
+        print("translate-toolkit failed: see above", file=sys.stderr)
+    return Measured(total, rss, stages)
+
+
+def po4a(project: Path) -> Measured:
+    """One po4a config over all articles: gettextize (``--no-translations``), msgen, translate."""
+    work = project / "po4a"
+    for sub in ("pot", "po", "out"):
+        (work / sub).mkdir(parents=True)
+    lines = ["[po4a_langs] zh", "[po4a_paths] pot/all.pot $lang:po/$lang.po",
+             '[options] opt:"-o markdown -M UTF-8 -L UTF-8 -k 0"']
+    for source in sorted((project / "content/news").glob("*.md")):
+        lines.append(f"[type: text] {source} $lang:out/{source.name}")
+    (work / "po4a.cfg").write_text("\n".join(lines) + "\n", "utf-8")
+    stages, rss, total = {}, 0.0, 0.0
+    for label, argv in [("gettextize", ["po4a", "-q", "--no-translations", "po4a.cfg"]),
+                        ("msgen", ["msgen", "po/zh.po", "-o", "po/zh.po"]),
+                        ("translate", ["po4a", "-q", "--no-update", "po4a.cfg"])]:
+        step = measure(argv, cwd=work)
+        stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+    if len(list((work / "out").glob("*.md"))) != len(list((project / "content/news").glob("*.md"))):
+        print("po4a failed: see above", file=sys.stderr)
+    return Measured(total, rss, stages)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def fmt_stages(stages: dict[str, float]) -> str:
+    return " ".join(f"{k} {v:.1f}" for k, v in stages.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="250,1000,3000", help="Article counts, comma-separated.")
+    parser.add_argument("--locales", default="one,five", help="'one', 'five' or 'one,five'.")
+    parser.add_argument("--jobs", default="", help="Also time these --jobs values (e.g. 1,2) on one locale.")
+    parser.add_argument("--no-peers", action="store_true", help="Skip translate-toolkit and po4a.")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-jobs", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.child_jobs)
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    locale_sets = [s for s in args.locales.split(",") if s]
+    jobs = [int(j) for j in args.jobs.split(",") if j]
+    ttk = None if args.no_peers else ensure_translate_toolkit()
+    has_po4a = False if args.no_peers else ensure_po4a()
+
+    rows: list[tuple[str, ...]] = []
+    per_article: dict[str, dict[int, float]] = {}
+    print(f"{'N':>5} {'work':<34} {'wall s':>8} {'RSS MB':>7}  stages / notes", flush=True)
+
+    def row(size: int, label: str, measured: Measured, note: str = "") -> None:
+        line = (f"{size:>5} {label:<34} {measured.wall:>8.2f} {measured.rss_mb:>7.0f}  "
+                f"{fmt_stages(measured.stages)} {note}".rstrip())
+        print(line, flush=True)
+        rows.append((str(size), label, f"{measured.wall:.2f}", f"{measured.rss_mb:.0f}", note))
+
+    for size in sizes:
+        for locales in locale_sets:
+            with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+                project = Path(tmp) / "project"
+                write_corpus(project, size, locales)
+                cold = localize_run(project, None)
+                row(size, f"localize run, {locales} locale(s), cold", cold)
+                per_article.setdefault(locales, {})[size] = cold.wall / size
+                before = snapshot(project)
+                noop = localize_run(project, None)
+                after = snapshot(project)
+                touched = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+                changed = f"{len(touched)} {' '.join(touched[:3])}".strip()
+                row(size, "  no-op", noop, f"= {noop.wall / cold.wall:.0%} of cold "
+                    f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); files touched: {changed}")
+                (project / "content/news/a00001.md").write_text(article(1, edit=1), "utf-8")
+                edited = localize_run(project, None)
+                row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold")
+                if locales == "one":
+                    for count in jobs:
+                        shutil.rmtree(project)
+                        write_corpus(project, size, locales)
+                        row(size, f"  cold, --jobs {count}", localize_run(project, count))
+                    if ttk is not None:
+                        peer = translate_toolkit(ttk, project)
+                        row(size, "translate-toolkit md2po+podebug+po2md", peer,
+                            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000)")
+                    if has_po4a:
+                        peer = po4a(project)
+                        row(size, "po4a gettextize+msgen+translate", peer,
+                            f"localize is {peer.wall / cold.wall:.1f}x faster")
+    for locales, costs in per_article.items():
+        if len(costs) > 1:
+            small, large = min(costs), max(costs)
+            print(f"cost per article, {locales} locale(s): N={large} is {costs[large] / costs[small]:.2f}x "
+                  f"N={small} (goal <= 1.25x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""``--jobs N``: the CPU stages' per-article work in N processes (SPEC section 11).
+
+A stage hands ``parallel_map`` a module-level function ``fn(context, item)``,
+the shared ``context`` (sent once to each worker, not once per item) and its
+items; results come back in the items' order, so the output does not depend on
+the number of processes or their timing. With one job, or too few items to be
+worth a process, nothing is started and ``fn`` runs in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+__all__ = ["default_jobs", "parallel_map"]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+#: Fewer items than this per extra process are not worth a process's start-up.
+MIN_PER_WORKER = 4
+
+_context: Any = None
+
+
+def _mapping_proxy(data: dict) -> MappingProxyType:
+    return MappingProxyType(data)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType) -> tuple:
+    return _mapping_proxy, (dict(proxy),)
+
+
+# Settings and documents keep their mappings read-only; a worker gets them read-only too.
+copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _install(context: Any) -> None:
+    global _context
+    _context = context
+    _close_inherited_locks()
+
+
+def _close_inherited_locks() -> None:
+    """Close the project lock's descriptor a forked worker inherited.
+
+    An ``flock`` belongs to the open file, so a worker holding a copy would keep the
+    project locked after its parent was killed, until the worker noticed; closing the
+    copy leaves the parent's lock as it is.
+    """
+    try:
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:  # no /proc: the worker ends when its parent's pipe closes
+        return
+    for name in descriptors:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if os.path.basename(target) == "lock" and os.path.basename(os.path.dirname(target)).startswith(
+            (".localize", "shard-")
+        ):
+            with contextlib.suppress(OSError):
+                os.close(int(name))
+
+
+def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
+    return fn(_context, item)
+
+
+def parallel_map(
+    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None
+) -> list[Result]:
+    """``[fn(context, item) for item in items]``, in up to ``jobs`` processes (None: one per core)."""
+    items = list(items)
+    workers = min(default_jobs() if jobs is None else jobs, len(items) // MIN_PER_WORKER)
+    if workers <= 1:
+        return [fn(context, item) for item in items]
+    methods = multiprocessing.get_all_start_methods()
+    mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,)) as pool:
+        return list(pool.map(partial(_call, fn), items, chunksize=chunk))
