@@ -73,6 +73,15 @@ class Engine(ABC):
                 parts.append(f"{key}={value}")
         return ";".join(parts)
 
+    @property
+    def provenance(self) -> str:
+        """What the ``# machine translation:`` comment names (the llm engine adds its model)."""
+        return self.name
+
+    def answer_problems(self, source: str, translation: str) -> tuple[str, ...]:
+        """Problems of a restored answer particular to this engine (e.g. an LLM's notes)."""
+        return ()
+
     # Settings resolved against this engine's defaults (SPEC section 6).
     @property
     def concurrency(self) -> int:

@@ -25,7 +25,7 @@ DEEP_TRANSLATOR_ENGINES = (
     "baidu",
     "qcri",
 )
-BUILTIN_ENGINES = (*DEEP_TRANSLATOR_ENGINES, "deepl", "opencc", "pseudo")
+BUILTIN_ENGINES = (*DEEP_TRANSLATOR_ENGINES, "deepl", "llm", "opencc", "pseudo")
 DRIVER_ENGINES = ("memory",)  # handled by the translate driver, never instantiated
 
 
@@ -38,6 +38,10 @@ def _builtin(name: str) -> Callable[[EngineSettings], Engine] | None:
         from localize.engines.deepl_engine import DeepLEngine
 
         return DeepLEngine
+    if name == "llm":
+        from localize.engines.llm import LLMEngine
+
+        return LLMEngine
     if name == "opencc":
         from localize.engines.opencc_engine import OpenCCEngine
 

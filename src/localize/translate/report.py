@@ -41,6 +41,10 @@ class EngineLocaleReport:
     translated: int = 0
     capped: int = 0
     failures: tuple[Failure, ...] = ()
+    model: str | None = None  # the llm engine's model; tokens are its usage (estimates in a dry run)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,9 @@ class EngineLocaleReport:
             "retries": self.retries,
             "failed": self.failed,
             "estimated_cost": self.estimated_cost,
+            "model": self.model,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
         }
 
 
@@ -127,6 +134,7 @@ class TranslateReport:
             if len(row.failures) > 20:
                 lines.append(f"... and {len(row.failures) - 20} more failed in {row.locale}")
         lines.extend(self.notes)
+        lines.extend(note for row in self.engines for note in row.notes)
         return "\n".join(lines)
 
     @property

@@ -114,6 +114,7 @@ class LocalePass:
                 self.ctx.source,
                 self.ctx.target,
                 self.ctx.engine.name,
+                extra=self.ctx.engine.answer_problems,
             )
             iterator = iter(safe.attempts())
             self._iterators[index] = iterator
@@ -416,7 +417,7 @@ class LocalePass:
 
     def _succeed(self, index: int, translation: str) -> None:
         item = self.items[index]
-        mark_machine(item.entry, translation, self.ctx.engine.name)
+        mark_machine(item.entry, translation, self.ctx.engine.provenance)
         self.ctx.failures.clear(item.slug, item.msgid)
         self.tally.translated += 1
         self.tally.capped.discard(index)

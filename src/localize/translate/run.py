@@ -33,6 +33,7 @@ from localize.shard import Shard
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
+from localize.translate.llm_pass import LLMLocalePass, llm_row, uses_llm_pass
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
@@ -183,7 +184,9 @@ def _translate_locale(
         failures=failures,
         limits=limits,
     )
-    locale_pass = LocalePass(context, items)
+    locale_pass: LocalePass | LLMLocalePass = (
+        LLMLocalePass(context, items, catalogs) if uses_llm_pass(engine) else LocalePass(context, items)
+    )
     if state.dry_run:
         tally = locale_pass.estimate()
     else:
@@ -194,7 +197,8 @@ def _translate_locale(
             failures.save()
         if locale_pass.started:
             state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
-    return _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
+    row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
+    return llm_row(row, engine, locale_pass, state.dry_run, project.settings.source_locale)
 
 
 def _row(

@@ -7,6 +7,7 @@ are never touched, nor obsolete, plural or header entries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,13 +92,20 @@ def masked_translation(
     source: LocaleInfo,
     target: LocaleInfo,
     engine: str = "",
+    mask_terms: bool = True,
+    extra: Callable[[str, str], tuple[str, ...]] | None = None,
 ) -> SafeTranslation:
     """The repair ladder for ``text``; every restored answer must pass QA's blocking checks
-    and the answer checks every engine gets (echo, script, length)."""
+    and the answer checks every engine gets (echo, script, length), then ``extra`` (an
+    engine's own, such as an LLM's notes). ``mask_terms=False`` leaves glossary terms in
+    the text (the llm engine names them instead); they are verified all the same."""
 
     def verify(translation: str) -> tuple[str, ...]:
-        return blocking_problems(text, translation, fmt, glossary, target) or answer_problems(
-            text, translation, fmt, glossary, source, target, engine
+        return (
+            blocking_problems(text, translation, fmt, glossary, target)
+            or answer_problems(text, translation, fmt, glossary, source, target, engine)
+            or (extra(text, translation) if extra is not None else ())
         )
 
-    return SafeTranslation(text, fmt, glossary, source, target, verify)
+    masking = glossary if mask_terms else None
+    return SafeTranslation(text, fmt, masking, source, target, verify)
