@@ -44,6 +44,7 @@ from localize.translate.rounds import LocalePass, PassContext, RoundTally
 from localize.translate.work import Catalog, WorkItem
 
 ERROR_MARK = "\x00"  # an item answer that is an error, never cached
+ECHO = "echo: the answer repeats the source untranslated; translate it"
 TRUNCATED = "the answer was cut off (finish_reason length); translate this item briefly"
 
 
@@ -250,8 +251,13 @@ class LLMLocalePass:
 
     def _judge(self, state: ItemState, answer: str | None) -> None:
         """Verify one item's answer: written when it passes, else on to the next step."""
+        source = self.items[state.index].msgid
         if answer is not None and answer.startswith(ERROR_MARK):
             state.errors.append(answer[len(ERROR_MARK) :])
+        elif answer is not None and (said := self.engine.answer_problems(source, answer)):
+            state.errors.append("; ".join(said))  # a refusal first: the rest follows from it
+        elif answer is not None and " ".join(answer.split()) == " ".join(state.masked.split()):
+            state.errors.append(ECHO)
         else:
             restored = state.attempt.assemble([] if answer is None else [answer])
             if restored.translation:
