@@ -351,6 +351,15 @@ def credential_env(engine: str, key: str) -> str:
     return CREDENTIAL_ENV.get((engine, normal)) or f"LOCALIZE_{engine}_{normal}".upper().replace("-", "_")
 
 
+def _project_file(check: _Checker, key: str, value: Any) -> str:
+    """A path in localize.toml made absolute; it must name a file inside the project."""
+    root = check.path.parent.resolve()
+    path = (root / value).resolve() if isinstance(value, str) and value else None
+    if path is None or not path.is_relative_to(root) or not path.is_file():
+        raise check.fail(key, f"{key.rpartition('/')[2]} must name a file inside the project")
+    return str(path)
+
+
 def _parse_engine(table: Any, label: str, check: _Checker, base: EngineSettings) -> EngineSettings:
     if not isinstance(table, dict):
         raise check.fail(label, f"[{label}] must be a table")
@@ -365,6 +374,9 @@ def _parse_engine(table: Any, label: str, check: _Checker, base: EngineSettings)
                 f"committed); remove it and set the environment variable {credential_env(engine, key)}",
             )
         kind = _ENGINE_KEYS.get(key)
+        if key == "prompt":  # the llm engine's prompt template: a file inside the project
+            extra[key] = _project_file(check, f"{label}/{key}", value)
+            continue
         if kind is None:
             extra[key] = value
             continue

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import babel
 import jinja2
 
 from localize.errors import ConfigError
@@ -117,9 +118,17 @@ def gemma_code(locale: LocaleInfo) -> str:
     return locale.og_locale.replace("_", "-")
 
 
+def language_name(locale: LocaleInfo) -> str:
+    """The language's English name alone ("Chinese"), as TranslateGemma's template writes it."""
+    try:
+        return babel.Locale(locale.language).english_name or locale.english_name
+    except (ValueError, babel.UnknownLocaleError):
+        return locale.english_name
+
+
 def gemma_text(text: str, source: LocaleInfo, target: LocaleInfo) -> str:
     """TranslateGemma's chat template rendered, for servers that take only string content."""
-    s_name, t_name = source.english_name, target.english_name
+    s_name, t_name = language_name(source), language_name(target)
     s_code, t_code = gemma_code(source), gemma_code(target)
     return (
         f"You are a professional {s_name} ({s_code}) to {t_name} ({t_code}) translator. "
