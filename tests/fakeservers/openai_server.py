@@ -5,7 +5,8 @@ It answers as OpenAI's API does: ``choices[0].message.content`` with
 "param", "code"}}``, 429 with ``Retry-After``. It reads the llm engine's user
 message (SPEC section 7), "translates" every item with ``translate_fn`` (by
 default the text prefixed by the target tag, tokens untouched) and answers
-``{"translations": [...]}``; TranslateGemma requests (list content with
+``{"translations": [...]}``, each glossary target put in place of its term;
+TranslateGemma requests (list content with
 ``source_lang_code``/``target_lang_code``, or plain text) get the bare
 translation. Every request body is kept in ``bodies``.
 
@@ -146,7 +147,8 @@ class OpenAIServer(FakeMTServer):
     def _answer(self, body: dict[str, Any], document: dict[str, Any], fault: str | None,
                 texts: Sequence[str]) -> Reply:
         source, target = document["source_locale"], document["target_locale"]
-        rows = [{"id": i["id"], "text": self.translate_fn(i["text"], source, target)}
+        rows = [{"id": i["id"], "text": self.translate_fn(self._terms(i["text"], document),
+                                                           source, target)}
                 for i in document["items"]]
         if fault == "omit" and rows:
             rows.pop()
@@ -172,6 +174,14 @@ class OpenAIServer(FakeMTServer):
         elif fault == "truncate":
             content, finish = content[: len(content) // 2], "length"
         return self._completion(body, content, finish, texts)
+
+    @staticmethod
+    def _terms(text: str, document: Mapping[str, Any]) -> str:
+        """A model that follows the glossary it is given: each target in place of its term."""
+        for entry in document.get("glossary", []):
+            if not entry["keep"]:
+                text = text.replace(entry["source"], entry["target"])
+        return text
 
     def _completion(self, body: dict[str, Any], content: str, finish: str,
                     texts: Sequence[str]) -> Reply:
