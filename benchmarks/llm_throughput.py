@@ -1,0 +1,156 @@
+"""llm engine throughput: 2,000 distinct sentences in 100 articles through per-article batches.
+
+``translate_project`` with the ``llm`` engine (chat style, ``batch = 20``,
+``concurrency = 8``) against the tests' OpenAI-compatible fake server, which
+answers every request after a fixed latency (300 ms by default) and runs in a
+process of its own, as a real server would.
+
+Prints the requests sent, segments per request (goal: at least 15), the wall
+time against the bound (requests needed x latency / concurrency; goal: within
+1.5x), input and output tokens per segment (as the server's ``usage`` counts
+them: about 4 characters a token) and the requests of a second, unchanged run
+(goal: 0). Importing the ``openai`` package (about a second) is process start-up
+and happens before the clock starts.
+
+    .venv/bin/python benchmarks/llm_throughput.py [--segments 2000] [--articles 100] [--latency 0.3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import multiprocessing
+import multiprocessing.connection
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+import localize.engines.llm  # noqa: F401  (imports openai: process start-up, not translation)
+from localize.project import Project
+from localize.translate import translate_project
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fakeservers.openai_server import OpenAIServer  # noqa: E402  (the tests' fake server)
+
+CONCURRENCY = 8
+BATCH = 20
+
+
+def distinct_segments(count: int) -> list[str]:
+    """Sentences unlike each other (so the TM's near matching cannot fill any)."""
+    segments = []
+    for number in range(count):
+        digest = hashlib.sha256(f"segment {number}".encode()).digest()
+        words = "".join(chr(0x4E00 + b * 37 % 20000) for b in digest[:14])
+        segments.append(f"{words}[{number % 9 + 1}]。")
+    return segments
+
+
+def english(text: str, source: str, target: str) -> str:
+    return "EN " + text
+
+
+def write_project(root: Path, url: str, segments: list[str], articles: int) -> Project:
+    (root / "localize.toml").write_text(
+        'source_locale = "zh-Hant-TW"\ntarget_locales = ["en"]\n\n[engine]\nname = "llm"\n'
+        f'url = "{url}"\nmodel = "test-model"\nconcurrency = {CONCURRENCY}\nbatch = {BATCH}\n'
+        "timeout = 30\n",
+        "utf-8",
+    )
+    catalogs = root / "locales" / "en" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True)
+    per_article = math.ceil(len(segments) / articles)
+    for start in range(0, len(segments), per_article):
+        slug = f"article-{start // per_article:03d}"
+        po = polib.POFile(wrapwidth=0)
+        po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
+        for line, text in enumerate(segments[start : start + per_article], 1):
+            po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
+        po.save(str(catalogs / f"{slug}.po"))
+    return Project.open(root)
+
+
+class ServerProcess:
+    """An OpenAIServer in a child process; its request count and log resets over a pipe."""
+
+    def __init__(self, latency: float):
+        self._conn, child = multiprocessing.Pipe()
+        self._process = multiprocessing.Process(target=_serve, args=(child, latency), daemon=True)
+
+    def __enter__(self) -> ServerProcess:
+        self._process.start()
+        self.url: str = self._conn.recv()
+        return self
+
+    def requests(self) -> int:
+        self._conn.send("counters")
+        return int(self._conn.recv().get("requests", 0))
+
+    def reset_logs(self) -> None:
+        self._conn.send("reset")
+        self._conn.recv()
+
+    def __exit__(self, *exc: object) -> None:
+        self._conn.send("stop")
+        self._process.join(timeout=10)
+
+
+def _serve(conn: multiprocessing.connection.Connection, latency: float) -> None:
+    with OpenAIServer(english, latency=latency) as server:
+        conn.send(server.base_url)
+        while (message := conn.recv()) != "stop":
+            if message == "counters":
+                conn.send(dict(server.counters))
+            else:
+                server.reset_logs()
+                conn.send("ok")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=0.3)
+    args = parser.parse_args(argv)
+    segments = distinct_segments(args.segments)
+    with tempfile.TemporaryDirectory() as tmp, ServerProcess(args.latency) as server:
+        project = write_project(Path(tmp), server.url, segments, args.articles)
+        started = time.perf_counter()
+        first = translate_project(project, progress=False)
+        wall = time.perf_counter() - started
+        received = server.requests()
+        server.reset_logs()
+        second = translate_project(project, progress=False)
+        second_requests = server.requests()
+    row = first.engines[0]
+    per_article = math.ceil(args.segments / args.articles)
+    needed = args.articles * math.ceil(per_article / BATCH)
+    bound = needed * args.latency / CONCURRENCY
+    print(
+        f"segments: {args.segments} distinct in {args.articles} articles, batch {BATCH}, "
+        f"latency {args.latency * 1000:.0f} ms/request, concurrency {CONCURRENCY}"
+    )
+    print(
+        f"requests: {row.requests} sent ({received} received by the server, {needed} needed), "
+        f"{row.translated} translated, {row.failed} failed"
+    )
+    print(f"segments per request: {args.segments / max(1, row.requests):.1f} (goal >= 15)")
+    print(
+        f"wall time: {wall:.2f} s; bound (requests needed x latency / {CONCURRENCY}) "
+        f"{bound:.2f} s; {wall / bound:.2f}x of it (goal <= 1.5x)"
+    )
+    print(
+        f"tokens per segment: {row.input_tokens / args.segments:.1f} in, "
+        f"{row.output_tokens / args.segments:.1f} out"
+    )
+    print(f"second unchanged run: {second.engines[0].requests} requests sent, "
+          f"{second_requests} received (goal 0)")
+    return 0 if first.exit_code == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
