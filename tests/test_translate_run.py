@@ -267,7 +267,12 @@ def test_dry_run_sends_nothing_and_predicts_the_real_run(tmp_path: Path) -> None
         "retries",
         "failed",
         "estimated_cost",
+        "model",
+        "input_tokens",
+        "output_tokens",
     }
+    assert dry.to_json()["engines"][0]["model"] is None  # model and tokens are the llm engine's
+    assert dry.to_json()["engines"][0]["input_tokens"] == 0
 
 
 def test_engine_refusing_every_request_is_an_engine_error(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ not a bill: the real run reports the server's own ``usage``.
 from __future__ import annotations
 
 from localize.locales import LocaleInfo
-from localize.qa.answers import script_of
+import unicodedata
 
 CHARS_PER_TOKEN = {
     "Latin": 4.0,
@@ -25,6 +25,44 @@ CHARS_PER_TOKEN = {
 }
 OTHER_CHARS_PER_TOKEN = 2.0
 NON_LETTER_CHARS_PER_TOKEN = 4.0
+
+
+_BLOCKS = (
+    (0x0250, "Latin"),
+    (0x0370, "Other"),
+    (0x0400, "Greek"),
+    (0x0530, "Cyrillic"),
+    (0x0590, "Other"),
+    (0x0600, "Hebrew"),
+    (0x0780, "Arabic"),
+    (0x1100, "Other"),
+    (0x1200, "Hangul"),
+    (0x1E00, "Other"),
+    (0x1F00, "Latin"),
+    (0x3040, "Other"),
+    (0x3100, "Kana"),
+    (0x3400, "Other"),
+    (0xA000, "Han"),
+    (0xAC00, "Other"),
+    (0xD7B0, "Hangul"),
+    (0xF900, "Other"),
+    (0xFB00, "Han"),
+    (0xFF00, "Other"),
+    (0xFFF0, "Latin"),  # full-width forms
+    (0x20000, "Other"),
+    (0x2FA20, "Han"),
+)
+
+
+def script_of(char: str) -> str | None:
+    """A letter's script by Unicode block (coarse: enough for a token estimate)."""
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    code = ord(char)
+    for end, name in _BLOCKS:
+        if code < end:
+            return name
+    return "Other"
 
 
 def estimate_tokens(text: str) -> int:
