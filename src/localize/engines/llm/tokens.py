@@ -10,8 +10,9 @@ not a bill: the real run reports the server's own ``usage``.
 
 from __future__ import annotations
 
-from localize.locales import LocaleInfo
 import unicodedata
+
+from localize.locales import LocaleInfo
 
 CHARS_PER_TOKEN = {
     "Latin": 4.0,
