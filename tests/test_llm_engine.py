@@ -240,3 +240,16 @@ def test_articles_are_never_mixed_and_batches_carry_their_neighbours(tmp_path, s
     assert documents[0]["after"] == [ARTICLE[4]]
     assert documents[2]["title"] == "第二篇文章"
     assert not {i["text"] for i in documents[2]["items"]} & set(ARTICLE)
+
+
+def test_a_glossary_change_pays_again_only_for_the_sentences_holding_the_term(tmp_path, server):
+    project = make_project(tmp_path, server.base_url)
+    translate_project(project, progress=False)
+    (project.root / "glossaries/terms.csv").write_text(
+        GLOSSARY.replace("open model", "open-weight model"), "utf-8"
+    )
+    write_po(project.root / "locales/en/LC_MESSAGES/a.po", ARTICLE)
+    translate_project(Project.open(project.root), progress=False)
+    resent = [i["text"] for i in user_documents(server)[1]["items"]]
+    assert resent == [ARTICLE[0], ARTICLE[4]]  # the two sentences with 開放模型
+    assert entries(project)[ARTICLE[4]].msgstr == "EN 這個open-weight model可以在筆電上執行。"

@@ -80,3 +80,21 @@ def test_the_sample_through_the_llm_engine_keeps_citations_and_product_names(tmp
                     assert term in entry.msgstr, (term, entry.msgstr)
             assert entry.tcomment.startswith("machine translation: llm qwen3:8b")
     assert translated == len(msgids)
+
+
+def test_a_refused_key_exits_2_with_one_line_and_writes_nothing(tmp_path):
+    project = copy_sample(tmp_path / "sample")
+    catalogs = sorted((project / "locales/en/LC_MESSAGES").rglob("*.po"))
+    for catalog in catalogs:
+        _clear(catalog)
+    before = {c: c.read_bytes() for c in catalogs}
+    config = project / "localize.toml"
+    with OpenAIServer(english, api_key="sk-right") as server:
+        config.write_text(config.read_text("utf-8").replace(
+            'name = "memory"', f'name = "llm"\nurl = "{server.base_url}"\nmodel = "test-model"'
+        ), "utf-8")
+        result = run_cli(project, "translate", "--locale", "en", env={"OPENAI_API_KEY": "sk-wrong"})
+    assert result.code == 2
+    assert len(result.err_lines) >= 1 and "credentials" in result.err_lines[-1]
+    assert "Traceback" not in result.err
+    assert {c: c.read_bytes() for c in catalogs} == before

@@ -194,6 +194,8 @@ class LLMLocalePass:
                 if first:
                     self.tally.cache_hits += 1
                 self._judge(state, cached[key])
+            elif key in self._answers:  # answered earlier in this round (an error, not cached)
+                self._judge(state, self._answers[key])
             elif state.masked in self._waiting:  # the same text is already on its way
                 self._waiting[state.masked].append(state)
                 self.tally.segments.add(state.index)
