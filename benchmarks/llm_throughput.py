@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polib
 
-import localize.engines.llm  # noqa: F401  (imports openai: process start-up, not translation)
+from localize.engines.llm import LLMEngine  # imports openai: process start-up, not translation
 from localize.project import Project
 from localize.translate import translate_project
 
@@ -72,6 +72,30 @@ def write_project(root: Path, url: str, segments: list[str], articles: int) -> P
             po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
         po.save(str(catalogs / f"{slug}.po"))
     return Project.open(root)
+
+
+class Stamps:
+    """When each request left and its answer came back (to split wall time into its parts)."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self._complete = LLMEngine.complete
+
+    def __enter__(self) -> Stamps:
+        original = self._complete
+
+        def complete(engine: LLMEngine, *args: object, **kwargs: object) -> object:
+            began = time.perf_counter()
+            try:
+                return original(engine, *args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                self.spans.append((began, time.perf_counter()))
+
+        LLMEngine.complete = complete  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        LLMEngine.complete = self._complete  # type: ignore[method-assign]
 
 
 class ServerProcess:
@@ -119,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     segments = distinct_segments(args.segments)
     with tempfile.TemporaryDirectory() as tmp, ServerProcess(args.latency) as server:
         project = write_project(Path(tmp), server.url, segments, args.articles)
-        started = time.perf_counter()
-        first = translate_project(project, progress=False)
-        wall = time.perf_counter() - started
+        with Stamps() as stamps:
+            started = time.perf_counter()
+            first = translate_project(project, progress=False)
+            ended = time.perf_counter()
+        wall = ended - started
         received = server.requests()
         server.reset_logs()
         second = translate_project(project, progress=False)
@@ -143,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         f"wall time: {wall:.2f} s; bound (requests needed x latency / {CONCURRENCY}) "
         f"{bound:.2f} s; {wall / bound:.2f}x of it (goal <= 1.5x)"
     )
+    if stamps.spans:
+        opened = min(b for b, _ in stamps.spans)
+        closed = max(e for _, e in stamps.spans)
+        print(
+            f"  of which: {opened - started:.2f} s before the first request (catalogs, TM pass, "
+            f"masking), {closed - opened:.2f} s of requests ({(closed - opened) / bound:.2f}x "
+            f"the bound), {ended - closed:.2f} s after the last answer (writing catalogs)"
+        )
     print(
         f"tokens per segment: {row.input_tokens / args.segments:.1f} in, "
         f"{row.output_tokens / args.segments:.1f} out"

@@ -196,3 +196,23 @@ def test_the_key_is_sent_as_a_bearer_token(tmp_path, monkeypatch):
     with OpenAIServer(english, api_key="sk-local") as server:
         report = translate_project(make_project(tmp_path, server.base_url), progress=False)
     assert report.failed == 0
+
+
+def test_translategemma_answers_cut_off_or_refused_are_never_written(tmp_path):
+    def faults(number: int, texts: list[str]) -> str | None:
+        if "筆電" in texts[0]:
+            return "refusal"  # every attempt for this sentence
+        return "truncate" if "140" in texts[0] or "一百四十" in texts[0] else None
+
+    with OpenAIServer(english, fault_when=faults) as server:
+        project = make_project(tmp_path, server.base_url, prompt_style="translategemma")
+        report = translate_project(project, progress=False)
+        refused = [b for b in server.bodies if "筆電" in b["messages"][0]["content"][0]["text"]]
+    got = entries(project)
+    assert report.failed == 2
+    assert got[ARTICLE[4]].msgstr == "" and got[ARTICLE[5]].msgstr == ""
+    assert len(refused) >= 2  # word tokens, then bracket tokens or the runs between them
+    reasons = {f.msgid: f.reason for f in report.engines[0].failures}
+    assert "refusal or note" in reasons[ARTICLE[4]]
+    assert "cut off" in reasons[ARTICLE[5]]
+    assert all(e.msgstr.startswith("EN ") for m, e in got.items() if m not in ARTICLE[4:])

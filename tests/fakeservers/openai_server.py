@@ -112,8 +112,12 @@ class OpenAIServer(FakeMTServer):
                           "have access to it.", "invalid_request_error", "model_not_found")
         if document is None:
             source, target, text = self._gemma_langs(user)
-            content = self.translate_fn(text, source, target)
-            return self._completion(body, content, "stop", texts)
+            content, finish = self.translate_fn(text, source, target), "stop"
+            if fault == "refusal":
+                content = "I'm sorry, but I can't help with translating this text."
+            elif fault == "truncate":
+                content, finish = content[: len(content) // 2], "length"
+            return self._completion(body, content, finish, texts)
         return self._answer(body, document, fault, texts)
 
     # -- reading the request ------------------------------------------------------------------

@@ -95,18 +95,14 @@ def prepare(
     glossary: Glossary | None,
     source: LocaleInfo,
     target: LocaleInfo,
-    extra_check: object,
 ) -> ItemState:
-    """Mask one entry (placeables only) and name the glossary entries it holds."""
+    """Mask one entry (placeables only) and name the glossary entries it holds.
+
+    Refusals and notes are checked on the raw answer before it is restored (llm_pass),
+    so the verifier here holds QA's checks and the answer checks every engine gets.
+    """
     safe = masked_translation(
-        item.msgid,
-        item.fmt,
-        glossary,
-        source,
-        target,
-        "llm",
-        mask_terms=False,
-        extra=extra_check,  # type: ignore[arg-type]
+        item.msgid, item.fmt, glossary, source, target, "llm", mask_terms=False
     )
     attempt = next(iter(safe.attempts()))
     position = article.position(item.entry)

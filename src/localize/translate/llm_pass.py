@@ -133,11 +133,10 @@ class LLMLocalePass:
 
     def _prepared(self) -> Iterator[ItemState]:
         """Each entry masked, article by article (work items come in catalog order)."""
-        check = self.engine.answer_problems
         for index, item in enumerate(self.items):
             article = self._article(item.catalog)
             state = prepare(
-                item, index, article, self.ctx.glossary, self.ctx.source, self.ctx.target, check
+                item, index, article, self.ctx.glossary, self.ctx.source, self.ctx.target
             )
             if not state.attempt.requests:  # nothing to translate between the placeables
                 self._judge(state, None)

@@ -41,7 +41,8 @@ from localize.errors import ConfigError
 from localize.locales import LocaleInfo
 
 KEY_VARIABLES = ("OPENAI_API_KEY", "LOCALIZE_LLM_API_KEY")
-NO_KEY = "no-key"  # local servers take any key; the client insists on one
+NO_KEY = "no-key"
+NO_TRANSLATION = "\x00"  # marks an answer that is no translation: verification rejects it  # local servers take any key; the client insists on one
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class LLMEngine(Engine):
         return copy
 
     def answer_problems(self, source: str, translation: str) -> tuple[str, ...]:
+        """A refusal, note or explanation; or an answer that was cut off or empty."""
+        if NO_TRANSLATION in translation:
+            return (translation.split(NO_TRANSLATION, 1)[1] or "no translation",)
         return commentary_problems(source, translation)
 
     # -- one exchange -----------------------------------------------------------------------
@@ -170,7 +174,8 @@ class LLMEngine(Engine):
                 response = self.client.chat.completions.create(**body)
             except openai.APIStatusError as exc:
                 detail = _error_text(exc)
-                if form is not None and exc.status_code == 400 and "response_format" in detail:
+                refused = exc.status_code in (400, 422) and "response_format" in detail
+                if form is not None and refused:
                     self._step_down(tried, detail)
                     continue
                 raise _classified(exc, detail) from exc
@@ -218,9 +223,11 @@ class LLMEngine(Engine):
             messages = chat_messages(self.system(source, target), request, source, target)
             completion = self.complete(messages)
             answer = plain_answer(completion.content)
-        if completion.finish_reason == "length" or not answer:
-            # an empty answer or one cut off: the driver's "malformed" retry, then failed
-            return ""
+        if completion.finish_reason == "length":
+            return NO_TRANSLATION + "the answer was cut off (finish_reason length)"
+        if not answer:
+            refusal = f": {completion.refusal[:160]}" if completion.refusal else ""
+            return NO_TRANSLATION + "the answer is empty" + refusal
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
         return lead + answer + trail
