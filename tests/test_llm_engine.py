@@ -253,3 +253,38 @@ def test_a_glossary_change_pays_again_only_for_the_sentences_holding_the_term(tm
     resent = [i["text"] for i in user_documents(server)[1]["items"]]
     assert resent == [ARTICLE[0], ARTICLE[4]]  # the two sentences with 開放模型
     assert entries(project)[ARTICLE[4]].msgstr == "EN 這個open-weight model可以在筆電上執行。"
+
+
+def test_ctrl_c_keeps_what_finished_and_the_next_run_pays_for_nothing_twice(tmp_path, monkeypatch):
+    from localize.translate import run as run_module
+    from localize.translate.progress import Progress
+
+    class InterruptAfter(Progress):
+        """Ctrl-C in the main thread once ``count`` sentences were answered."""
+
+        def __init__(self, count: int):
+            self.count, self.seen = count, 0
+
+        def advance(self, count: int) -> None:
+            self.seen += count
+            if self.seen >= self.count:
+                raise KeyboardInterrupt
+
+    articles = {f"art{n}": [f"第{n}篇文章", *(f"第{n}篇的第{k}句話。" for k in range(1, 6))]
+                for n in range(6)}
+    with OpenAIServer(english, latency=0.05) as server:
+        project = make_project(tmp_path, server.base_url, articles, batch=3, concurrency=2)
+        monkeypatch.setattr(run_module, "make_progress", lambda show, quiet: InterruptAfter(6))
+        with pytest.raises(KeyboardInterrupt):
+            translate_project(project, progress=False)
+        first = server.requests
+        done = sum(1 for slug in articles for e in entries(project, slug).values() if e.msgstr)
+        assert done >= 6  # saved before re-raising
+        monkeypatch.undo()
+        server.reset_logs()
+        report = translate_project(project, progress=False)
+        second = server.requests
+    assert not set(first) & set(second)  # nothing answered before was sent again
+    assert report.failed == 0
+    assert all(e.msgstr.startswith("EN ") for slug in articles
+               for e in entries(project, slug).values())
