@@ -58,6 +58,7 @@ CASES = [
     ("opencc", "zh-HK", "source", "Hant-HK"),
     ("opencc", "zh-Hant", "source", "Hant"),
     ("opencc", "zh-Hans-SG", "target", "Hans"),
+    ("llm", "zh-Hant-TW", "source", "zh-Hant-TW"),
     ("pseudo", "en-XA", "target", "en-XA"),
     ("pseudo", "ar-XB", "target", "ar-XB"),
 ]

@@ -216,3 +216,15 @@ def test_translategemma_answers_cut_off_or_refused_are_never_written(tmp_path):
     assert "refusal or note" in reasons[ARTICLE[4]]
     assert "cut off" in reasons[ARTICLE[5]]
     assert all(e.msgstr.startswith("EN ") for m, e in got.items() if m not in ARTICLE[4:])
+
+
+@pytest.mark.parametrize(
+    ("locale", "code"), [("zh-Hant-TW", "zh-TW"), ("de", "de-DE"), ("zh-Hans-CN", "zh-CN")]
+)
+def test_translategemma_codes_are_language_region(locale, code):
+    from localize.engines.codes import engine_code
+    from localize.locales import parse_locale
+
+    options = {"prompt_style": "translategemma"}
+    assert engine_code("llm", parse_locale(locale), "target", options) == code
+    assert engine_code("llm", parse_locale(locale), "target") == parse_locale(locale).bcp47

@@ -198,6 +198,13 @@ def _pseudo(locale: LocaleInfo, role: str, options: Mapping[str, object]) -> str
     return locale.bcp47
 
 
+def _llm(locale: LocaleInfo, role: str, options: Mapping[str, object]) -> str | None:
+    """Chat models read any BCP 47 tag; TranslateGemma's template wants language-region."""
+    if options.get("prompt_style") == "translategemma":
+        return locale.og_locale.replace("_", "-")
+    return locale.bcp47
+
+
 _TABLE: dict[str, Callable[[LocaleInfo, str, Mapping[str, object]], str | None]] = {
     "google": _google,
     "libre": _libre,
@@ -208,6 +215,7 @@ _TABLE: dict[str, Callable[[LocaleInfo, str, Mapping[str, object]], str | None]]
     "baidu": _baidu,
     "qcri": _qcri,
     "deepl": _deepl,
+    "llm": _llm,
     "opencc": _opencc,
     "pseudo": _pseudo,
 }

@@ -16,6 +16,7 @@ from typing import Any
 import babel
 import jinja2
 
+from localize.engines.codes import engine_code
 from localize.errors import ConfigError
 from localize.locales import LocaleInfo
 
@@ -115,7 +116,7 @@ def system_prompt(template: str, source: LocaleInfo, target: LocaleInfo) -> str:
 
 def gemma_code(locale: LocaleInfo) -> str:
     """TranslateGemma's language code: BCP 47 language-region (zh-TW, de-DE, en-US)."""
-    return locale.og_locale.replace("_", "-")
+    return engine_code("llm", locale, "target", {"prompt_style": "translategemma"})
 
 
 def language_name(locale: LocaleInfo) -> str:
