@@ -187,7 +187,9 @@ def test_a_model_is_required_and_openai_needs_a_key(monkeypatch):
     monkeypatch.delenv("LOCALIZE_LLM_API_KEY", raising=False)
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         get_engine(EngineSettings(name="llm", model="gpt-4o-mini"))
-    monkeypatch.setenv("LOCALIZE_LLM_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    assert get_engine(EngineSettings(name="llm", model="gpt-4o-mini")).client.api_key == "sk-openai"
+    monkeypatch.setenv("LOCALIZE_LLM_API_KEY", "sk-test")  # the specific variable wins
     assert get_engine(EngineSettings(name="llm", model="gpt-4o-mini")).client.api_key == "sk-test"
 
 

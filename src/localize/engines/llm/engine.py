@@ -40,7 +40,7 @@ from localize.engines.llm.prompt import (
 from localize.errors import ConfigError
 from localize.locales import LocaleInfo
 
-KEY_VARIABLES = ("OPENAI_API_KEY", "LOCALIZE_LLM_API_KEY")
+KEY_VARIABLES = ("LOCALIZE_LLM_API_KEY", "OPENAI_API_KEY")  # the specific one wins
 NO_KEY = "no-key"
 NO_TRANSLATION = "\x00"  # marks an answer that is no translation: verification rejects it  # local servers take any key; the client insists on one
 
