@@ -97,7 +97,11 @@ class LLMEngine(Engine):
                 "(a local server set with url = \"http://127.0.0.1:.../v1\" needs none)"
             )
         self.client = client or openai.OpenAI(
-            api_key=key or NO_KEY, base_url=self.base_url, max_retries=0, timeout=self.timeout
+            api_key=key or NO_KEY,
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=self.timeout,
+            http_client=_plain_http_client(self.base_url),
         )
         self.usage = Usage()
         self._lock = threading.Lock()
@@ -231,6 +235,16 @@ class LLMEngine(Engine):
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
         return lead + answer + trail
+
+
+def _plain_http_client(base_url: str) -> openai.DefaultHttpxClient | None:
+    """For a plain-http server (a local model) no TLS context: loading CA files costs ~0.3 s.
+
+    Redirects are not followed there, so nothing ever goes to an unverified https host.
+    """
+    if not base_url.lower().startswith("http://"):
+        return None
+    return openai.DefaultHttpxClient(verify=False, follow_redirects=False)
 
 
 def _error_text(exc: openai.APIStatusError) -> str:
