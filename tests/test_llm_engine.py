@@ -234,11 +234,15 @@ def test_articles_are_never_mixed_and_batches_carry_their_neighbours(tmp_path, s
     project = make_project(tmp_path, server.base_url, {"a": ARTICLE, "b": other}, batch=4,
                            context=1)
     translate_project(project, progress=False)
-    documents = user_documents(server)
+    # requests run concurrently: order them by article and first sentence
+    position = {text: n for n, text in enumerate(ARTICLE + other)}
+    documents = sorted(
+        user_documents(server), key=lambda d: position.get(d["items"][0]["text"], -1)
+    )
     assert [len(d["items"]) for d in documents] == [4, 2, 3]
+    assert [d["title"] for d in documents] == [ARTICLE[0], ARTICLE[0], "第二篇文章"]
+    assert documents[0]["before"] == [] and documents[0]["after"] == [ARTICLE[4]]
     assert documents[1]["before"] == [ARTICLE[3]] and documents[1]["after"] == []
-    assert documents[0]["after"] == [ARTICLE[4]]
-    assert documents[2]["title"] == "第二篇文章"
     assert not {i["text"] for i in documents[2]["items"]} & set(ARTICLE)
 
 
