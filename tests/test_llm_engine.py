@@ -292,3 +292,47 @@ def test_ctrl_c_keeps_what_finished_and_the_next_run_pays_for_nothing_twice(tmp_
     assert report.failed == 0
     assert all(e.msgstr.startswith("EN ") for slug in articles
                for e in entries(project, slug).values())
+
+
+def test_an_item_another_process_is_asking_for_is_not_paid_for_twice(tmp_path, server):
+    """Shards at once (SPEC section 11): a key whose in-flight lock another process holds
+    is left to it, and its answer is read from the shared store once it lands."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    from localize.engines import get_engine
+    from localize.translate.cache import CacheScope
+
+    project = make_project(tmp_path, server.base_url)
+    engine = get_engine(project.settings.engine)
+    scope = CacheScope("llm", engine.cache_options(), "zh-Hant-TW", "en")
+    sentence = ARTICLE[5]  # holds citation markers: its masked text has tokens
+    masked = "它支援一百四十種語言ZX0QZX1Q。"
+    key = scope.key(json.dumps(["batch", "[]", masked], ensure_ascii=False))
+    answer = "EN (from the other shard) 它支援一百四十種語言ZX0QZX1Q。"
+    code = textwrap.dedent(f"""
+        import json, sys, time
+        from pathlib import Path
+        from localize.store.local import LocalStore
+        from localize.store.base import Answer
+        store = LocalStore(Path({str(project.state_dir)!r}))
+        print("taken" if store.try_lock([{key!r}]) else "refused", flush=True)
+        time.sleep(1.0)
+        store.put([Answer({key!r}, {answer!r}, "llm", "en")])
+        store.unlock([{key!r}])
+        time.sleep(30)
+    """)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": src})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "taken"
+        report = translate_project(project, progress=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert report.failed == 0
+    assert masked not in server.requests  # left to the process holding it
+    assert entries(project)[sentence].msgstr == "EN (from the other shard) 它支援一百四十種語言[3][4]。"

@@ -11,12 +11,16 @@ alone, glossary terms masked like placeables, through the classic
 The project's driver sends every request: concurrency, rate limit, retries
 with Retry-After, ``--max-chars`` on the item texts, Ctrl-C. Every item
 answer goes to the cache as it arrives, keyed by masked text, glossary entries
-and ladder step, so a re-run sends nothing that was answered before.
+and ladder step, so a re-run sends nothing that was answered before; its
+in-flight lock is taken in the store first, so shards running at once
+(SPEC section 11) leave a key another process is asking for to that process
+and read its answer once it lands.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -40,7 +44,7 @@ from localize.translate.llm_batches import (
     split_request,
 )
 from localize.translate.report import EngineLocaleReport, Failure
-from localize.translate.rounds import LocalePass, PassContext, RoundTally
+from localize.translate.rounds import DEFERRED_POLL, LocalePass, PassContext, RoundTally
 from localize.translate.work import Catalog, WorkItem
 
 ERROR_MARK = "\x00"  # an item answer that is an error, never cached
@@ -113,6 +117,9 @@ class LLMLocalePass:
         self._next: list[ItemState] = []  # failed verification: the next step takes them
         self._refused: set[int] = set()
         self._sender = _Sender(self.engine)
+        self._lock = threading.Lock()
+        self._held: set[str] = set()  # keys whose in-flight lock this pass holds (SPEC section 11)
+        self._deferred: list[ItemState] = []  # another process is asking for these
 
     # -- the ladder ---------------------------------------------------------------------------
     def run(self) -> RoundTally:
@@ -129,6 +136,8 @@ class LLMLocalePass:
         except EngineError:
             self._forget_refused()
             raise
+        finally:
+            self._release(list(self._held))
         return self.tally
 
     def _prepared(self) -> Iterator[ItemState]:
@@ -149,6 +158,18 @@ class LLMLocalePass:
         return self._articles[catalog]
 
     def _round(self, states: Iterator[ItemState], first: bool) -> None:
+        """One ladder step; items another process is asking for wait for its answer."""
+        self._send_round(states, first)
+        wait = DEFERRED_POLL[0]
+        while self._deferred:
+            pending, self._deferred = sorted(self._deferred, key=lambda s: s.index), []
+            sent = self.tally.requests
+            self._send_round(iter(pending), first)
+            if self._deferred and self.tally.requests == sent:
+                time.sleep(wait)
+                wait = min(DEFERRED_POLL[1], wait * 2)
+
+    def _send_round(self, states: Iterator[ItemState], first: bool) -> None:
         self._sender.plans = {}
         driver = BatchDriver(
             self._sender,
@@ -186,7 +207,7 @@ class LLMLocalePass:
         self, catalog: int, group: list[ItemState], first: bool
     ) -> Iterator[tuple[str, ...]]:
         cached = self._lookup(group)
-        to_send: list[ItemState] = []
+        fresh: dict[str, list[ItemState]] = {}
         for state in group:
             key = state.key_text(self._step)
             if key in cached:
@@ -199,9 +220,8 @@ class LLMLocalePass:
                 self._waiting[state.masked].append(state)
                 self.tally.segments.add(state.index)
             else:
-                self._waiting[state.masked] = [state]
-                to_send.append(state)
-                self.tally.segments.add(state.index)
+                fresh.setdefault(key, []).append(state)
+        to_send = self._claim(fresh, first)
         options = self.engine.options
         for request, chunk in plan_requests(
             to_send, self._article(catalog), options.batch, options.context, not first
@@ -212,6 +232,40 @@ class LLMLocalePass:
                 self.started = True
                 self.ctx.progress.start(f"{self.ctx.target.bcp47} [llm]", len(self.items))
             yield texts
+
+    def _claim(self, fresh: dict[str, list[ItemState]], first: bool) -> list[ItemState]:
+        """Take the in-flight locks of the keys to send; the items whose key was taken.
+
+        A key another process holds is set aside (it will answer it); the cache is read
+        again once a lock is held, since the holder may have answered and let go between.
+        """
+        cache = self.ctx.cache
+        taken = set(fresh) if cache is None else cache.claim(self.scope, list(fresh))
+        answered = {} if cache is None else cache.get_many(self.scope, [k for k in taken])
+        if answered and cache is not None:
+            cache.release(self.scope, list(answered))
+        sending: list[ItemState] = []
+        for key, states in fresh.items():
+            if key in answered:
+                self.tally.cache_hits += len(states) if first else 0
+                for state in states:
+                    self._judge(state, answered[key])
+            elif key in taken:
+                with self._lock:
+                    self._held.add(key)
+                self._waiting[states[0].masked] = states
+                self.tally.segments.update(s.index for s in states)
+                sending.append(states[0])
+            else:
+                self._deferred.extend(states)
+        return sending
+
+    def _release(self, keys: Sequence[str]) -> None:
+        with self._lock:
+            held = [k for k in keys if k in self._held]
+            self._held.difference_update(held)
+        if held and self.ctx.cache is not None:
+            self.ctx.cache.release(self.scope, held)
 
     def _lookup(self, group: list[ItemState]) -> dict[str, str]:
         if self.ctx.cache is None:
@@ -233,11 +287,14 @@ class LLMLocalePass:
                 values.append(answer)
         if self.ctx.cache is not None and keys:
             self.ctx.cache.put_many(self.scope, keys, values)
+        self._release([_key_for(self._waiting.get(t), self._step) or "" for t in texts])
 
     def _done(self, outcome: BatchOutcome) -> None:
         for text in outcome.texts:
             states = self._waiting.pop(text, [])
             key = _key_for(states, self._step)
+            if key is not None:
+                self._release([key])  # answered (released already) or failed in transport
             answer = self._answers.get(key) if key is not None else None
             for state in states:
                 if answer is not None:
