@@ -95,9 +95,10 @@ def squeeze(text: str) -> str:
 
 
 def rendered(text: str) -> str:
-    """The body's HTML with all whitespace removed (soft breaks and joins differ by design)."""
+    """The body's HTML with all whitespace removed (soft breaks and joins differ by design), and
+    without the ids made from heading text (their spacing follows the text's)."""
     _, body, _ = locate_front_matter(text, "x")
-    return re.sub(r"\s+", "", markdown_parser().render(body))
+    return re.sub(r"\s+", "", re.sub(r' id="[^"]*"', "", markdown_parser().render(body)))
 
 
 def front_data(text: str) -> object:

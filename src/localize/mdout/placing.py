@@ -72,6 +72,8 @@ def place_inline(text: str, span: tuple[int, int], kind: str, translated: str,
         flat = re.sub(r"[ \t]+", " ", flat).strip()
         if kind == "heading":
             flat = _CLOSING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+        if text[start - 1 : start] == '"' and text[end : end + 1] == '"':  # !!! note "Title"
+            flat = flat.replace('"', "&quot;")
         return flat
     lines = [line.strip(" \t") for line in translated.split("\n")]
     lines = [escape_line_start(line) for line in lines if line]

@@ -8,6 +8,7 @@ stays; everything outside the edited spans is copied byte for byte.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,12 @@ def block_edits(document: Document, new_texts: Mapping[int, str],
         if block.kind in FRONT_MATTER_KINDS:
             flow = text[:start].rstrip()[-1:] in ("[", ",")
             replacement = yaml_scalar(new, flow)
-        elif block.kind == "alt":
+        elif block.kind == "html":  # a run of text inside an HTML block: a blank line would end it
+            replacement = re.sub(r"\n[ \t]*\n", "\n", new)
+        elif block.kind == "alt" and text[start - 2 : start] == "![":
             replacement = place_plain(new, block.kind)
+        elif block.kind in ("alt", "title_attr"):  # an attribute value of an HTML tag
+            replacement = html.escape(new, quote=True)
         else:
             source = text[start:end]
             wanted = references() if "[" in source else None
