@@ -279,3 +279,22 @@ def test_a_block_the_reader_could_not_locate_keeps_its_source_and_says_so(tmp_pa
     assert "| 版本 | 說明 |" in text and "# Open models arrive" in text
     assert "content/news/open.md: 3 translated block(s) could not be placed in the source (line 18, 20)" \
         in caplog.text
+
+
+def test_text_and_attributes_in_html_blocks_are_translated_in_place(tmp_path: Path) -> None:
+    source = '# 標題\n\n<div class="note">\n<p>注意事項。</p>\n<img src="a.png" alt="示意圖">\n</div>\n'
+    project = md_project(tmp_path, {"a.md": source}, source="zh-Hant-TW", targets=("en",))
+    texts = {"標題": "Title", "注意事項。": "Take care.", "示意圖": 'A "diagram" & more'}
+    write_catalog(project, "a", "en", lambda s: texts.get(s.text), content_rel="a.md")
+    out = build_markdown(project).out
+    body = (out / "content/en/a.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == ('# Title\n\n<div class="note">\n<p>Take care.</p>\n'
+                    '<img src="a.png" alt="A &quot;diagram&quot; &amp; more">\n</div>\n')
+
+
+def test_a_translation_with_markup_its_source_lacks_never_reaches_the_file(tmp_path: Path) -> None:
+    project = md_project(tmp_path, {"a.md": "# 標題\n\n段落。\n"}, source="zh-Hant-TW", targets=("en",))
+    texts = {"標題": "Title", "段落。": "Text<script>alert(1)</script>."}
+    write_catalog(project, "a", "en", lambda s: texts.get(s.text), content_rel="a.md")
+    body = (build_markdown(project).out / "content/en/a.md").read_text(encoding="utf-8")
+    assert "<script>" not in body and "\n段落。\n" in body and "# Title" in body
