@@ -100,3 +100,12 @@ def test_front_matter_keys_under_qa_are_pointed_at_the_top_level(sample: Path) -
                       encoding="utf-8")
     result = run_cli(sample, "status")
     assert result.code == 2 and "top-level" in result.err
+
+
+def test_the_markdown_output_is_written_whole_not_by_a_shard(sample: Path) -> None:
+    refused = run_cli(sample, "build", "--shard", "1/2", "--format", "markdown")
+    assert refused.code == 2 and "written whole" in refused.err
+    shard = run_cli(sample, "run", "--shard", "1/2")
+    assert shard.code == 0, shard.err
+    assert not (sample / "site-md").exists()
+    assert "build --finalize" in shard.err
