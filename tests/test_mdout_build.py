@@ -298,3 +298,15 @@ def test_a_translation_with_markup_its_source_lacks_never_reaches_the_file(tmp_p
     write_catalog(project, "a", "en", lambda s: texts.get(s.text), content_rel="a.md")
     body = (build_markdown(project).out / "content/en/a.md").read_text(encoding="utf-8")
     assert "<script>" not in body and "\n段落。\n" in body and "# Title" in body
+
+
+def test_a_symlink_in_out_never_leads_a_write_outside_it(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project.root / "site-md/content").mkdir(parents=True)
+    (project.root / "site-md/content/en").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(InputError, match="outside"):
+        build_markdown(project)
+    assert list(elsewhere.iterdir()) == []
+    assert not (project.root / "site-md/manifest.json").exists()

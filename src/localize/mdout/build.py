@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from localize.containment import contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.mdout.layouts import Layout, make_layout
@@ -72,11 +73,12 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     pending: dict[str, bytes] = {}
     entries = [_article(project, a, chosen, publish, article_files, cache, out, pending) for a in articles]
     previous = previous_pages(out)
+    targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
     _refuse_foreign(out, pending, previous)
-    written = [path for path, data in sorted(pending.items()) if write_if_changed(out / path, data)]
+    written = [path for path, data in sorted(pending.items()) if write_if_changed(targets[path], data)]
     kept = {p.path for e in entries for p in e.pages}
     removed = _remove_unpublished(out, kept, cache, set())
-    if write_if_changed(out / MANIFEST_NAME, _manifest(project, chosen, entries)):
+    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):
         written.append(MANIFEST_NAME)
     cache.save()
     return MarkdownReport(
