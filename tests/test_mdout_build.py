@@ -310,3 +310,13 @@ def test_a_symlink_in_out_never_leads_a_write_outside_it(tmp_path: Path) -> None
         build_markdown(project)
     assert list(elsewhere.iterdir()) == []
     assert not (project.root / "site-md/manifest.json").exists()
+
+
+def test_jobs_give_the_same_files_byte_for_byte(tmp_path: Path) -> None:
+    one = build_markdown(make(tmp_path / "one"), jobs=1).out
+    two = build_markdown(make(tmp_path / "two"), jobs=2).out
+    files = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
+    assert "manifest.json" in files
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
