@@ -29,4 +29,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf site .localize .pytest_cache
+	rm -rf site site-md .localize .pytest_cache

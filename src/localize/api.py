@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
         "translate_project": "localize.translate",
         "check_project": "localize.qa",
         "build_site": "localize.site",
+        "build_markdown": "localize.mdout",
         "check_site": "localize.site",
     }
     if name in modules:
@@ -64,11 +65,13 @@ def segment_file(file: Path, locale_code: str | None, project_dir: Path) -> tupl
     from localize.readers import read_document
     from localize.segmentation import segment_document
 
-    document = read_document(file, source_path=str(file))
+    settings = load_settings(project_dir.resolve()) if (project_dir / CONFIG_NAME).is_file() else None
+    keys = settings.front_matter_keys if settings is not None else ()
+    document = read_document(file, source_path=str(file), front_matter_keys=keys)
     if locale_code:
         locale = parse_locale(locale_code)
-    elif (project_dir / CONFIG_NAME).is_file():
-        locale = load_settings(project_dir.resolve()).source_locale
+    elif settings is not None:
+        locale = settings.source_locale
     else:
         locale = guess_language(document.text)
     return segment_document(document, locale)
@@ -87,8 +90,11 @@ class PipelineOutcome:
         from localize.catalog.status import project_status, render_status
 
         site = self.reports.get("build")
-        where = site.out if site is not None else self.project.site_dir
-        lines = [f"Site built in {where} ({self.elapsed_s:.1f} s)."]
+        markdown = self.reports.get("markdown")
+        lines = [f"Site built in {site.out} ({self.elapsed_s:.1f} s)."] if site is not None else []
+        if markdown is not None:
+            lines.append(f"Markdown ({markdown.layout} layout) written in {markdown.out} "
+                         f"({self.elapsed_s:.1f} s).")
         lines.append(render_status(project_status(self.project)))
         return "\n".join(lines)
 
@@ -100,15 +106,22 @@ class PipelineOutcome:
         if check is not None and check.errors:
             found.append(f"QA found {check.errors} error(s): run 'localize check' for the list; "
                          "those segments show their fallback on the pages.")
+        if self.reports.get("markdown-skipped"):
+            found.append("the Markdown output is written whole, not by a shard: "
+                         "run 'localize build --finalize' once every shard is done.")
         return found
 
 
 def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
-                 shard: Shard | None = None, jobs: int | None = 1) -> PipelineOutcome:
+                 shard: Shard | None = None, jobs: int | None = 1,
+                 formats: tuple[str, ...] | None = None, layout: str | None = None) -> PipelineOutcome:
     """extract, translate, check, build (SPEC section 5); build runs even when check finds errors.
 
     With ``shard`` every stage takes only the shard's articles (SPEC section 11).
     ``jobs``: processes for the CPU stages (None: one per core); the output is the same for any.
+    ``formats`` (default: the ``formats`` setting) picks HTML (into ``site/``) and/or
+    Markdown (into ``site-md/``, in ``layout`` or ``[markdown] layout``); the Markdown
+    output is written whole, so a shard leaves it to ``build --finalize``.
     """
     from localize.catalog.extract import extract_project
     from localize.catalog.hashes import ExtractState
@@ -129,7 +142,15 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     outcome.reports["translate"] = translated
     checked = check_project(project, None, shard=shard, jobs=jobs)
     outcome.reports["check"] = checked
-    outcome.reports["build"] = build_site(project, None, None, shard=shard, jobs=jobs)
+    for fmt in formats or project.settings.formats:
+        if fmt == "html":
+            outcome.reports["build"] = build_site(project, None, None, shard=shard, jobs=jobs)
+        elif shard is not None:
+            outcome.reports["markdown-skipped"] = True
+        else:
+            from localize.mdout import build_markdown
+
+            outcome.reports["markdown"] = build_markdown(project, None, None, layout, jobs=jobs)
     if translated.exit_code or checked.errors:
         outcome.exit_code = EXIT_NEEDS_ATTENTION
     outcome.elapsed_s = time.monotonic() - started

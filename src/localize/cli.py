@@ -275,34 +275,57 @@ def status(ctx: Context, as_json: bool) -> None:
     _emit_json(data) if as_json else click.echo(render_status(data))
 
 
+_FORMAT = click.Choice(["html", "markdown"])
+_LAYOUT_HELP = "Markdown layout: hugo, hugo-suffix, mkdocs, mkdocs-folder, docusaurus, starlight."
+
+
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output directory (default: <project>/site).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: <project>/site, or <project>/site-md for Markdown).")
 @click.option("--publish", type=click.Choice(["reviewed", "machine"]), help="Override the publish setting.")
+@click.option("--format", "fmt", type=_FORMAT, help="What to build (default: the formats setting).")
+@click.option("--layout", help=_LAYOUT_HELP)
 @click.option("--finalize", is_flag=True, help="Write what spans articles from the shards' records.")
 @shard_option
 @jobs_option
 @pass_context
-def build(ctx: Context, out: Path | None, publish: str | None, finalize: bool,
-          shard: Shard | None, jobs: int | None) -> None:
-    """Build the locale pages, sitemap.xml and manifest.json.
+def build(ctx: Context, out: Path | None, publish: str | None, fmt: str | None, layout: str | None,
+          finalize: bool, shard: Shard | None, jobs: int | None) -> None:
+    """Build the locale pages, sitemap.xml and manifest.json, or the localized Markdown tree.
 
     Only files whose bytes change are written; pages no longer published
     are removed only if this tool wrote them and they are unchanged since.
     """
-    from localize.site import build_site
-
+    formats = (fmt,) if fmt else ctx.project.settings.formats
+    if out is not None and len(formats) > 1:
+        raise click.UsageError("--out applies to one format: add --format html or --format markdown")
     if finalize and shard is not None:
         raise click.UsageError("--finalize runs once, after every --shard build")
+    if shard is not None and fmt == "markdown":
+        raise click.UsageError("the Markdown output is written whole: build it without --shard "
+                               "(or with --finalize) once the shards are done")
     with project_lock(ctx.project, shard):
-        report = build_site(ctx.project, out, publish, shard=shard, finalize=finalize, jobs=jobs)
-    log.info("%s", report)
+        for one in formats:
+            if one == "html":
+                from localize.site import build_site
+
+                log.info("%s", build_site(ctx.project, out, publish, shard=shard, finalize=finalize,
+                                          jobs=jobs))
+            elif shard is None:
+                from localize.mdout import build_markdown
+
+                log.info("%s", build_markdown(ctx.project, out, publish, layout, jobs=jobs))
 
 
 @cli.command()
+@click.option("--format", "formats", type=_FORMAT, multiple=True,
+              help="What to build (repeatable; default: the formats setting).")
+@click.option("--layout", help=_LAYOUT_HELP)
 @shard_option
 @jobs_option
 @pass_context
-def run(ctx: Context, shard: Shard | None, jobs: int | None) -> None:
+def run(ctx: Context, formats: tuple[str, ...], layout: str | None, shard: Shard | None,
+        jobs: int | None) -> None:
     """Run extract, translate, check and build; exit 1 when something needs a person.
 
     The site is built even when check finds errors: those segments show
@@ -311,7 +334,8 @@ def run(ctx: Context, shard: Shard | None, jobs: int | None) -> None:
     from localize.api import run_pipeline
 
     with project_lock(ctx.project, shard):
-        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard, jobs=jobs)
+        outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard, jobs=jobs,
+                               formats=tuple(dict.fromkeys(formats)) or None, layout=layout)
     click.echo(outcome.to_text())
     for warning in outcome.warnings:
         log.warning("%s", warning)

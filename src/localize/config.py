@@ -36,10 +36,14 @@ _TOP_KEYS = {
     "source_locale", "target_locales", "base_url", "url_pattern", "x_default", "publish",
     "min_completion", "fuzzy_threshold", "tm_trust_reviewed", "mt_notice", "template",
     "fallbacks", "engine", "engines", "qa", "store", "max_segment_chars", "max_article_bytes",
+    "formats", "markdown", "front_matter_keys",
 }
 #: Caps for what no one means to translate in one piece (SPEC section 9); exit 2 beyond them.
 DEFAULT_MAX_SEGMENT_CHARS = 20_000
 DEFAULT_MAX_ARTICLE_BYTES = 10_000_000
+FORMATS = ("html", "markdown")
+#: Markdown layouts with a place for every file (SPEC section 10); others need ``path_pattern``.
+MARKDOWN_LAYOUTS = ("hugo", "hugo-suffix", "mkdocs", "mkdocs-folder", "docusaurus", "starlight")
 DEFAULT_MT_NOTICE = "This page contains machine translation that has not been reviewed."
 
 
@@ -58,6 +62,16 @@ class EngineSettings:
     max_retry_after: float | None = None
     price_per_million_chars: float | None = None
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class MarkdownSettings:
+    """``[markdown]``: where localized Markdown goes and how locales are named (SPEC section 10)."""
+
+    layout: str = "hugo"
+    locale_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # posix -> name
+    rewrite_links: bool = False
+    path_pattern: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,9 @@ class Settings:
     store_url: str = ""  # [store] url: PostgreSQL for shards on many machines (SPEC section 11)
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+    formats: tuple[str, ...] = ("html",)
+    front_matter_keys: tuple[str, ...] = ()
+    markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
 
     def engine_for(self, locale: LocaleInfo, override: str | None = None) -> EngineSettings:
         """The engine settings for one target locale (SPEC sections 4 and 6)."""
@@ -177,6 +194,7 @@ def parse_settings(data: Mapping[str, Any], root: Path, path: Path | None = None
         qa_ignore=_parse_qa(data.get("qa", {}), check),
         store_url=_parse_store(data.get("store", {}), check),
         **_parse_publishing(data, check),
+        **_parse_outputs(data, check),
     )
 
 
@@ -256,6 +274,45 @@ def _parse_publishing(data: Mapping[str, Any], check: _Checker) -> dict[str, Any
     return kwargs
 
 
+def _parse_outputs(data: Mapping[str, Any], check: _Checker) -> dict[str, Any]:
+    """``formats``, ``front_matter_keys`` and ``[markdown]``."""
+    kwargs: dict[str, Any] = {}
+    formats = data.get("formats", ["html"])
+    if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+        raise check.fail("formats", 'formats must be a non-empty list of "html" and "markdown"')
+    kwargs["formats"] = tuple(dict.fromkeys(formats))
+    keys = data.get("front_matter_keys", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+        raise check.fail("front_matter_keys", "front_matter_keys must be a list of front-matter key names")
+    kwargs["front_matter_keys"] = tuple(dict.fromkeys(keys))
+    table = data.get("markdown", {})
+    if not isinstance(table, dict):
+        raise check.fail("markdown", "[markdown] must be a table")
+    known = {"layout": str, "locale_names": dict, "rewrite_links": bool, "path_pattern": str}
+    for key, value in table.items():
+        if key not in known:
+            raise check.fail(f"markdown/{key}", f"unknown setting [markdown] {key!r}")
+        if not isinstance(value, known[key]):
+            raise check.fail(f"markdown/{key}", f"[markdown] {key} has the wrong type")
+    names: dict[str, str] = {}
+    for code, name in table.get("locale_names", {}).items():
+        if not isinstance(name, str):
+            raise check.fail("markdown/locale_names", "[markdown] locale_names values must be strings")
+        names[check.locale("markdown/locale_names", code).posix] = name
+    pattern = table.get("path_pattern", "")
+    if pattern and ("{path}" not in pattern and "{slug}" not in pattern or pattern.startswith("/")
+                    or ".." in pattern):
+        raise check.fail("markdown/path_pattern",
+                         "[markdown] path_pattern must be relative and contain {path} or {slug}")
+    layout = table.get("layout", "hugo" if not pattern else "custom")
+    if layout not in MARKDOWN_LAYOUTS and not pattern:
+        raise check.fail("markdown/layout", f"[markdown] layout {layout!r} is not one of "
+                         f"{', '.join(MARKDOWN_LAYOUTS)} (or give a path_pattern)")
+    kwargs["markdown"] = MarkdownSettings(layout, MappingProxyType(names),
+                                          table.get("rewrite_links", False), pattern)
+    return kwargs
+
+
 def _parse_engines(
     data: Mapping[str, Any], check: _Checker
 ) -> tuple[EngineSettings, Mapping[str, EngineSettings]]:
@@ -276,6 +333,9 @@ def _parse_engines(
 
 
 def _parse_qa(qa: Any, check: _Checker) -> frozenset[str]:
+    if isinstance(qa, dict) and "front_matter_keys" in qa:
+        raise check.fail("qa/front_matter_keys", "front_matter_keys is a top-level setting: "
+                         "move it above the first [table]")
     ignore = qa.get("ignore", []) if isinstance(qa, dict) else None
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
         raise check.fail("qa", "[qa] ignore must be a list of check names")

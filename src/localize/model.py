@@ -15,7 +15,7 @@ from typing import Any, Literal
 DocumentFormat = Literal["markdown", "html"]
 
 #: Block kinds whose text is an attribute value or metadata (plain text, no inline markup).
-PLAIN_TEXT_KINDS = frozenset({"title", "description", "alt", "title_attr"})
+PLAIN_TEXT_KINDS = frozenset({"title", "description", "front_matter", "alt", "title_attr"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Block:
     #: for writers that substitute translations into the source (Markdown output).
     #: None where a reader does not know (HTML sources, synthesized blocks).
     span: tuple[int, int] | None = None
+    #: The front-matter key a ``title``, ``description`` or ``front_matter`` block comes from.
+    key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def extract_project(
     )
 
 
-def _read(_context: None, item: tuple[Path, str]) -> Document:
+def _read(_context: None, item: tuple[Path, str, tuple[str, ...]]) -> Document:
     return read_document(*item)
 
 
@@ -147,7 +147,8 @@ def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None =
             slug = article_slug(project, path)  # front matter only: most belong to other shards
             read = shard.owns(slug)
         found.append((path, source, digest, slug, read))
-    documents = iter(parallel_map(_read, [(p, s) for p, s, _, _, read in found if read], jobs))
+    keys = project.settings.front_matter_keys
+    documents = iter(parallel_map(_read, [(p, s, keys) for p, s, _, _, read in found if read], jobs))
     for path, source, digest, slug, read in found:
         document = next(documents) if read else None
         if slug is None:
@@ -176,6 +177,7 @@ class _Sentence:
     msgid: str
     occurrences: list[tuple[str, str]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # front-matter keys of kind front_matter
 
 
 def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[_Sentence]:
@@ -191,6 +193,9 @@ def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[
         if (segment.text, segment.kind, "kind") not in seen:
             seen.add((segment.text, segment.kind, "kind"))
             sentence.kinds.append(segment.kind)
+        key = document.blocks[segment.block].key if segment.kind == "front_matter" else None
+        if key is not None and key not in sentence.keys:
+            sentence.keys.append(key)
     return list(found.values())
 
 
@@ -201,6 +206,8 @@ def locale_free_comments(
     shared = []
     for sentence in sentences:
         lines = ["kind: " + ", ".join(sentence.kinds)]
+        if sentence.keys:
+            lines.append("key: " + ", ".join(sentence.keys))
         placeables = placeables_comment(sentence.msgid, document.format, glossary)
         if placeables:
             lines.append("placeables: " + placeables)

@@ -33,6 +33,7 @@ def global_key(project: Project, glossary_fingerprint: str) -> str:
         settings.source_locale.posix,
         ",".join(locale.posix for locale in settings.target_locales),
         repr(settings.fuzzy_threshold),
+        ",".join(settings.front_matter_keys),
         glossary_fingerprint,
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()

@@ -37,13 +37,17 @@ def document_format(path: Path | str, origin: str | None = None) -> DocumentForm
     return _FORMATS[suffix]
 
 
-def read_document(path: Path, source_path: str | None = None) -> Document:
-    """Read one source file; ``source_path`` names it in blocks and errors (default: ``path``)."""
+def read_document(path: Path, source_path: str | None = None,
+                  front_matter_keys: tuple[str, ...] = ()) -> Document:
+    """Read one source file; ``source_path`` names it in blocks and errors (default: ``path``).
+
+    ``front_matter_keys`` are translated besides title and description (Markdown only).
+    """
     origin = source_path if source_path is not None else Path(path).as_posix()
     fmt = document_format(path, origin)
     text = read_source_text(Path(path), origin)
     if fmt == "markdown":
-        return read_markdown(text, origin)
+        return read_markdown(text, origin, front_matter_keys)
     return read_html(text, origin)
 
 
@@ -52,7 +56,7 @@ def read_project(project: Project) -> tuple[Document, ...]:
     documents: list[Document] = []
     owners: dict[str, str] = {}
     for path in project.source_files():
-        document = read_document(path, project.relative(path))
+        document = read_document(path, project.relative(path), project.settings.front_matter_keys)
         slug = document.slug or project.default_slug(path)
         if slug in owners:
             raise InputError(

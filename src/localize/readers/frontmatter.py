@@ -29,6 +29,17 @@ class FrontMatter:
     body_line: int = 1  # 1-based line of the file where the Markdown body starts
     body: str = ""
     unwrapped: dict[str, str] = field(default_factory=dict)  # multi-line text values, CJK-aware
+    #: top-level key -> its string scalars (one, or one per item of a list), where they lie in the file
+    scalars: dict[str, tuple[Scalar, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A string value of the front matter and its [start, end) character span in the file."""
+
+    line: int  # 1-based file line
+    span: tuple[int, int]
+    flow: bool  # an item of a flow sequence (``[a, b]``): plain text there cannot hold ``,``
 
 
 def _unwrap(yaml_text: str, node: yaml.Node, value: Any) -> str | None:
@@ -57,8 +68,9 @@ def split_front_matter(text: str, origin: str) -> FrontMatter:
     yaml_text, body, body_line = locate_front_matter(text, origin)
     if yaml_text is None:
         return FrontMatter(body=text)
-    data, key_lines, unwrapped = _parse_yaml(yaml_text, origin)
-    return FrontMatter(data, key_lines, body_line, body, unwrapped)
+    offset = text.index("\n") + 1
+    data, key_lines, unwrapped, scalars = _parse_yaml(yaml_text, origin, offset)
+    return FrontMatter(data, key_lines, body_line, body, unwrapped, scalars)
 
 
 def locate_front_matter(text: str, origin: str) -> tuple[str | None, str, int]:
@@ -74,9 +86,17 @@ def locate_front_matter(text: str, origin: str) -> tuple[str | None, str, int]:
     return text[start : close.start()], body, text.count("\n", 0, close.end()) + 2
 
 
+def front_matter_close(text: str) -> int | None:
+    """Offset of the front matter's closing line (where keys can be added), None without one."""
+    if not _OPEN.match(text):
+        return None
+    close = _CLOSE.search(text, text.index("\n") + 1)
+    return close.start() if close is not None else None
+
+
 def _parse_yaml(
-    yaml_text: str, origin: str
-) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    yaml_text: str, origin: str, offset: int = 0
+) -> tuple[dict[str, Any], dict[str, int], dict[str, str], dict[str, tuple[Scalar, ...]]]:
     """safe_load the mapping; YAML line numbers are shifted by the opening ``---`` line.
 
     Every failure is an InputError with a line: bad syntax, nesting too deep to parse,
@@ -97,23 +117,24 @@ def _parse_yaml(
         raise InputError("front matter is nested too deep to read", origin, line) from None
     if node is None:
         loader.dispose()
-        return {}, {}, {}
+        return {}, {}, {}, {}
     if not isinstance(node, yaml.MappingNode):
         loader.dispose()
         raise InputError("front matter must be a mapping of keys to values", origin, 2)
     try:
-        return _mapping(loader, node, yaml_text, origin)
+        return _mapping(loader, node, yaml_text, origin, offset)
     finally:
         loader.dispose()
 
 
 def _mapping(
-    loader: yaml.SafeLoader, node: yaml.MappingNode, yaml_text: str, origin: str
-) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    loader: yaml.SafeLoader, node: yaml.MappingNode, yaml_text: str, origin: str, offset: int
+) -> tuple[dict[str, Any], dict[str, int], dict[str, str], dict[str, tuple[Scalar, ...]]]:
     """The top-level mapping built key by key, so a value's error names its own line."""
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     unwrapped: dict[str, str] = {}
+    scalars: dict[str, tuple[Scalar, ...]] = {}
     seen: dict[str, int] = {}
     for key_node, _ in node.value:  # a key written twice (merged keys may be overridden)
         key, line = str(key_node.value), key_node.start_mark.line + 2
@@ -146,4 +167,64 @@ def _mapping(
         joined = _unwrap(yaml_text, value_node, value)
         if joined is not None:
             unwrapped[key] = joined
-    return data, key_lines, unwrapped
+        scalars[key] = tuple(_scalars(yaml_text, value_node, offset))
+    return data, key_lines, unwrapped, scalars
+
+
+def _scalars(yaml_text: str, node: yaml.Node, offset: int) -> list[Scalar]:
+    """The string scalars of a value: itself, or the items of a sequence (not nested deeper)."""
+    if isinstance(node, yaml.SequenceNode):
+        items = [(item, bool(node.flow_style)) for item in node.value]
+    else:
+        items = [(node, False)]
+    found = []
+    for item, flow in items:
+        if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+            continue
+        start, end = item.start_mark.index, item.end_mark.index
+        while end > start and yaml_text[end - 1] in " \t\n":
+            end -= 1
+        found.append(Scalar(item.start_mark.line + 2, (offset + start, offset + end), flow))
+    return found
+
+
+#: Front-matter keys that become blocks of their own kind; other translated keys are ``front_matter``.
+FRONT_MATTER_KINDS = ("title", "description")
+
+
+@dataclass(frozen=True)
+class FrontValue:
+    """A translatable front-matter value: becomes one block (kind, key, line, text, span)."""
+
+    kind: str
+    key: str
+    line: int
+    text: str
+    span: tuple[int, int] | None
+
+
+def front_matter_values(front: FrontMatter, keys: tuple[str, ...], origin: str) -> list[FrontValue]:
+    """``title`` and ``description``, then each string (or string list item) of ``keys``, in order."""
+    found: list[FrontValue] = []
+    for key in FRONT_MATTER_KINDS:
+        value = front.data.get(key)
+        if value is None:
+            continue
+        line = front.key_lines.get(key, 1)
+        if isinstance(value, (dict, list)):
+            raise InputError(f"front matter {key!r} must be text, not a {type(value).__name__}", origin, line)
+        plain = front.unwrapped.get(key) or collapse_whitespace(str(value)).strip()
+        scalars = front.scalars.get(key, ())
+        if plain:
+            found.append(FrontValue(key, key, line, plain, scalars[0].span if scalars else None))
+    for key in dict.fromkeys(keys):
+        if key in FRONT_MATTER_KINDS or key not in front.data:
+            continue
+        value = front.data[key]
+        values = value if isinstance(value, list) else [value]
+        strings = [v for v in values if isinstance(v, str)]
+        for text, scalar in zip(strings, front.scalars.get(key, ()), strict=False):
+            plain = collapse_whitespace(text).strip()
+            if plain:
+                found.append(FrontValue("front_matter", key, scalar.line, plain, scalar.span))
+    return found

@@ -7,7 +7,7 @@ Reading and rendering walk the same token stream in the same order, so block
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -20,7 +20,12 @@ from markdown_it.token import Token
 from localize.errors import InputError
 from localize.model import Block, Document
 from localize.project import check_slug
-from localize.readers.frontmatter import FrontMatter, locate_front_matter, split_front_matter
+from localize.readers.frontmatter import (
+    FrontMatter,
+    front_matter_values,
+    locate_front_matter,
+    split_front_matter,
+)
 from localize.readers.markdown_html import HtmlPiece, html_pieces, replace_pieces
 from localize.readers.markdown_syntax import (
     ABBREVIATION_OPEN,
@@ -32,6 +37,7 @@ from localize.readers.markdown_syntax import (
 )
 from localize.readers.references import inline_references
 from localize.readers.sanitize import is_safe_inline_html, rewrite_raw_html_urls
+from localize.readers.spans import SpanLocator
 from localize.readers.text import collapse_whitespace, join_source_lines, join_wrapped
 
 RewriteUrl = Callable[[str], str]
@@ -58,7 +64,7 @@ _OPENER_KINDS = {
     TITLE_OPEN: "admonition_title",
     ABBREVIATION_OPEN: "abbreviation",
 }
-_FRONT_MATTER_KINDS = ("title", "description")
+_FRONT_MATTER_KINDS = ("title", "description", "front_matter")
 _WORDLESS = re.compile(r"^[\s\W_]*$")
 
 
@@ -95,19 +101,22 @@ class _Slot:
     piece: HtmlPiece | None = None
 
 
-def read_markdown(text: str, origin: str) -> Document:
-    """Blocks of a Markdown file: front matter title/description first, then the body in order."""
+def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = ()) -> Document:
+    """Blocks of a Markdown file: front matter title/description (and ``front_matter_keys``) first,
+    then the body in order; each block knows its span in ``text`` (see ``readers.spans``)."""
     front = split_front_matter(text, origin)
     blocks: list[Block] = []
-    for kind, line, value in _front_matter_blocks(front, origin):
-        blocks.append(Block(len(blocks), kind, line, value))
+    for value in front_matter_values(front, front_matter_keys, origin):
+        blocks.append(Block(len(blocks), value.kind, value.line, value.text, value.span, value.key))
     env: dict[str, Any] = {}
     slots = _slots(_parse_body(front.body, front.body_line, origin, env))
     references = env.get("references", {})
+    spans = SpanLocator(text)
     for slot in slots:  # the one place body blocks are made
         verbatim = slot.kind in ("alt", "title_attr", "html")
         block_text = slot.text if verbatim else inline_references(slot.text, references)
-        blocks.append(Block(len(blocks), slot.kind, slot.line, block_text))
+        span = spans.locate(slot.token, slot.kind, slot.line, slot.piece)
+        blocks.append(Block(len(blocks), slot.kind, slot.line, block_text, span))
     if not blocks:
         raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
     return Document(
@@ -118,19 +127,6 @@ def read_markdown(text: str, origin: str) -> Document:
         metadata=MappingProxyType(dict(front.data)),
         slug=_slug(front, origin),
     )
-
-
-def _front_matter_blocks(front: FrontMatter, origin: str) -> Iterator[tuple[str, int, str]]:
-    for key in _FRONT_MATTER_KINDS:
-        value = front.data.get(key)
-        if value is None:
-            continue
-        line = front.key_lines.get(key, 1)
-        if isinstance(value, (dict, list)):
-            raise InputError(f"front matter {key!r} must be text, not a {type(value).__name__}", origin, line)
-        plain = front.unwrapped.get(key) or collapse_whitespace(str(value)).strip()
-        if plain:
-            yield key, line, plain
 
 
 def _slug(front: FrontMatter, origin: str) -> str | None:

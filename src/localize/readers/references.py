@@ -55,3 +55,23 @@ def _inline(label: str, reference: Mapping[str, str] | None, original: str) -> s
         escaped = title.replace("\\", "\\\\").replace('"', '\\"')
         destination += f' "{escaped}"'
     return f"[{label}]({destination})"
+
+
+def reference_links(text: str, references: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The resolvable reference links of ``text``: (as written, link text, label, inline form).
+
+    A writer that receives the inline form back in a translation uses this to
+    write the source's reference form again.
+    """
+    found: list[tuple[str, str, str, str]] = []
+    if not references or "[" not in text:
+        return found
+    outside = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    for pattern, labelled in ((_FULL, True), (_SHORTCUT, False)):
+        for match in pattern.finditer(outside):
+            label = (match.group(2) if labelled else None) or match.group(1)
+            reference = references.get(normalizeReference(label))
+            if reference is not None:
+                written = text[match.start() : match.end()]
+                found.append((written, match.group(1), label, _inline(match.group(1), reference, written)))
+    return found

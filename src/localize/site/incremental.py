@@ -74,8 +74,8 @@ def _plans_from_json(rows: Iterable[list[Any]]) -> tuple[LocalePlan, ...]:
 class BuildCache:
     """Per-article records of the previous build into the same ``<out>`` with the same settings."""
 
-    def __init__(self, state_dir: Path, out: Path, global_key: str) -> None:
-        self.path = state_dir / CACHE_NAME
+    def __init__(self, state_dir: Path, out: Path, global_key: str, name: str = CACHE_NAME) -> None:
+        self.path = state_dir / name  # one file per kind of build (HTML, Markdown)
         self.out = str(out)
         self.global_key = global_key
         self.previous: dict[str, Any] = {}

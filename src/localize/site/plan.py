@@ -96,7 +96,7 @@ def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
     from localize.segmentation import segment_document
 
     settings = project.settings
-    document = read_document(path, project.relative(path))
+    document = read_document(path, project.relative(path), settings.front_matter_keys)
     slug = document.slug or project.default_slug(path)
     segments = tuple(segment_document(document, settings.source_locale))
     check_segment_sizes(segments, settings.max_segment_chars, project.relative(path))

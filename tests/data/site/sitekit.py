@@ -67,7 +67,7 @@ def segments_of(project: Project, content_rel: str) -> tuple[Segment, ...]:
     from localize.segmentation import segment_document
 
     path = project.content_dir / content_rel
-    document = read_document(path, project.relative(path))
+    document = read_document(path, project.relative(path), project.settings.front_matter_keys)
     return tuple(segment_document(document, project.settings.source_locale))
 
 

@@ -1,0 +1,168 @@
+"""``localize build --format markdown``: the content tree a static-site generator builds from.
+
+Planning (which locales an article is published in), the build cache and the
+removal of files no longer built are the HTML build's own (``localize.site``);
+this module renders Markdown files instead of pages and records them in
+``<out>/manifest.json`` with ``"format": "markdown"``. Nothing is written
+until every file is rendered, and a file localize did not write is never
+overwritten or removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from localize.containment import contained
+from localize.errors import InputError
+from localize.fileio import write_if_changed
+from localize.mdout.layouts import Layout, make_layout
+from localize.mdout.render import render_article
+from localize.project import Project
+from localize.site.build import _Article, _plan_articles, _remove_unpublished, _target_state
+from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
+from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
+from localize.site.plan import project_glossary, read_article
+from localize.site.urls import absolute_url, page_url_path
+
+CACHE_NAME = "markdown-build.json"
+
+
+@dataclass(frozen=True)
+class MarkdownReport:
+    """What a Markdown build did; ``str()`` is the one-line summary the CLI logs."""
+
+    out: Path
+    layout: str
+    files: tuple[tuple[str, str, str], ...]  # (slug, bcp47, path under out)
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    left_out: tuple[tuple[str, str], ...]  # (slug, bcp47)
+
+    def __str__(self) -> str:
+        text = (f"wrote {len(self.files)} Markdown file(s) ({self.layout} layout) in {self.out}: "
+                f"{len(self.written)} file(s) written, {len(self.removed)} removed")
+        if self.left_out:
+            text += f", {len(self.left_out)} page(s) left out below min_completion"
+        return text
+
+
+def build_markdown(project: Project, out: Path | None = None, publish: str | None = None,
+                   layout: str | None = None, jobs: int | None = 1) -> MarkdownReport:
+    """Write the localized Markdown tree of ``project`` into ``out`` (default ``<project>/site-md``).
+
+    ``jobs``: processes that read and plan changed articles (None: one per core).
+    """
+    settings = project.settings
+    publish = publish or settings.publish
+    if publish not in ("reviewed", "machine"):
+        raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
+    out = Path(out).resolve() if out is not None else project.root / "site-md"
+    chosen = make_layout(settings.markdown, layout, settings.source_locale, settings.target_locales)
+    global_key = combined_key([
+        "markdown-build", code_fingerprint(), _own_fingerprint(), file_sha256(project.config_path),
+        publish, project_glossary(project).fingerprint, chosen.name, chosen.pattern,
+        json.dumps(dict(chosen.names), sort_keys=True),
+    ])
+    cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
+    articles = _plan_articles(project, cache, global_key, publish, jobs)
+    article_files = {a.plan.content_rel: _files(chosen, a) for a in articles}
+    pending: dict[str, bytes] = {}
+    entries = [_article(project, a, chosen, publish, article_files, cache, out, pending) for a in articles]
+    previous = previous_pages(out)
+    targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
+    _refuse_foreign(out, pending, previous)
+    written = [path for path, data in sorted(pending.items()) if write_if_changed(targets[path], data)]
+    kept = {p.path for e in entries for p in e.pages}
+    removed = _remove_unpublished(out, kept, cache, set())
+    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):
+        written.append(MANIFEST_NAME)
+    cache.save()
+    return MarkdownReport(
+        out=out,
+        layout=chosen.name,
+        files=tuple((e.slug, p.locale, p.path) for e in entries for p in e.pages),
+        written=tuple(written),
+        removed=tuple(sorted(removed)),
+        left_out=tuple((a.plan.slug, lp.locale.bcp47) for a in articles for lp in a.plan.left_out),
+    )
+
+
+def _files(layout: Layout, article: _Article) -> dict[str, str]:
+    plan = article.plan
+    return {lp.locale.posix: layout.path(plan.content_rel, plan.slug, lp.locale)
+            for lp in plan.published if not lp.locale.is_pseudo}
+
+
+def _article(project: Project, article: _Article, layout: Layout, publish: str,
+             article_files: Mapping[str, Mapping[str, str]], cache: BuildCache, out: Path,
+             pending: dict[str, bytes]) -> ArticleEntry:
+    """The article's manifest entry; its files go to ``pending`` unless last build's still stand."""
+    plan = article.plan
+    previous = cache.previous_entry(plan.source_rel)
+    targets = {t: _target_state(project, t, article_files) for t in previous.get("targets", {})}
+    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
+        shas = dict(previous["pages"])
+    else:
+        inputs = article.inputs
+        if inputs is None:
+            _, inputs = read_article(project, article.path)
+        rendered = render_article(project, plan, inputs, layout, publish, article_files)
+        shas = {}
+        for file in rendered.files:
+            shas[file.path] = hashlib.sha256(file.content).hexdigest()
+            pending[file.path] = file.content
+        targets = {t: _target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
+    cache.record(plan, article.key, targets, (), shas)
+    settings = project.settings
+    pages = []
+    for locale_plan in plan.published:
+        locale = locale_plan.locale
+        if locale.is_pseudo:
+            continue
+        path = layout.path(plan.content_rel, plan.slug, locale)
+        url_path = page_url_path(settings.url_pattern, locale, plan.slug)
+        pages.append(PageEntry(locale.bcp47, locale.hreflang, absolute_url(settings.base_url, url_path),
+                               path, locale_plan.completion, shas[path]))
+    return ArticleEntry(plan.slug, plan.source_rel, tuple(pages))
+
+
+def _refuse_foreign(out: Path, pending: Mapping[str, bytes], previous: Mapping[str, str]) -> None:
+    """Exit 2, before writing anything, when a file to write exists and localize did not write it."""
+    for path, data in sorted(pending.items()):
+        target = out / path
+        if path in previous or not target.exists():
+            continue
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        raise InputError("exists and was not written by localize (not in its manifest.json): "
+                         "move it away or build into another --out", target)
+
+
+def _manifest(project: Project, layout: Layout, entries: list[ArticleEntry]) -> bytes:
+    """SPEC section 5's manifest shape, with ``"format": "markdown"`` and the layout."""
+    settings = project.settings
+    data = {
+        "base_url": settings.base_url,
+        "source_locale": settings.source_locale.bcp47,
+        "format": "markdown",
+        "layout": layout.name,
+        "articles": [
+            {"slug": e.slug, "source": e.source, "pages": [p.to_json() for p in e.pages]}
+            for e in sorted(entries, key=lambda e: e.slug)
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _own_fingerprint() -> str:
+    """Size and mtime of this package's modules: a changed writer rewrites every file."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for path in sorted(package.glob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return combined_key(parts)
