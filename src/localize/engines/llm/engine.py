@@ -20,9 +20,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from localize.config import EngineSettings
 from localize.engines.base import Engine, PermanentError, TransientError, classify_http
@@ -39,6 +37,9 @@ from localize.engines.llm.prompt import (
 )
 from localize.errors import ConfigError
 from localize.locales import LocaleInfo
+
+if TYPE_CHECKING:
+    import openai
 
 KEY_VARIABLES = ("LOCALIZE_LLM_API_KEY", "OPENAI_API_KEY")  # the specific one wins
 NO_KEY = "no-key"
@@ -96,13 +97,17 @@ class LLMEngine(Engine):
                 "the llm engine needs OPENAI_API_KEY or LOCALIZE_LLM_API_KEY for OpenAI's API "
                 "(a local server set with url = \"http://127.0.0.1:.../v1\" needs none)"
             )
-        self.client = client or openai.OpenAI(
-            api_key=key or NO_KEY,
-            base_url=self.base_url,
-            max_retries=0,
-            timeout=self.timeout,
-            http_client=_plain_http_client(self.base_url),
-        )
+        if client is None:
+            import openai  # on first use: the client library takes about a second to import
+
+            client = openai.OpenAI(
+                api_key=key or NO_KEY,
+                base_url=self.base_url,
+                max_retries=0,
+                timeout=self.timeout,
+                http_client=_plain_http_client(self.base_url),
+            )
+        self.client = client
         self.usage = Usage()
         self._lock = threading.Lock()
         self._mode = 0  # index into RESPONSE_MODES
@@ -164,6 +169,7 @@ class LLMEngine(Engine):
 
     def complete(self, messages: list[dict[str, Any]], structured: bool = True) -> Completion:
         """Send one chat request; TransientError/PermanentError for the driver."""
+        import openai  # already loaded with the client: a dictionary look-up
         while True:
             tried = self._mode
             body: dict[str, Any] = {"model": self.model, "messages": messages}
@@ -244,6 +250,8 @@ def _plain_http_client(base_url: str) -> openai.DefaultHttpxClient | None:
     """
     if not base_url.lower().startswith("http://"):
         return None
+    import openai
+
     return openai.DefaultHttpxClient(verify=False, follow_redirects=False)
 
 
