@@ -34,6 +34,7 @@ from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
 from localize.translate.llm_pass import LLMLocalePass, llm_row, uses_llm_pass
+from localize.translate.noop import NoopMemo
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
@@ -135,10 +136,16 @@ def translate_project(
     state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard)
     rows: list[EngineLocaleReport] = []
     try:
-        state.snapshot(targets)
+        memo = None if dry_run else NoopMemo(project, state.store, shard, (refresh_stale, retry_failed))
+        idle = {locale.posix for locale in targets if memo is not None
+                and memo.unchanged(locale, project.settings.engine_for(locale, engine_override))}
+        state.snapshot([locale for locale in targets if locale.posix not in idle])
         for locale in targets:
+            if locale.posix in idle:
+                rows.append(_idle_row(state, locale, engine_override))
+                continue
             rows.append(
-                _translate_locale(state, locale, engine_override, refresh_stale, retry_failed)
+                _translate_locale(state, locale, engine_override, refresh_stale, retry_failed, memo)
             )
     finally:
         state.close()
@@ -156,6 +163,7 @@ def _translate_locale(
     engine_override: str | None,
     refresh_stale: bool,
     retry_failed: bool,
+    memo: NoopMemo | None = None,
 ) -> EngineLocaleReport:
     project = state.project
     settings = project.settings.engine_for(locale, engine_override)
@@ -169,6 +177,8 @@ def _translate_locale(
     if state.dry_run:
         items, tm_hits = _without_memory_matches(memory, project.settings.fuzzy_threshold, items)
     if settings.name == MEMORY_ENGINE:
+        if memo is not None:
+            memo.record(locale, nothing_done=tm_hits == 0)
         return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
     engine = get_engine(settings)
     limits = DriverLimits.for_engine(engine)
@@ -193,12 +203,24 @@ def _translate_locale(
         try:
             tally = locale_pass.run()
         finally:
-            save_catalogs(catalogs)
+            written = save_catalogs(catalogs)
             failures.save()
+        if memo is not None:
+            memo.record(locale, nothing_done=not items and tm_hits == 0 and written == 0)
         if locale_pass.started:
             state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
     row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
     return llm_row(row, engine, locale_pass, state.dry_run, project.settings.source_locale)
+
+
+def _idle_row(state: _RunState, locale: LocaleInfo, engine_override: str | None) -> EngineLocaleReport:
+    """The report of a locale the no-op memo skipped: what a pass with nothing to do reports."""
+    settings = state.project.settings.engine_for(locale, engine_override)
+    if settings.name == MEMORY_ENGINE:
+        return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47)
+    engine = get_engine(settings)
+    row = _row(engine.name, locale, RoundTally(), 0, settings.price_per_million_chars)
+    return llm_row(row, engine, None, False, state.project.settings.source_locale)
 
 
 def _row(
