@@ -1,10 +1,12 @@
 """A memo of locales whose last ``translate`` had nothing to do, so a no-op run parses nothing.
 
-A locale has nothing to do when the TM pass fills no entry, no entry is selected
-for an engine and no catalog changes on save. Whether that is still so depends
-only on the bytes of every catalog of the locale (the memory is taken from all
+A locale has nothing to do when its catalogs hold no missing entry (nor, with
+--refresh-stale, a stale one): the TM pass then fills nothing, no entry is
+selected for an engine and saving rewrites nothing. Whether that is still so
+depends only on the bytes of every catalog of the locale (the memory is taken from all
 of them), the imported TMX pairs, the locale's failure records, the TM and engine
-settings and the run's flags; the memo stores one hash of all of those, and a
+settings and the run's flags; after a pass that leaves the locale settled, the memo stores
+one hash of all of those (taken after the pass wrote), and a
 run whose hash matches skips the locale without parsing or re-serialising a
 single catalog (issue 14). Anything that changes an input changes the hash.
 """
@@ -13,9 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
+import polib
+
 from localize import __version__
+from localize.catalog.state import entry_state
 from localize.catalog.tm import imported_pairs_path
 from localize.catalog.tm import locale_catalogs as catalog_paths
 from localize.fileio import atomic_write_bytes
@@ -42,12 +48,13 @@ class NoopMemo:
         self.flags = flags
         base = project.state_dir if shard is None else shard.state_dir(project.state_dir)
         self.directory = base / "noop"
-        self._keys: dict[str, str] = {}
+        self._engines: dict[str, object] = {}
 
     def key(self, locale: LocaleInfo, engine_settings: object) -> str:
         """The hash of everything the locale's pass reads (taken before the pass writes)."""
         digest = hashlib.sha256()
         settings = self.project.settings
+        self._engines[locale.posix] = engine_settings
         head = (__version__, locale.posix, repr(engine_settings), settings.fuzzy_threshold,
                 settings.tm_trust_reviewed, self.flags, str(self.shard))
         digest.update(repr(head).encode("utf-8"))
@@ -58,25 +65,38 @@ class NoopMemo:
         digest.update(b"\0tm\0" + _read(imported_pairs_path(self.project, locale)))
         failures = self.store.failures(locale.posix)
         digest.update(b"\0failures\0" + json.dumps(failures, sort_keys=True).encode("utf-8"))
-        self._keys[locale.posix] = key = digest.hexdigest()
-        return key
+        return digest.hexdigest()
 
     def _path(self, locale: LocaleInfo) -> Path:
         return self.directory / f"{locale.posix}.json"
 
     def unchanged(self, locale: LocaleInfo, engine_settings: object) -> bool:
-        """True when the last run of this locale had nothing to do and no input changed since."""
+        """True when the last run left this locale settled and no input changed since."""
+        self._engines[locale.posix] = engine_settings
         try:
             recorded = json.loads(self._path(locale).read_text("utf-8")).get("key")
         except (OSError, ValueError, AttributeError):
             recorded = None
         return recorded is not None and recorded == self.key(locale, engine_settings)
 
-    def record(self, locale: LocaleInfo, nothing_done: bool) -> None:
-        """Remember (or forget) the key taken before this locale's pass."""
+    def record(self, locale: LocaleInfo, catalogs: Iterable[polib.POFile]) -> None:
+        """After a pass (and its saves): remember the locale when it is settled, else forget it."""
         path = self._path(locale)
-        key = self._keys.get(locale.posix)
-        if nothing_done and key is not None:
+        engine = self._engines.get(locale.posix)
+        if locale.posix in self._engines and settled(catalogs, refresh_stale=bool(self.flags[0])):
+            key = self.key(locale, engine)
             atomic_write_bytes(path, json.dumps({"key": key}).encode("utf-8"), durable=False)
         else:
             path.unlink(missing_ok=True)
+
+
+def settled(catalogs: Iterable[polib.POFile], refresh_stale: bool) -> bool:
+    """True when no live entry is missing (nor stale, with --refresh-stale): nothing to send."""
+    for po in catalogs:
+        for entry in po:
+            if entry.obsolete or not entry.msgid or entry.msgid_plural:
+                continue
+            state = entry_state(entry)
+            if state == "missing" or (state == "stale" and refresh_stale):
+                return False
+    return True

@@ -178,7 +178,7 @@ def _translate_locale(
         items, tm_hits = _without_memory_matches(memory, project.settings.fuzzy_threshold, items)
     if settings.name == MEMORY_ENGINE:
         if memo is not None:
-            memo.record(locale, nothing_done=tm_hits == 0)
+            memo.record(locale, [catalog.po for catalog in catalogs])
         return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
     engine = get_engine(settings)
     limits = DriverLimits.for_engine(engine)
@@ -203,10 +203,10 @@ def _translate_locale(
         try:
             tally = locale_pass.run()
         finally:
-            written = save_catalogs(catalogs)
+            save_catalogs(catalogs)
             failures.save()
         if memo is not None:
-            memo.record(locale, nothing_done=not items and tm_hits == 0 and written == 0)
+            memo.record(locale, [catalog.po for catalog in catalogs])
         if locale_pass.started:
             state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
     row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)

@@ -1,0 +1,95 @@
+"""The no-op memo: a settled locale is skipped without parsing, and any changed input undoes that.
+
+The skip is observed by counting ``load_po`` calls: a run that finds its memo valid
+parses no catalog at all; one whose catalog, TM pairs or flags changed parses again
+and does the work an unmemoised run would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+
+from fakeservers.mt_servers import LibreServer
+from localize.catalog.state import entry_state
+from localize.project import Project
+from localize.translate import run as run_module
+from test_translate_run import SENTENCES, english, entries, make_project, run
+
+
+@pytest.fixture
+def server() -> Iterator[LibreServer]:
+    with LibreServer(english) as fake:
+        yield fake
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every catalog translate parses, in order."""
+    seen: list[Path] = []
+    import localize.catalog.tm as tm
+
+    real = tm.load_po
+
+    def counting(path: Path) -> polib.POFile:
+        seen.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(tm, "load_po", counting)
+    monkeypatch.setattr(run_module, "load_po", counting)
+    return seen
+
+
+def test_settled_locale_is_skipped_without_parsing(
+    tmp_path: Path, server: LibreServer, parses: list[Path]
+) -> None:
+    project = make_project(tmp_path, server.url)
+    run(project)
+    po_path = project.root / "locales/en/LC_MESSAGES/a.po"
+    before = (po_path.read_bytes(), po_path.stat().st_mtime_ns)
+    parses.clear()
+    server.reset_logs()
+    report = run(project)
+    assert parses == []
+    assert server.requests == []
+    assert report.engines[0].engine == "libre" and report.engines[0].requests == 0
+    assert (po_path.read_bytes(), po_path.stat().st_mtime_ns) == before
+
+
+def test_an_emptied_entry_is_translated_again(
+    tmp_path: Path, server: LibreServer, parses: list[Path]
+) -> None:
+    project = make_project(tmp_path, server.url)
+    run(project)
+    path = project.root / "locales/en/LC_MESSAGES/a.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    po.find(SENTENCES[0]).msgstr = ""
+    po.save(str(path))
+    parses.clear()
+    run(project)
+    assert parses == [path]
+    assert entry_state(entries(project)[SENTENCES[0]]) == "machine"
+
+
+def test_refresh_stale_is_not_answered_by_a_plain_runs_memo(
+    tmp_path: Path, server: LibreServer
+) -> None:
+    project = make_project(tmp_path, server.url)
+    path = project.root / "locales/en/LC_MESSAGES/a.po"
+    run(project)
+    po = polib.pofile(str(path), wrapwidth=0)
+    stale = po.find(SENTENCES[3])
+    stale.msgstr, stale.previous_msgid, stale.flags = "An old translation.", "舊的句子。", ["fuzzy"]
+    po.save(str(path))
+    run(project)  # settles with the stale entry left alone
+    run(project, refresh_stale=True)
+    assert entries(project)[SENTENCES[3]].msgstr == f"EN: {SENTENCES[3]}"
+
+
+def test_dry_run_writes_no_memo(tmp_path: Path, server: LibreServer) -> None:
+    project = make_project(tmp_path, server.url)
+    run(project, dry_run=True)
+    assert not (Project.open(tmp_path).state_dir / "noop").exists()
