@@ -93,3 +93,21 @@ def test_dry_run_writes_no_memo(tmp_path: Path, server: LibreServer) -> None:
     project = make_project(tmp_path, server.url)
     run(project, dry_run=True)
     assert not (Project.open(tmp_path).state_dir / "noop").exists()
+
+
+def test_status_after_translate_counts_without_parsing(
+    tmp_path: Path, server: LibreServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """translate leaves each saved catalog's counts in the status memo; they are the real counts."""
+    import localize.catalog.status as status
+
+    project = make_project(tmp_path, server.url)
+    run(project)
+    parsed: list[Path] = []
+    real = status.load_po
+    monkeypatch.setattr(status, "load_po", lambda path: parsed.append(path) or real(path))
+    remembered = status.project_status(project)
+    assert parsed == []
+    (project.state_dir / "status-memo.json").unlink()
+    assert status.project_status(project) == remembered
+    assert parsed == [project.root / "locales/en/LC_MESSAGES/a.po"]

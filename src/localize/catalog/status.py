@@ -94,10 +94,7 @@ class _CountsMemo:
     def count(self, path: Path, relative: str, failures: dict[str, str],
               counter: Callable[[polib.POFile, dict[str, str]], dict[str, int]]) -> dict[str, int]:
         """``counter(load_po(path), failures)``, unless the memo has it for these bytes and failures."""
-        data = path.read_bytes()
-        key = hashlib.blake2b(data, digest_size=16)
-        key.update(json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
-        digest = key.hexdigest()
+        digest = _digest(path.read_bytes(), failures)
         known = self.counts.get(relative)
         if isinstance(known, list) and len(known) == 2 and known[0] == digest and isinstance(known[1], dict):
             counts = {name: int(known[1].get(name, 0)) for name in COUNT_FIELDS}
@@ -113,6 +110,25 @@ class _CountsMemo:
                           ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(OSError):  # a read-only checkout still gets its status
             write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)
+
+
+def _digest(data: bytes, failures: dict[str, str]) -> str:
+    key = hashlib.blake2b(data, digest_size=16)
+    key.update(json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
+    return key.hexdigest()
+
+
+def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[str, str], dict[str, int]]]) -> None:
+    """Add counts a stage already made (path, the bytes it wrote, failures, counts) to the memo.
+
+    ``translate`` holds every catalog parsed when it saves them, so the table ``run``
+    prints next need not parse them all again; a wrong guess only costs a recount.
+    """
+    memo = _CountsMemo(project)
+    memo.used = dict(memo.counts)
+    for path, data, failures, counts in counted:
+        memo.used[project.relative(path)] = [_digest(data, failures), counts]
+    memo.save()
 
 
 def project_status(project: Project) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
+from localize.catalog.status import catalog_counts, remember_counts
 from localize.catalog.tm import MEMORY_ENGINE, TranslationMemory, fill_from_memory
 from localize.catalog.tm import locale_catalogs as catalog_paths
 from localize.engines import get_engine
@@ -200,11 +201,14 @@ def _translate_locale(
     if state.dry_run:
         tally = locale_pass.estimate()
     else:
+        saved: list[tuple[Catalog, bytes]] = []
         try:
             tally = locale_pass.run()
         finally:
-            save_catalogs(catalogs)
+            save_catalogs(catalogs, saved)
             failures.save()
+        remember_counts(project, [(c.path, data, failures.for_slug(c.slug), catalog_counts(c.po, failures.for_slug(c.slug)))
+                                  for c, data in saved])
         if memo is not None:
             memo.record(locale, [catalog.po for catalog in catalogs])
         if locale_pass.started:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import polib
 
-from localize.catalog.pofile import save_po
+from localize.catalog.pofile import po_bytes
 from localize.catalog.state import entry_state
 from localize.catalog.tm import load_catalogs
 from localize.failures import FailureLog
+from localize.fileio import write_if_changed
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
 from localize.model import DocumentFormat
@@ -80,9 +81,18 @@ def select_work(
     return items, skipped_failed
 
 
-def save_catalogs(catalogs: list[Catalog]) -> int:
-    """Write every catalog that changed (atomically); the number written."""
-    return sum(1 for catalog in catalogs if save_po(catalog.po, catalog.path))
+def save_catalogs(catalogs: list[Catalog], saved: list[tuple[Catalog, bytes]] | None = None) -> int:
+    """Write every catalog that changed (atomically); the number written.
+
+    ``saved`` collects each catalog with the bytes it now has on disk (serialised once).
+    """
+    written = 0
+    for catalog in catalogs:
+        data = po_bytes(catalog.po)
+        written += write_if_changed(catalog.path, data)
+        if saved is not None:
+            saved.append((catalog, data))
+    return written
 
 
 def masked_translation(
