@@ -222,6 +222,7 @@ def _idle_row(state: _RunState, locale: LocaleInfo, engine_override: str | None)
     settings = state.project.settings.engine_for(locale, engine_override)
     if settings.name == MEMORY_ENGINE:
         return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47)
+    state.glossary()  # read (so checked) as a pass would: a broken glossary is an error here too
     engine = get_engine(settings)
     row = _row(engine.name, locale, RoundTally(), 0, settings.price_per_million_chars)
     return llm_row(row, engine, None, False, state.project.settings.source_locale)
