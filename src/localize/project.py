@@ -7,6 +7,8 @@ project directory.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,7 +104,7 @@ class Project:
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return _resolved(Path(path)).relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 
@@ -141,3 +143,17 @@ class Project:
                 self.relative(path),
             )
         return slug
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()`` with the directory part remembered: ``relative`` names thousands of
+    files in a few directories per run, and resolving lstat's every component each time.
+    The file itself is still checked, so a symlinked file resolves to its target."""
+    if not path.is_absolute() or path.name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    return _resolved_dir(str(path.parent)) / path.name
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_dir(directory: str) -> Path:
+    return Path(directory).resolve()
