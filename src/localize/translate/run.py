@@ -202,11 +202,13 @@ def _translate_locale(
         tally = locale_pass.estimate()
     else:
         saved: list[tuple[Catalog, bytes]] = []
+        touched = {item.catalog for item in items}  # the TM pass saved what it filled itself
         try:
             tally = locale_pass.run()
         finally:
-            save_catalogs(catalogs, saved)
+            save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
             failures.save()
+        saved += [(c, c.path.read_bytes()) for i, c in enumerate(catalogs) if i not in touched]
         remember_counts(project, [(c.path, data, failures.for_slug(c.slug), catalog_counts(c.po, failures.for_slug(c.slug)))
                                   for c, data in saved])
         if memo is not None:
