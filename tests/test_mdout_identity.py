@@ -120,8 +120,7 @@ def front_data(text: str) -> object:
 def force_substitution(data: bytes, name: str) -> str:
     """Every block written back from its msgids, as if each were translated."""
     from localize.locales import parse_locale
-    from localize.mdout.render import join
-    from localize.model import PLAIN_TEXT_KINDS
+    from localize.mdout.render import is_markdown_text, join
 
     raw = data.decode("utf-8")
     text = decode_source(data, name)
@@ -130,8 +129,8 @@ def force_substitution(data: bytes, name: str) -> str:
     by_block: dict[int, list[str]] = {}
     for segment in segment_document(document, locale):
         by_block.setdefault(segment.block, []).append(segment.text)
-    plain = {block.index for block in document.blocks if block.kind in PLAIN_TEXT_KINDS}
-    texts = {index: join(locale, sentences, index not in plain) for index, sentences in by_block.items()}
+    markdown = {block.index for block in document.blocks if is_markdown_text(block.kind)}
+    texts = {index: join(locale, sentences, index in markdown) for index, sentences in by_block.items()}
     env: dict = {}
     markdown_parser().parse(locate_front_matter(text, name)[1], env)
     edits = block_edits(document, texts, lambda: env.get("references", {}))

@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -95,6 +95,8 @@ def test_identity_catalogs_leave_generated_documents_byte_for_byte(document: tup
 
 @SETTINGS
 @given(documents)
+# found by hypothesis: a "!" before "[" in an HTML block's text must not gain a Markdown escape
+@example(('開放\n\n<div class="note">\n<p>! [link](https://example.com/x)</p>\n</div>\n\nThe end.\n', False))
 def test_substituting_every_block_keeps_what_generated_documents_render_to(document: tuple[str, bool]) -> None:
     data = encode(document)
     written = force_substitution(data, "gen.md")

@@ -52,9 +52,15 @@ def block_texts(document: Document, segments: tuple[Segment, ...], pick: Callabl
         choices = [pick(segment) for segment in block_segments]
         machine = machine or any(choice.machine for choice in choices)
         if any(choice.text != segment.text for choice, segment in zip(choices, block_segments, strict=True)):
-            markup = block_segments[0].kind not in PLAIN_TEXT_KINDS
+            markup = is_markdown_text(block_segments[0].kind)
             texts[index] = join(locale, [choice.text for choice in choices], markup)
     return texts, machine
+
+
+def is_markdown_text(kind: str) -> bool:
+    """Whether a block of ``kind`` is Markdown inline text, where Markdown escapes apply
+    (not a plain-text value, nor the text of an HTML block, where a backslash would show)."""
+    return kind not in PLAIN_TEXT_KINDS and kind != "html"
 
 
 def join(locale: LocaleInfo, sentences: list[str], markup: bool = True) -> str:
