@@ -22,7 +22,7 @@ from localize.fileio import write_if_changed
 from localize.mdout.layouts import Layout, make_layout
 from localize.mdout.render import render_article
 from localize.project import Project
-from localize.site.build import _Article, _plan_articles, _remove_unpublished, _target_state
+from localize.site.build import PlannedArticle, plan_articles, remove_unpublished, target_state
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
 from localize.site.plan import project_glossary, read_article
@@ -68,7 +68,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
         json.dumps(dict(chosen.names), sort_keys=True),
     ])
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
-    articles = _plan_articles(project, cache, global_key, publish, jobs)
+    articles = plan_articles(project, cache, global_key, publish, jobs)
     article_files = {a.plan.content_rel: _files(chosen, a) for a in articles}
     pending: dict[str, bytes] = {}
     entries = [_article(project, a, chosen, publish, article_files, cache, out, pending) for a in articles]
@@ -77,7 +77,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     _refuse_foreign(out, pending, previous)
     written = [path for path, data in sorted(pending.items()) if write_if_changed(targets[path], data)]
     kept = {p.path for e in entries for p in e.pages}
-    removed = _remove_unpublished(out, kept, cache, set())
+    removed = remove_unpublished(out, kept, cache, set())
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):
         written.append(MANIFEST_NAME)
     cache.save()
@@ -91,19 +91,19 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     )
 
 
-def _files(layout: Layout, article: _Article) -> dict[str, str]:
+def _files(layout: Layout, article: PlannedArticle) -> dict[str, str]:
     plan = article.plan
     return {lp.locale.posix: layout.path(plan.content_rel, plan.slug, lp.locale)
             for lp in plan.published if not lp.locale.is_pseudo}
 
 
-def _article(project: Project, article: _Article, layout: Layout, publish: str,
+def _article(project: Project, article: PlannedArticle, layout: Layout, publish: str,
              article_files: Mapping[str, Mapping[str, str]], cache: BuildCache, out: Path,
              pending: dict[str, bytes]) -> ArticleEntry:
     """The article's manifest entry; its files go to ``pending`` unless last build's still stand."""
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
-    targets = {t: _target_state(project, t, article_files) for t in previous.get("targets", {})}
+    targets = {t: target_state(project, t, article_files) for t in previous.get("targets", {})}
     if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
         shas = dict(previous["pages"])
     else:
@@ -115,7 +115,7 @@ def _article(project: Project, article: _Article, layout: Layout, publish: str,
         for file in rendered.files:
             shas[file.path] = hashlib.sha256(file.content).hexdigest()
             pending[file.path] = file.content
-        targets = {t: _target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
+        targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, (), shas)
     settings = project.settings
     pages = []

@@ -66,7 +66,7 @@ class BuildReport:
 
 
 @dataclass
-class _Article:
+class PlannedArticle:
     path: Path
     plan: ArticlePlan
     key: str
@@ -91,7 +91,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     ])
     cache = BuildCache(project.state_dir, out, global_key)
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
-    articles = _plan_articles(project, cache, global_key, publish, jobs)
+    articles = plan_articles(project, cache, global_key, publish, jobs)
     article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
     written: list[str] = []
     entries: list[ArticleEntry] = []
@@ -101,9 +101,9 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         entries.append(entry)
         all_assets |= assets
         written += changed
-    written += _copy_assets(project, out, all_assets, cache)
-    removed = _remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
-    written += _write_sitemaps(project, articles, out, sitemap_limit, removed)
+    written += copy_assets(project, out, all_assets, cache)
+    removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
+    written += write_sitemaps(project, articles, out, sitemap_limit, removed)
     manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), manifest):
         written.append(MANIFEST_NAME)
@@ -113,12 +113,12 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         pages=tuple((e.slug, p.locale, p.path) for e in entries for p in e.pages),
         written=tuple(written),
         removed=tuple(sorted(removed)),
-        left_out=tuple((a.plan.slug, lp.locale.bcp47, _share(lp.completion, publish))
+        left_out=tuple((a.plan.slug, lp.locale.bcp47, completion_share(lp.completion, publish))
                        for a in articles for lp in a.plan.left_out),
     )
 
 
-def _share(completion, publish: str) -> float:  # type: ignore[no-untyped-def]
+def completion_share(completion, publish: str) -> float:  # type: ignore[no-untyped-def]
     usable = completion.reviewed + (completion.machine if publish == "machine" else 0)
     return round(usable / completion.total, 4) if completion.total else 0.0
 
@@ -137,10 +137,10 @@ def _read_plan(context: tuple[Project, str, str], path: Path) -> tuple[str, Arti
     return _article_key(project, path, slug, global_key), inputs, plan_article(project, path, slug, inputs, publish)
 
 
-def _plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
-                   jobs: int | None = 1) -> list[_Article]:
+def plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
+                   jobs: int | None = 1) -> list[PlannedArticle]:
     """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
-    articles: list[_Article] = []
+    articles: list[PlannedArticle] = []
     by_slug: dict[str, Path] = {}
     content_dir = project.content_dir.resolve()
     found = []
@@ -163,11 +163,11 @@ def _plan_articles(project: Project, cache: BuildCache, global_key: str, publish
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
         by_slug[plan.slug] = path
-        articles.append(_Article(path, plan, key, inputs))
+        articles.append(PlannedArticle(path, plan, key, inputs))
     return articles
 
 
-def _target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
+def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
     """What a link target is now: an article's pages, a file's hash, or nothing."""
     if target in article_pages:
         return json.dumps(dict(sorted(article_pages[target].items())))
@@ -175,12 +175,12 @@ def _target_state(project: Project, target: str, article_pages: Mapping[str, Map
     return f"file:{sha}" if sha else "none"
 
 
-def _build_article(project: Project, article: _Article, article_pages: Mapping[str, Mapping[str, str]],
+def _build_article(project: Project, article: PlannedArticle, article_pages: Mapping[str, Mapping[str, str]],
                    cache: BuildCache, template: PageTemplate, publish: str,
                    out: Path) -> tuple[ArticleEntry, set[str], list[str]]:
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
-    targets = {t: _target_state(project, t, article_pages) for t in previous.get("targets", {})}
+    targets = {t: target_state(project, t, article_pages) for t in previous.get("targets", {})}
     written: list[str] = []
     if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
         shas = dict(previous["pages"])
@@ -196,12 +196,12 @@ def _build_article(project: Project, article: _Article, article_pages: Mapping[s
             if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
                 written.append(page.file_path)
         assets = set(rendered.assets)
-        targets = {t: _target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
+        targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
-    return _manifest_entry(project, plan, shas), assets, written
+    return manifest_entry(project, plan, shas), assets, written
 
 
-def _manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
+def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
     settings = project.settings
     paths = url_paths(project, plan)
     pages = []
@@ -220,7 +220,7 @@ def _manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]
     return ArticleEntry(plan.slug, plan.source_rel, tuple(pages))
 
 
-def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCache) -> list[str]:
+def copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCache) -> list[str]:
     written = []
     for asset in sorted(assets):
         data = contained(project.content_dir, asset, "asset", f"content/{asset}").read_bytes()
@@ -231,7 +231,7 @@ def _copy_assets(project: Project, out: Path, assets: set[str], cache: BuildCach
     return written
 
 
-def _remove_unpublished(out: Path, pages: set[str], cache: BuildCache, assets: set[str]) -> set[str]:
+def remove_unpublished(out: Path, pages: set[str], cache: BuildCache, assets: set[str]) -> set[str]:
     """Delete pages and assets the last build wrote that this one does not, if left as written."""
     removed: set[str] = set()
     owned = dict(previous_pages(out))
@@ -260,7 +260,7 @@ def _prune_empty_dirs(directory: Path, out: Path) -> None:
         directory = directory.parent
 
 
-def _write_sitemaps(project: Project, articles: list[_Article], out: Path, limit: int,
+def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, limit: int,
                     removed: set[str]) -> list[str]:
     base_url = project.settings.base_url
     old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()

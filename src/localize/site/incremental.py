@@ -62,12 +62,12 @@ def combined_key(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _plans_to_json(plans: Iterable[LocalePlan]) -> list[list[Any]]:
+def plans_to_json(plans: Iterable[LocalePlan]) -> list[list[Any]]:
     return [[p.locale.posix, p.completion.total, p.completion.reviewed, p.completion.machine,
              p.completion.missing] for p in plans]
 
 
-def _plans_from_json(rows: Iterable[list[Any]]) -> tuple[LocalePlan, ...]:
+def plans_from_json(rows: Iterable[list[Any]]) -> tuple[LocalePlan, ...]:
     return tuple(LocalePlan(parse_locale(row[0]), Completion(*row[1:5])) for row in rows)
 
 
@@ -98,8 +98,8 @@ class BuildCache:
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         try:
-            return ArticlePlan(entry["slug"], source_rel, content_rel, _plans_from_json(entry["published"]),
-                               _plans_from_json(entry["left_out"]))
+            return ArticlePlan(entry["slug"], source_rel, content_rel, plans_from_json(entry["published"]),
+                               plans_from_json(entry["left_out"]))
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
@@ -120,8 +120,8 @@ class BuildCache:
         self.articles[plan.source_rel] = {
             "key": key,
             "slug": plan.slug,
-            "published": _plans_to_json(plan.published),
-            "left_out": _plans_to_json(plan.left_out),
+            "published": plans_to_json(plan.published),
+            "left_out": plans_to_json(plan.left_out),
             "targets": dict(sorted(targets.items())),
             "assets": sorted(assets),
             "pages": dict(sorted(pages.items())),

@@ -31,20 +31,20 @@ from localize.shard import Shard
 from localize.site import build as single
 from localize.site.build import (
     BuildReport,
-    _Article,
-    _copy_assets,
-    _manifest_entry,
-    _remove_unpublished,
-    _share,
-    _write_sitemaps,
+    PlannedArticle,
+    completion_share,
+    copy_assets,
+    manifest_entry,
+    remove_unpublished,
+    write_sitemaps,
 )
 from localize.site.incremental import (
     BuildCache,
-    _plans_from_json,
-    _plans_to_json,
     code_fingerprint,
     combined_key,
     file_sha256,
+    plans_from_json,
+    plans_to_json,
 )
 from localize.site.manifest import MANIFEST_NAME, render_manifest
 from localize.site.pages import PageTemplate, load_template
@@ -127,12 +127,12 @@ def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> Buil
         deferred = bool(rendered.link_targets & foreign)
         if not deferred:
             _write(rendered, out, written)
-            pages += [(plan.slug, p.locale, p.path) for p in _manifest_entry(project, plan, shas).pages]
+            pages += [(plan.slug, p.locale, p.path) for p in manifest_entry(project, plan, shas).pages]
         records.append({
             "source": plan.source_rel,
             "slug": plan.slug,
-            "published": _plans_to_json(plan.published),
-            "left_out": _plans_to_json(plan.left_out),
+            "published": plans_to_json(plan.published),
+            "left_out": plans_to_json(plan.left_out),
             "pages": None if deferred else dict(sorted(shas.items())),
             "assets": sorted(rendered.assets),
         })
@@ -142,7 +142,7 @@ def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> Buil
                      (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return BuildReport(
         out=out, pages=tuple(pages), written=tuple(written), removed=(),
-        left_out=tuple((plan.slug, lp.locale.bcp47, _share(lp.completion, publish))
+        left_out=tuple((plan.slug, lp.locale.bcp47, completion_share(lp.completion, publish))
                        for _, plan, _ in own for lp in plan.left_out),
     )
 
@@ -197,7 +197,7 @@ def finalize_site(project: Project, out: Path, publish: str, sitemap_limit: int)
     for record in records:
         for article in record["articles"]:
             by_source[str(article.get("source"))] = article
-    articles: list[_Article] = []
+    articles: list[PlannedArticle] = []
     content_dir = project.content_dir.resolve()
     for path in project.source_files():
         source_rel = project.relative(path)
@@ -207,15 +207,15 @@ def finalize_site(project: Project, out: Path, publish: str, sitemap_limit: int)
                              "same content/", source_rel)
         content_rel = path.resolve().relative_to(content_dir).as_posix()
         plan = ArticlePlan(found["slug"], source_rel, content_rel,
-                           _plans_from_json(found["published"]), _plans_from_json(found["left_out"]))
-        articles.append(_Article(path, plan, "", None))
+                           plans_from_json(found["published"]), plans_from_json(found["left_out"]))
+        articles.append(PlannedArticle(path, plan, "", None))
     if by_source:
         raise InputError(f"shard records name articles not under content/: {sorted(by_source)[0]}")
     return _finish(project, out, publish, sitemap_limit, template, articles, records)
 
 
 def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, template: PageTemplate,
-            articles: list[_Article], records: list[dict[str, Any]]) -> BuildReport:
+            articles: list[PlannedArticle], records: list[dict[str, Any]]) -> BuildReport:
     recorded = {a["source"]: a for r in records for a in r["articles"]}
     article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
     global_key = combined_key(["site-build", code_fingerprint(), file_sha256(project.config_path),
@@ -235,10 +235,10 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
             shas, assets = dict(record["pages"]), set(record["assets"])
             _check_pages(out, shas, article.plan.source_rel)
         all_assets |= assets
-        entries.append(_manifest_entry(project, article.plan, shas))
-    written += _copy_assets(project, out, all_assets, cache)
-    removed = _remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
-    written += _write_sitemaps(project, articles, out, sitemap_limit, removed)
+        entries.append(manifest_entry(project, article.plan, shas))
+    written += copy_assets(project, out, all_assets, cache)
+    removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
+    written += write_sitemaps(project, articles, out, sitemap_limit, removed)
     settings = project.settings
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"),
                         render_manifest(settings.base_url, settings.source_locale.bcp47, entries)):
@@ -250,7 +250,7 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
         pages=tuple((e.slug, p.locale, p.path) for e in entries for p in e.pages),
         written=tuple(written),
         removed=tuple(sorted(removed)),
-        left_out=tuple((a.plan.slug, lp.locale.bcp47, _share(lp.completion, publish))
+        left_out=tuple((a.plan.slug, lp.locale.bcp47, completion_share(lp.completion, publish))
                        for a in articles for lp in a.plan.left_out),
     )
 
