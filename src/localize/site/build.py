@@ -101,6 +101,16 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         entries.append(entry)
         all_assets |= assets
         written += changed
+    return finish_build(project, out, articles, entries, (all_assets, written), cache, publish,
+                        sitemap_limit)
+
+
+def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
+                 entries: list[ArticleEntry], assets_written: tuple[set[str], list[str]],
+                 cache: BuildCache, publish: str, sitemap_limit: int) -> BuildReport:
+    """What depends on every article: assets, removals, sitemaps, the manifest, the report."""
+    all_assets, written = assets_written
+    settings = project.settings
     written += copy_assets(project, out, all_assets, cache)
     removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
     written += write_sitemaps(project, articles, out, sitemap_limit, removed)

@@ -33,10 +33,7 @@ from localize.site.build import (
     BuildReport,
     PlannedArticle,
     completion_share,
-    copy_assets,
     manifest_entry,
-    remove_unpublished,
-    write_sitemaps,
 )
 from localize.site.incremental import (
     BuildCache,
@@ -46,7 +43,6 @@ from localize.site.incremental import (
     plans_from_json,
     plans_to_json,
 )
-from localize.site.manifest import MANIFEST_NAME, render_manifest
 from localize.site.pages import PageTemplate, load_template
 from localize.site.plan import ArticlePlan, plan_article, project_glossary, read_article
 from localize.site.render import RenderedArticle, render_article, url_paths
@@ -236,23 +232,10 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
             _check_pages(out, shas, article.plan.source_rel)
         all_assets |= assets
         entries.append(manifest_entry(project, article.plan, shas))
-    written += copy_assets(project, out, all_assets, cache)
-    removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
-    written += write_sitemaps(project, articles, out, sitemap_limit, removed)
-    settings = project.settings
-    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"),
-                        render_manifest(settings.base_url, settings.source_locale.bcp47, entries)):
-        written.append(MANIFEST_NAME)
-    cache.save()
+    report = single.finish_build(project, out, articles, entries, (all_assets, written), cache,
+                                 publish, sitemap_limit)
     shutil.rmtree(out / SHARDS_DIR)
-    return BuildReport(
-        out=out,
-        pages=tuple((e.slug, p.locale, p.path) for e in entries for p in e.pages),
-        written=tuple(written),
-        removed=tuple(sorted(removed)),
-        left_out=tuple((a.plan.slug, lp.locale.bcp47, completion_share(lp.completion, publish))
-                       for a in articles for lp in a.plan.left_out),
-    )
+    return report
 
 
 def _check_pages(out: Path, shas: Mapping[str, str], source_rel: str) -> None:
