@@ -34,7 +34,7 @@ from localize.engines.llm.tokens import estimate_tokens, tokens_per_char
 from localize.errors import EngineError
 from localize.locales import LocaleInfo
 from localize.translate.cache import CacheScope
-from localize.translate.driver import BatchDriver, BatchOutcome
+from localize.translate.driver import BatchOutcome
 from localize.translate.llm_batches import (
     BATCH_STEP,
     ArticleContext,
@@ -44,7 +44,7 @@ from localize.translate.llm_batches import (
     split_request,
 )
 from localize.translate.report import EngineLocaleReport, Failure
-from localize.translate.rounds import DEFERRED_POLL, LocalePass, PassContext, RoundTally
+from localize.translate.rounds import DEFERRED_POLL, LocalePass, PassContext, RoundTally, drive
 from localize.translate.work import Catalog, WorkItem
 
 ERROR_MARK = "\x00"  # an item answer that is an error, never cached
@@ -171,22 +171,11 @@ class LLMLocalePass:
 
     def _send_round(self, states: Iterator[ItemState], first: bool) -> None:
         self._sender.plans = {}
-        driver = BatchDriver(
-            self._sender,
-            self.ctx.source,
-            self.ctx.target,
-            self.ctx.limits,
-            bucket=self.ctx.bucket,
-            budget=self.ctx.budget,
-            on_answer=self._store,
-            on_done=self._done,
-        )
         try:
-            driver.run(self._batches(states, first))
+            drive(self.ctx, self.tally, self._sender, self._batches(states, first),
+                  (self._store, self._done))
         finally:
-            self.tally.requests += driver.stats.requests + self._sender.extra_requests
-            self.tally.retries += driver.stats.retries
-            self.tally.characters += driver.stats.characters
+            self.tally.requests += self._sender.extra_requests
             self._sender.extra_requests = 0
 
     def _batches(self, states: Iterator[ItemState], first: bool) -> Iterator[tuple[str, ...]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from localize.catalog.pofile import mark_machine
@@ -73,6 +73,28 @@ class PassContext:
     progress: Progress
     failures: FailureLog
     limits: DriverLimits
+
+
+def drive(
+    ctx: PassContext,
+    tally: RoundTally,
+    sender: Engine,
+    batches: Iterable[tuple[str, ...]],
+    callbacks: tuple[Callable[[Sequence[str], Sequence[str]], None], Callable[[BatchOutcome], None]],
+) -> None:
+    """Send ``batches`` through the driver with a pass's limits (answers to ``callbacks``:
+    on_answer, on_done); the driver's counts go to ``tally`` however the run ends."""
+    on_answer, on_done = callbacks
+    driver = BatchDriver(
+        sender, ctx.source, ctx.target, ctx.limits,
+        bucket=ctx.bucket, budget=ctx.budget, on_answer=on_answer, on_done=on_done,
+    )
+    try:
+        driver.run(batches)
+    finally:
+        tally.requests += driver.stats.requests
+        tally.retries += driver.stats.retries
+        tally.characters += driver.stats.characters
 
 
 class LocalePass:
@@ -299,24 +321,9 @@ class LocalePass:
         return waiting
 
     def _dispatch(self, batches: Iterable[tuple[str, ...]], total: int) -> None:
-        engine = self.ctx.engine
-        driver = BatchDriver(
-            engine,
-            self.ctx.source,
-            self.ctx.target,
-            self.ctx.limits,
-            bucket=self.ctx.bucket,
-            budget=self.ctx.budget,
-            on_answer=self._store,
-            on_done=self._done,
-        )
-        try:
-            driver.run(self._announce(batches, f"{self.ctx.target.bcp47} [{engine.name}]", total))
-        finally:
-            stats = driver.stats
-            self.tally.requests += stats.requests
-            self.tally.retries += stats.retries
-            self.tally.characters += stats.characters
+        label = f"{self.ctx.target.bcp47} [{self.ctx.engine.name}]"
+        drive(self.ctx, self.tally, self.ctx.engine, self._announce(batches, label, total),
+              (self._store, self._done))
 
     def _announce(
         self, batches: Iterable[tuple[str, ...]], label: str, total: int
