@@ -18,7 +18,6 @@ and happens before the clock starts.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -36,18 +35,11 @@ from localize.translate import translate_project
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fakeservers.openai_server import OpenAIServer  # noqa: E402  (the tests' fake server)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mt_throughput import distinct_segments  # noqa: E402  (the same generated sentences)
+
 CONCURRENCY = 8
 BATCH = 20
-
-
-def distinct_segments(count: int) -> list[str]:
-    """Sentences unlike each other (so the TM's near matching cannot fill any)."""
-    segments = []
-    for number in range(count):
-        digest = hashlib.sha256(f"segment {number}".encode()).digest()
-        words = "".join(chr(0x4E00 + b * 37 % 20000) for b in digest[:14])
-        segments.append(f"{words}[{number % 9 + 1}]。")
-    return segments
 
 
 def english(text: str, source: str, target: str) -> str:
