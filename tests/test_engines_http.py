@@ -179,7 +179,8 @@ def test_mymemory_errors_inside_200_answers() -> None:
 def test_sixteen_threads_never_mix_results(name: str) -> None:
     texts = [f"第{i}句，編號 {i}。" for i in range(160)]
     with SERVERS[name](latency=0.005) as server:
-        engine = _engine(name, server)
+        # a generous timeout: 16 threads on a loaded 2-core machine; mixing, not timing, is tested
+        engine = get_engine(EngineSettings(name=name, url=server.url, timeout=10))
         prefix = "[EN-US]" if name == "deepl" else "[en]"
         with ThreadPoolExecutor(16) as pool:
             results = list(pool.map(lambda t: engine.translate([t], ZH_TW, EN), texts))
