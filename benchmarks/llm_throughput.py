@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import polib
-
 from localize.engines.llm import LLMEngine  # imports openai: process start-up, not translation
 from localize.project import Project
 from localize.translate import translate_project
@@ -36,7 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fakeservers.openai_server import OpenAIServer  # noqa: E402  (the tests' fake server)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mt_throughput import distinct_segments  # noqa: E402  (the same generated sentences)
+from mt_throughput import (  # noqa: E402  (the same generated sentences and server process)
+    ServerProcess,
+    answer_pipe,
+    distinct_segments,
+    write_catalogs,
+)
 
 CONCURRENCY = 8
 BATCH = 20
@@ -53,16 +56,8 @@ def write_project(root: Path, url: str, segments: list[str], articles: int) -> P
         "timeout = 30\n",
         "utf-8",
     )
-    catalogs = root / "locales" / "en" / "LC_MESSAGES"
-    catalogs.mkdir(parents=True)
-    per_article = math.ceil(len(segments) / articles)
-    for start in range(0, len(segments), per_article):
-        slug = f"article-{start // per_article:03d}"
-        po = polib.POFile(wrapwidth=0)
-        po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
-        for line, text in enumerate(segments[start : start + per_article], 1):
-            po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
-        po.save(str(catalogs / f"{slug}.po"))
+    write_catalogs(root, segments, math.ceil(len(segments) / articles),
+                   lambda slug: {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"})
     return Project.open(root)
 
 
@@ -90,40 +85,9 @@ class Stamps:
         LLMEngine.complete = self._complete  # type: ignore[method-assign]
 
 
-class ServerProcess:
-    """An OpenAIServer in a child process; its request count and log resets over a pipe."""
-
-    def __init__(self, latency: float):
-        self._conn, child = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=_serve, args=(child, latency), daemon=True)
-
-    def __enter__(self) -> ServerProcess:
-        self._process.start()
-        self.url: str = self._conn.recv()
-        return self
-
-    def requests(self) -> int:
-        self._conn.send("counters")
-        return int(self._conn.recv().get("requests", 0))
-
-    def reset_logs(self) -> None:
-        self._conn.send("reset")
-        self._conn.recv()
-
-    def __exit__(self, *exc: object) -> None:
-        self._conn.send("stop")
-        self._process.join(timeout=10)
-
-
 def _serve(conn: multiprocessing.connection.Connection, latency: float) -> None:
     with OpenAIServer(english, latency=latency) as server:
-        conn.send(server.base_url)
-        while (message := conn.recv()) != "stop":
-            if message == "counters":
-                conn.send(dict(server.counters))
-            else:
-                server.reset_logs()
-                conn.send("ok")
+        answer_pipe(conn, server, server.base_url)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,17 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.3)
     args = parser.parse_args(argv)
     segments = distinct_segments(args.segments)
-    with tempfile.TemporaryDirectory() as tmp, ServerProcess(args.latency) as server:
+    with tempfile.TemporaryDirectory() as tmp, ServerProcess(args.latency, _serve) as server:
         project = write_project(Path(tmp), server.url, segments, args.articles)
         with Stamps() as stamps:
             started = time.perf_counter()
             first = translate_project(project, progress=False)
             ended = time.perf_counter()
         wall = ended - started
-        received = server.requests()
+        received = server.counters().get("requests", 0)
         server.reset_logs()
         second = translate_project(project, progress=False)
-        second_requests = server.requests()
+        second_requests = server.counters().get("requests", 0)
     row = first.engines[0]
     per_article = math.ceil(args.segments / args.articles)
     needed = args.articles * math.ceil(per_article / BATCH)

@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -58,31 +60,40 @@ def write_project(root: Path, url: str, segments: list[str]) -> Project:
         f'url = "{url}"\nconcurrency = {CONCURRENCY}\n',
         "utf-8",
     )
-    catalogs = root / "locales" / "en" / "LC_MESSAGES"
-    catalogs.mkdir(parents=True)
-    for start in range(0, len(segments), PER_ARTICLE):
-        slug = f"article-{start // PER_ARTICLE:03d}"
-        po = polib.POFile(wrapwidth=0)
-        po.metadata = {
-            "Project-Id-Version": slug,
-            "Language": "en",
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": "nplurals=2; plural=(n != 1);",
-        }
-        for line, text in enumerate(segments[start : start + PER_ARTICLE], 1):
-            po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
-        po.save(str(catalogs / f"{slug}.po"))
+    write_catalogs(root, segments, PER_ARTICLE, lambda slug: {
+        "Project-Id-Version": slug,
+        "Language": "en",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+    })
     return Project.open(root)
 
 
-class ServerProcess:
-    """A LibreServer in a child process; counters and log resets over a pipe."""
+def write_catalogs(root: Path, segments: list[str], per_article: int,
+                   metadata: Callable[[str], dict[str, str]]) -> None:
+    """English catalogs of ``per_article`` untranslated segments each, article-000.po on."""
+    catalogs = root / "locales" / "en" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True)
+    for start in range(0, len(segments), per_article):
+        slug = f"article-{start // per_article:03d}"
+        po = polib.POFile(wrapwidth=0)
+        po.metadata = metadata(slug)
+        for line, text in enumerate(segments[start : start + per_article], 1):
+            po.append(polib.POEntry(msgid=text, occurrences=[(f"content/{slug}.md", str(line))]))
+        po.save(str(catalogs / f"{slug}.po"))
 
-    def __init__(self, latency: float):
+
+class ServerProcess:
+    """A fake server in a child process (``serve``, by default a LibreServer); counters and log
+    resets over a pipe."""
+
+    def __init__(self, latency: float,
+                 serve: Callable[[multiprocessing.connection.Connection, float], None] | None = None):
         self._conn, child = multiprocessing.Pipe()
-        self._process = multiprocessing.Process(target=_serve, args=(child, latency), daemon=True)
+        self._process = multiprocessing.Process(target=serve or _serve, args=(child, latency),
+                                                daemon=True)
 
     def __enter__(self) -> ServerProcess:
         self._process.start()
@@ -102,15 +113,20 @@ class ServerProcess:
         self._process.join(timeout=10)
 
 
+def answer_pipe(conn: multiprocessing.connection.Connection, server: Any, url: str) -> None:
+    """Send ``url``, then answer ServerProcess's counters and reset messages until "stop"."""
+    conn.send(url)
+    while (message := conn.recv()) != "stop":
+        if message == "counters":
+            conn.send(dict(server.counters))
+        else:
+            server.reset_logs()
+            conn.send("ok")
+
+
 def _serve(conn: multiprocessing.connection.Connection, latency: float) -> None:
     with LibreServer(latency=latency) as server:
-        conn.send(server.url)
-        while (message := conn.recv()) != "stop":
-            if message == "counters":
-                conn.send(dict(server.counters))
-            else:
-                server.reset_logs()
-                conn.send("ok")
+        answer_pipe(conn, server, server.url)
 
 
 def baseline(url: str, texts: list[str]) -> float:

@@ -45,7 +45,8 @@ def pg_database() -> object:
     import uuid
     from urllib.parse import urlsplit, urlunsplit
 
-    psycopg = pytest.importorskip("psycopg")
+    import psycopg  # a dependency of localize itself: never a reason to skip
+
     admin = require_postgres()
     name = f"localize_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as db:

@@ -47,6 +47,7 @@ def test_a_credential_in_localize_toml_says_to_use_the_environment(tmp_path: Pat
     project = copy_sample(tmp_path / "p")
     config = project / "localize.toml"
     text = config.read_text("utf-8")
+    assert 'name = "memory"' in text  # else the key below is never planted
     config.write_text(text.replace('name = "memory"', 'name = "deepl"\napi_key = "secret-123"'), "utf-8")
     result = run_cli(project, "status")
     assert result.code == 2
@@ -106,6 +107,7 @@ def test_make_demo_leaves_the_tracked_catalogs_as_they_are(tmp_path: Path) -> No
     """`make demo` on a fresh clone rewrote ar_XB's Plural-Forms (babel spells it per version)."""
     project = copy_sample(tmp_path / "p")
     before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")}
+    assert before  # the sample tracks catalogs, else "nothing changed" proves nothing
     result = run_cli(project, "run")
     assert result.code == 0, result.err
     after = {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")}

@@ -117,7 +117,9 @@ def test_the_pseudo_engine_changes_no_structure(built) -> None:  # type: ignore[
     guide = _structure(_main(root, "en-XA", "mkdocs-guide"))
     assert {"deploying", "settings", "scaling", "monitoring"} <= set(guide["ids"])
     assert "#settings" in guide["links"] and "#monitoring" in guide["links"]
-    assert guide["math"][:2] == ["T = n \\cdot t_0", "n"] if language == "en" else guide["math"]
+    assert {"T = n \\cdot t_0", "n"} <= set(guide["math"])  # the same math in every language
+    if language == "en":
+        assert guide["math"][:2] == ["T = n \\cdot t_0", "n"]
 
 
 def test_titles_never_carry_heading_attributes_and_anchors_all_lead_somewhere(built) -> None:  # type: ignore[no-untyped-def]

@@ -93,6 +93,8 @@ def test_dry_run_writes_no_memo(tmp_path: Path, server: LibreServer) -> None:
     project = make_project(tmp_path, server.url)
     run(project, dry_run=True)
     assert not (Project.open(tmp_path).state_dir / "noop").exists()
+    run(project)
+    assert (Project.open(tmp_path).state_dir / "noop").exists()  # where a real run writes it
 
 
 def test_status_after_translate_counts_without_parsing(

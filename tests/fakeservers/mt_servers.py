@@ -44,6 +44,13 @@ def _json_reply(status: int, data: Any, headers: Mapping[str, str] | None = None
     return Reply(status, json.dumps(data, ensure_ascii=False), headers=headers)
 
 
+def _begin_query(server: FakeMTServer, request: FakeRequest) -> tuple[str | None, list[str], str | None]:
+    """A GET's ``q`` parameter (the request's only text, if any) and begin_translate's fault."""
+    q = first(request.query, "q")
+    texts = [q] if q is not None else []
+    return q, texts, server.begin_translate(texts, {k: v[0] for k, v in request.query.items()})
+
+
 class LibreServer(FakeMTServer):
     """LibreTranslate: ``POST /translate`` (query string, form or JSON), ``GET /languages``.
 
@@ -123,10 +130,7 @@ class GoogleServer(FakeMTServer):
     def handle(self, request: FakeRequest) -> Reply:
         if request.method != "GET":
             return Reply(405, "<html>405</html>", "text/html")
-        q = first(request.query, "q")
-        texts = [q] if q is not None else []
-        params = {k: v[0] for k, v in request.query.items()}
-        fault = self.begin_translate(texts, params)
+        q, texts, fault = _begin_query(self, request)
         if (reply := connection_fault(fault)) is not None:
             return reply
         if fault == "malformed":
@@ -183,10 +187,7 @@ class MyMemoryServer(FakeMTServer):
     def handle(self, request: FakeRequest) -> Reply:
         if request.method != "GET" or request.path.rstrip("/") not in ("/get", ""):
             return _json_reply(404, {"responseStatus": 404, "responseDetails": "NOT FOUND"})
-        q = first(request.query, "q")
-        texts = [q] if q is not None else []
-        params = {k: v[0] for k, v in request.query.items()}
-        fault = self.begin_translate(texts, params)
+        q, texts, fault = _begin_query(self, request)
         if (reply := connection_fault(fault)) is not None:
             return reply
         if fault == "malformed":

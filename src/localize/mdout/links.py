@@ -18,11 +18,11 @@ from localize.locales import LocaleInfo
 from localize.mdout.layouts import Layout
 from localize.mdout.writer import Edit
 from localize.model import Document
+from localize.readers.references import blank_code_spans
 from localize.site.plan import ArticlePlan
 
 _INLINE = re.compile(r"\]\([ \t]*(<[^>\n]*>|[^\s)<]+)")
 _DEFINITION = re.compile(r"^[ \t>]*\[(?:[^\]\\\n]|\\.)+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)
 
 
@@ -60,7 +60,7 @@ class Relinker:
 
 def rewrite_text(text: str, relink: Relinker) -> str:
     """``text`` with its inline link destinations rewritten (code spans left alone)."""
-    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    masked = blank_code_spans(text)
     pieces, last = [], 0
     for match in _INLINE.finditer(masked):
         new = relink(text[match.start(1) : match.end(1)])
@@ -91,7 +91,7 @@ def link_edits(document: Document, edits: Sequence[Edit], plan: ArticlePlan, loc
 
 def _mask_code(text: str) -> str:
     """``text`` with code spans and fenced code blocks blanked out (same length)."""
-    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    masked = blank_code_spans(text)
     pieces, last, position = [], 0, 0
     while True:
         opener = _FENCE.search(masked, position)

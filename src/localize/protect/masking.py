@@ -125,8 +125,6 @@ class SafeTranslation:
     ):
         self.text = text
         self.verify = verify
-        self.fmt = fmt
-        self.glossary = glossary
         self.source = source
         self.target = target
         spans = find_spans(

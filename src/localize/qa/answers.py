@@ -187,7 +187,8 @@ def answer_problems(
         return ()
     problems = []
     source_scripts, target_scripts = _scripts_of(source_locale), _scripts_of(target_locale)
-    source_letters = _letter_scripts(_free_text(source, fmt, glossary))
+    source_free = _free_text(source, fmt, glossary)  # placeable search: once per answer
+    source_letters = _letter_scripts(source_free)
     has_own_letters = any(script in source_scripts for script in source_letters)
     if (
         has_own_letters
@@ -196,7 +197,7 @@ def answer_problems(
     ):
         problems.append("echo: the answer repeats the source untranslated")
     elif has_own_letters:
-        borrowed = _borrowed_words(_free_text(source, fmt, glossary), source_scripts)
+        borrowed = _borrowed_words(source_free, source_scripts)
         answer_text = _WORD.sub(lambda m: " " if m.group() in borrowed else m.group(),
                                 _free_text(translation, fmt, glossary))
         found = _foreign_script(_letter_scripts(answer_text), target_scripts)

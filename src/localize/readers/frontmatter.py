@@ -39,7 +39,6 @@ class Scalar:
 
     line: int  # 1-based file line
     span: tuple[int, int]
-    flow: bool  # an item of a flow sequence (``[a, b]``): plain text there cannot hold ``,``
 
 
 def _unwrap(yaml_text: str, node: yaml.Node, value: Any) -> str | None:
@@ -173,18 +172,15 @@ def _mapping(
 
 def _scalars(yaml_text: str, node: yaml.Node, offset: int) -> list[Scalar]:
     """The string scalars of a value: itself, or the items of a sequence (not nested deeper)."""
-    if isinstance(node, yaml.SequenceNode):
-        items = [(item, bool(node.flow_style)) for item in node.value]
-    else:
-        items = [(node, False)]
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     found = []
-    for item, flow in items:
+    for item in items:
         if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
             continue
         start, end = item.start_mark.index, item.end_mark.index
         while end > start and yaml_text[end - 1] in " \t\n":
             end -= 1
-        found.append(Scalar(item.start_mark.line + 2, (offset + start, offset + end), flow))
+        found.append(Scalar(item.start_mark.line + 2, (offset + start, offset + end)))
     return found
 
 

@@ -147,15 +147,19 @@ def _render_title(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     return '<p class="admonition-title">' if tokens[idx].nesting == 1 else "</p>\n"
 
 
+def _line_match(state: StateBlock, line: int, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """``pattern`` matched at the start of ``line``'s text; None in an indented code block."""
+    if state.sCount[line] - state.blkIndent >= 4:
+        return None
+    return pattern.match(state.src, state.bMarks[line] + state.tShift[line], state.eMarks[line])
+
+
 # -- content tabs (pymdownx.tabbed): ``=== "Python"`` and an indented body -----------------------------
 _TAB = re.compile(r"===(\+?)[ \t]+\"([^\"\n]*)\"[ \t]*$")
 
 
 def _tabbed(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.sCount[start] - state.blkIndent >= 4:
-        return False
-    begin = state.bMarks[start] + state.tShift[start]
-    match = _TAB.match(state.src, begin, state.eMarks[start])
+    match = _line_match(state, start, _TAB)
     if match is None:
         return False
     if silent:
@@ -191,10 +195,7 @@ def _render_tab(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
 
 # -- abbreviations: ``*[HTML]: Hyper Text Markup Language`` -----------------------------------------
 def _abbreviation(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.sCount[start] - state.blkIndent >= 4:
-        return False
-    begin = state.bMarks[start] + state.tShift[start]
-    match = _ABBREVIATION.match(state.src, begin, state.eMarks[start])
+    match = _line_match(state, start, _ABBREVIATION)
     if match is None:
         return False
     if silent:

@@ -66,7 +66,7 @@ def reference_links(text: str, references: Mapping[str, Any]) -> list[tuple[str,
     found: list[tuple[str, str, str, str]] = []
     if not references or "[" not in text:
         return found
-    outside = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    outside = blank_code_spans(text)
     for pattern, labelled in ((_FULL, True), (_SHORTCUT, False)):
         for match in pattern.finditer(outside):
             label = (match.group(2) if labelled else None) or match.group(1)
@@ -75,3 +75,8 @@ def reference_links(text: str, references: Mapping[str, Any]) -> list[tuple[str,
                 written = text[match.start() : match.end()]
                 found.append((written, match.group(1), label, _inline(match.group(1), reference, written)))
     return found
+
+
+def blank_code_spans(text: str) -> str:
+    """``text`` with each code span blanked out by spaces (same length, offsets unchanged)."""
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)

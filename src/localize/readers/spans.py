@@ -26,10 +26,7 @@ class SpanLocator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.starts.append(index + 1)
+        self.starts = [0, *(newline.end() for newline in re.finditer("\n", text))]
         self._cells_used: dict[int, int] = {}  # table row line -> cells already matched
 
     def line(self, number: int) -> tuple[int, str]:

@@ -39,7 +39,7 @@ from localize.site.plan import (
     project_glossary,
     read_article,
 )
-from localize.site.render import render_article, sitemap_urls, url_paths
+from localize.site.render import RenderedArticle, render_article, sitemap_urls, url_paths
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
 
@@ -85,10 +85,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
     out = Path(out).resolve() if out is not None else project.site_dir
     template = load_template(project.root, settings.template)
-    global_key = combined_key([
-        "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,
-        project_glossary(project).fingerprint,
-    ])
+    global_key = site_global_key(project, template, publish)
     cache = BuildCache(project.state_dir, out, global_key)
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
     articles = plan_articles(project, cache, global_key, publish, jobs)
@@ -103,6 +100,14 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
         written += changed
     return finish_build(project, out, articles, entries, (all_assets, written), cache, publish,
                         sitemap_limit)
+
+
+def site_global_key(project: Project, template: PageTemplate, publish: str) -> str:
+    """What every page of an HTML build into one ``<out>`` depends on (the build cache's key)."""
+    return combined_key([
+        "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,
+        project_glossary(project).fingerprint,
+    ])
 
 
 def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
@@ -199,16 +204,27 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
         inputs = article.inputs
         if inputs is None:
             _, inputs = read_article(project, article.path)
-        rendered = render_article(project, plan, inputs, article_pages, template, publish)
-        shas = {}
-        for page in rendered.pages:
-            shas[page.file_path] = hashlib.sha256(page.content).hexdigest()
-            if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
-                written.append(page.file_path)
+        rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
+        write_pages(rendered, out, written)
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
     return manifest_entry(project, plan, shas), assets, written
+
+
+def render_pages(project: Project, plan: ArticlePlan, inputs: ArticleInputs,
+                 article_pages: Mapping[str, Mapping[str, str]], template: PageTemplate,
+                 publish: str) -> tuple[RenderedArticle, dict[str, str]]:
+    """An article's pages and their sha256 by path under ``<out>``."""
+    rendered = render_article(project, plan, inputs, article_pages, template, publish)
+    return rendered, {p.file_path: hashlib.sha256(p.content).hexdigest() for p in rendered.pages}
+
+
+def write_pages(rendered: RenderedArticle, out: Path, written: list[str]) -> None:
+    """Write the pages whose bytes changed, adding their paths to ``written``."""
+    for page in rendered.pages:
+        if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
+            written.append(page.file_path)
 
 
 def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:

@@ -13,7 +13,6 @@ across articles, copies the shared assets, writes ``sitemap.xml`` and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -22,7 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from localize.containment import contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
@@ -34,10 +32,11 @@ from localize.site.build import (
     PlannedArticle,
     completion_share,
     manifest_entry,
+    render_pages,
+    write_pages,
 )
 from localize.site.incremental import (
     BuildCache,
-    code_fingerprint,
     combined_key,
     file_sha256,
     plans_from_json,
@@ -45,7 +44,7 @@ from localize.site.incremental import (
 )
 from localize.site.pages import PageTemplate, load_template
 from localize.site.plan import ArticlePlan, plan_article, project_glossary, read_article
-from localize.site.render import RenderedArticle, render_article, url_paths
+from localize.site.render import url_paths
 from localize.site.sitemap import MAX_URLS
 
 SHARDS_DIR = ".shards"
@@ -87,20 +86,6 @@ def record_path(out: Path, shard: Shard) -> Path:
     return out / SHARDS_DIR / f"{shard.name}.json"
 
 
-def _render(project: Project, plan: ArticlePlan, inputs: Any,
-            article_pages: Mapping[str, Mapping[str, str]], template: PageTemplate,
-            publish: str) -> tuple[RenderedArticle, dict[str, str]]:
-    """An article's pages and their sha256 by path under ``<out>``."""
-    rendered = render_article(project, plan, inputs, article_pages, template, publish)
-    return rendered, {p.file_path: hashlib.sha256(p.content).hexdigest() for p in rendered.pages}
-
-
-def _write(rendered: RenderedArticle, out: Path, written: list[str]) -> None:
-    for page in rendered.pages:
-        if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
-            written.append(page.file_path)
-
-
 def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> BuildReport:
     """Pages of the shard's own articles that link to no other shard's article, and the record."""
     template = load_template(project.root, project.settings.template)
@@ -119,10 +104,10 @@ def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> Buil
     records: list[dict[str, Any]] = []
     pages: list[tuple[str, str, str]] = []
     for _, plan, inputs in own:
-        rendered, shas = _render(project, plan, inputs, article_pages, template, publish)
+        rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
         deferred = bool(rendered.link_targets & foreign)
         if not deferred:
-            _write(rendered, out, written)
+            write_pages(rendered, out, written)
             pages += [(plan.slug, p.locale, p.path) for p in manifest_entry(project, plan, shas).pages]
         records.append({
             "source": plan.source_rel,
@@ -214,9 +199,7 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
             articles: list[PlannedArticle], records: list[dict[str, Any]]) -> BuildReport:
     recorded = {a["source"]: a for r in records for a in r["articles"]}
     article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
-    global_key = combined_key(["site-build", code_fingerprint(), file_sha256(project.config_path),
-                               template.fingerprint, publish, project_glossary(project).fingerprint])
-    cache = BuildCache(project.state_dir, out, global_key)
+    cache = BuildCache(project.state_dir, out, single.site_global_key(project, template, publish))
     written: list[str] = []
     entries = []
     all_assets: set[str] = set()
@@ -224,8 +207,8 @@ def _finish(project: Project, out: Path, publish: str, sitemap_limit: int, templ
         record = recorded[article.plan.source_rel]
         if record["pages"] is None:
             _, inputs = read_article(project, article.path)
-            rendered, shas = _render(project, article.plan, inputs, article_pages, template, publish)
-            _write(rendered, out, written)
+            rendered, shas = render_pages(project, article.plan, inputs, article_pages, template, publish)
+            write_pages(rendered, out, written)
             assets = set(rendered.assets)
         else:
             shas, assets = dict(record["pages"]), set(record["assets"])

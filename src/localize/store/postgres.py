@@ -188,11 +188,10 @@ class PostgresStore(Store):
                 "SELECT k, pg_try_advisory_lock(k) FROM unnest(%s::bigint[]) AS k", (ids,)
             ).fetchall()
 
-        taken = {k for k, (_, ok) in zip(fresh, self._run(take), strict=True) if ok}
+        taken = {k: i for k, i, (_, ok) in zip(fresh, ids, self._run(take), strict=True) if ok}
         with self._lock:
-            for key in taken:
-                self._held[key] = lock_id(key)
-        return taken
+            self._held.update(taken)
+        return set(taken)
 
     def unlock(self, keys: Iterable[str]) -> None:
         with self._lock:

@@ -209,8 +209,11 @@ def _translate_locale(
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
             failures.save()
         saved += [(c, c.path.read_bytes()) for i, c in enumerate(catalogs) if i not in touched]
-        remember_counts(project, [(c.path, data, failures.for_slug(c.slug), catalog_counts(c.po, failures.for_slug(c.slug)))
-                                  for c, data in saved])
+        remember_counts(project, [
+            (c.path, data, reasons, catalog_counts(c.po, reasons))
+            for c, data in saved
+            for reasons in (failures.for_slug(c.slug),)
+        ])
         if memo is not None:
             memo.record(locale, [catalog.po for catalog in catalogs])
         if locale_pass.started:

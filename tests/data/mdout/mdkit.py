@@ -14,25 +14,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "site"))
 
 from sitekit import Translator, segments_of, write_catalog  # noqa: E402
+from sitekit import _toml_value as _value  # noqa: E402  (one TOML writer for both kits)
 
 from localize.project import Project  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent
 __all__ = ["FIXTURES", "Translator", "identity", "md_project", "segments_of", "write_catalog"]
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_value(k)} = {_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(value)
 
 
 def md_project(root: Path, files: Mapping[str, str | bytes], source: str = "en",
