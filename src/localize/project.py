@@ -109,19 +109,32 @@ class Project:
             return str(path)
 
     def source_files(self) -> list[Path]:
-        """Every article under ``content/``, sorted so runs are deterministic."""
+        """Every article under ``content/``, sorted so runs are deterministic.
+
+        Symlinked directories are not entered (as ``Path.rglob`` does); a symlinked file
+        must resolve inside ``content/`` (SPEC section 9). Only symlinks need resolving:
+        a plain file reached through plain directories is inside by construction.
+        """
         if not self.content_dir.is_dir():
             return []
-        found = sorted(
-            p
-            for p in self.content_dir.rglob("*")
-            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
-        )
-        for path in found:  # a symlink to a file elsewhere is never read (SPEC section 9)
+        found: list[tuple[Path, bool]] = []
+        pending = [str(self.content_dir)]
+        while pending:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif (not entry.name.startswith(".")
+                          and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES
+                          and entry.is_file()):
+                        found.append((Path(entry.path), entry.is_symlink()))
+        found.sort()
+        for path, linked in found:
             shown = path.relative_to(self.root).as_posix()
-            contained(self.content_dir, path.relative_to(self.content_dir), "article", shown)
+            if linked:  # a symlink to a file elsewhere is never read
+                contained(self.content_dir, path.relative_to(self.content_dir), "article", shown)
             check_article_size(path, self.settings.max_article_bytes, shown)
-        return found
+        return [path for path, _ in found]
 
     def glossary_files(self) -> list[Path]:
         if not self.glossary_dir.is_dir():

@@ -370,6 +370,8 @@ class LocalePass:
                     following = self._settle_one(index, attempt, final=False)
                     if following is not None:
                         self._advanced[index] = following
+                    else:  # done for good: drop its attempt now, not when the round ends
+                        del self.active[index]
         self._show_progress()
 
     def _show_progress(self) -> None:
@@ -429,6 +431,7 @@ class LocalePass:
         self.tally.translated += 1
         self.tally.capped.discard(index)
         self._finished.add(index)
+        self._iterators.pop(index, None)  # its masking is no longer needed: memory stays flat
 
     def _forget_refused(self) -> None:
         """The engine refused everything: a configuration fault, not the entries' own.
@@ -451,3 +454,4 @@ class LocalePass:
         self.ctx.failures.record(item.slug, item.msgid, reason)
         self.tally.failures.append(Failure(item.slug, item.msgid, reason))
         self._finished.add(index)
+        self._iterators.pop(index, None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from types import ModuleType
 
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
@@ -34,7 +35,6 @@ from localize.shard import Shard
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
-from localize.translate.llm_pass import LLMLocalePass, llm_row, uses_llm_pass
 from localize.translate.noop import NoopMemo
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
@@ -195,8 +195,10 @@ def _translate_locale(
         failures=failures,
         limits=limits,
     )
-    locale_pass: LocalePass | LLMLocalePass = (
-        LLMLocalePass(context, items, catalogs) if uses_llm_pass(engine) else LocalePass(context, items)
+    llm = _llm_pass(engine)
+    locale_pass: LocalePass = (
+        llm.LLMLocalePass(context, items, catalogs)
+        if llm is not None and llm.uses_llm_pass(engine) else LocalePass(context, items)
     )
     if state.dry_run:
         tally = locale_pass.estimate()
@@ -219,7 +221,9 @@ def _translate_locale(
         if locale_pass.started:
             state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
     row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
-    return llm_row(row, engine, locale_pass, state.dry_run, project.settings.source_locale)
+    if llm is None:
+        return row
+    return llm.llm_row(row, engine, locale_pass, state.dry_run, project.settings.source_locale)
 
 
 def _idle_row(state: _RunState, locale: LocaleInfo, engine_override: str | None) -> EngineLocaleReport:
@@ -230,7 +234,20 @@ def _idle_row(state: _RunState, locale: LocaleInfo, engine_override: str | None)
     state.glossary()  # read (so checked) as a pass would: a broken glossary is an error here too
     engine = get_engine(settings)
     row = _row(engine.name, locale, RoundTally(), 0, settings.price_per_million_chars)
-    return llm_row(row, engine, None, False, state.project.settings.source_locale)
+    llm = _llm_pass(engine)
+    if llm is None:
+        return row
+    return llm.llm_row(row, engine, None, False, state.project.settings.source_locale)
+
+
+def _llm_pass(engine: Engine) -> ModuleType | None:
+    """The llm pass's module for the llm engine, else None: only its runs pay for importing it
+    (and the prompt templating it brings)."""
+    if engine.name != "llm":
+        return None
+    from localize.translate import llm_pass
+
+    return llm_pass
 
 
 def _row(
