@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CPU_STAGES = ("extract", "check", "build")  # what --jobs fans out (translate waits on engines)
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "localize-bench"
 
 PRODUCTS = ["Gemma 4", "Android AICore", "Google Cloud", "Apache 2.0", "Vertex AI", "Meta", "Mistral"]
@@ -361,10 +362,17 @@ def main() -> None:
                 edited = localize_run(project, None)
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold")
                 if locales == "one":
+                    cpu: dict[int, float] = {}
                     for count in jobs:
                         shutil.rmtree(project)
                         write_corpus(project, size, locales)
-                        row(size, f"  cold, --jobs {count}", localize_run(project, count))
+                        measured = localize_run(project, count)
+                        cpu[count] = sum(measured.stages.get(s, 0.0) for s in CPU_STAGES)
+                        row(size, f"  cold, --jobs {count}", measured, f"CPU stages {cpu[count]:.2f} s")
+                    if len(cpu) > 1:
+                        least, most = min(cpu), max(cpu)
+                        print(f"{size:>5}   --jobs {most} against --jobs {least} on the CPU stages "
+                              f"({', '.join(CPU_STAGES)}): {cpu[least] / cpu[most]:.2f}x (goal >= 1.5x)")
                     if ttk is not None:
                         peer = translate_toolkit(ttk, project)
                         row(size, "translate-toolkit md2po+podebug+po2md", peer,

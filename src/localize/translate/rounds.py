@@ -304,6 +304,9 @@ class LocalePass:
             pending = {t for t in queued if t not in self.answers and t not in self.failed_texts}
             for text, waiting in self._waiters(pending, {i: self.active[i] for i in fresh}).items():
                 self._waiting.setdefault(text, []).extend(waiting)
+            for index in fresh:  # answered already (an earlier entry's text, the cache): settle now
+                self._settle_if_ready(index)
+            self._show_progress()
             yield from self._batches(to_send)
 
     def _batches(self, texts: list[str]) -> list[tuple[str, ...]]:
@@ -362,17 +365,21 @@ class LocalePass:
                     self.unsent.add(text)
         for text in outcome.texts:
             for index in self._waiting.pop(text, ()):
-                attempt = self.active.get(index)
-                if attempt is None or index in self._resolved:
-                    continue
-                if all(t in self.answers or t in self.failed_texts for t in attempt.requests):
-                    self._resolved.add(index)
-                    following = self._settle_one(index, attempt, final=False)
-                    if following is not None:
-                        self._advanced[index] = following
-                    else:  # done for good: drop its attempt now, not when the round ends
-                        del self.active[index]
+                self._settle_if_ready(index)
         self._show_progress()
+
+    def _settle_if_ready(self, index: int) -> None:
+        """Settle an entry of the running round as soon as all its texts are answered (or lost)."""
+        attempt = self.active.get(index)
+        if attempt is None or index in self._resolved:
+            return
+        if all(t in self.answers or t in self.failed_texts for t in attempt.requests):
+            self._resolved.add(index)
+            following = self._settle_one(index, attempt, final=False)
+            if following is not None:
+                self._advanced[index] = following
+            else:  # done for good: drop its attempt now, not when the round ends
+                del self.active[index]
 
     def _show_progress(self) -> None:
         """Progress counts entries done for good, so repairs, texts sent in pieces and
