@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from types import ModuleType
 
+from localize.catalog.parsed import keep as keep_parsed
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.catalog.status import catalog_counts, remember_counts
@@ -216,6 +217,8 @@ def _translate_locale(
             for c, data in saved
             for reasons in (failures.for_slug(c.slug),)
         ])
+        for catalog, data in saved:  # check and build read these next: lend them the parse
+            keep_parsed(catalog.path, data, catalog.po)
         if memo is not None:
             memo.record(locale, [catalog.po for catalog in catalogs])
         if locale_pass.started:

@@ -1,0 +1,70 @@
+"""Catalogs parsed once per run: a stage that holds a catalog parsed lends it to the next.
+
+``translate`` ends holding every catalog it wrote, parsed; ``check`` and ``build``
+then read the same files. Parsing a PO file costs far more than reading it, so
+the writer keeps what it wrote here (:func:`keep`) and a later reader asks for it
+with :func:`read_shared`, which hands the kept object over only while the file
+still holds exactly the bytes it was kept with, and parses the file otherwise.
+
+The objects are shared: a caller of :func:`read_shared` only reads them. Their
+``linenum`` fields are those of the parse they came from, not of the file as
+written, so a reader that reports line numbers parses the file itself
+(``load_po``) for that. At most :data:`BUDGET` entries are kept, oldest out
+first, so memory stays bounded on large projects.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import polib
+
+from localize.catalog.pofile import load_po
+
+__all__ = ["BUDGET", "forget", "keep", "read_shared"]
+
+#: Entries kept at most, over all catalogs (a few KB each, parsed).
+BUDGET = 40_000
+
+_kept: OrderedDict[str, tuple[bytes, polib.POFile]] = OrderedDict()
+_size = 0
+
+
+def keep(path: Path, data: bytes, po: polib.POFile) -> None:
+    """Remember ``po`` as the parse of ``data``, the bytes just written to (or read from) ``path``."""
+    global _size
+    key = str(Path(path).resolve())
+    old = _kept.pop(key, None)
+    if old is not None:
+        _size -= len(old[1])
+    if len(po) > BUDGET:
+        return
+    _kept[key] = (data, po)
+    _size += len(po)
+    while _size > BUDGET:
+        _, (_, dropped) = _kept.popitem(last=False)
+        _size -= len(dropped)
+
+
+def read_shared(path: Path) -> polib.POFile:
+    """The catalog at ``path``: the kept parse while the file's bytes are unchanged, else
+    ``load_po`` (same errors). Read-only for the caller."""
+    key = str(Path(path).resolve())
+    kept = _kept.get(key)
+    if kept is not None:
+        try:
+            unchanged = Path(path).read_bytes() == kept[0]
+        except OSError:
+            unchanged = False
+        if unchanged:
+            _kept.move_to_end(key)
+            return kept[1]
+    return load_po(path)
+
+
+def forget() -> None:
+    """Drop every kept catalog (between runs of a long-lived process, or in tests)."""
+    global _size
+    _kept.clear()
+    _size = 0
