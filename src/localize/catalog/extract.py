@@ -9,6 +9,7 @@ changed are written atomically. Unchanged articles are skipped by content hash
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,11 +21,11 @@ from localize.catalog.hashes import ExtractState, content_hash, global_key
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.errors import InputError
-from localize.fileio import batched_dir_sync, write_if_changed
+from localize.fileio import write_all_if_changed
 from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
-from localize.model import Document, Segment
+from localize.model import Document, DocumentFormat, Segment
 from localize.parallel import parallel_map
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
@@ -63,22 +64,15 @@ class ExtractReport:
 
 
 @dataclass
-class _Article:
-    """One source file on this run: its bytes' hash and, when it must be merged, its document."""
-
-    path: Path
-    source: str
-    digest: str
-    slug: str
-    document: Document | None = None
-
-
-@dataclass
 class _Plan:
+    """One article's share of the run: its slug and, when it was merged, its catalogs' bytes."""
+
+    source: str
+    slug: str
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
-    outputs: dict[str, list[Path]] = field(default_factory=dict)
     stats: MergeStats = field(default_factory=MergeStats)
     segments: int = 0
+    merged: bool = False
 
 
 def extract_project(
@@ -93,83 +87,88 @@ def extract_project(
     With ``shard`` only the shard's own articles are written (every article is still
     scanned, so a slug used twice is caught in every shard); its state is its own.
     ``jobs`` processes read, segment and merge the changed articles (None: one per core);
-    the catalogs written are the same for any number.
+    the catalogs written are the same for any number. Each article is read, merged and
+    serialised in one go and only its catalogs' bytes are kept, so memory holds one
+    parsed article (per process) at a time, never the whole project.
     """
     if glossary is None:
         glossary = load_project_glossary(project)
     key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
-    articles = _scan(project, state, key, shard, jobs)
-    selected = _select(articles, slugs)
-    if shard is not None:
-        selected = [a for a in selected if shard.owns(a.slug)]
-    changed = [a for a in selected if a.document is not None]
-    plan = _Plan()
-    for part in parallel_map(_plan_article, changed, jobs, (project, glossary)):
-        plan.writes += part.writes
-        plan.outputs.update(part.outputs)
-        plan.stats.add(part.stats)
-        plan.segments += part.segments
-    written: list[str] = []
-    with batched_dir_sync():
-        for path, data in plan.writes:
-            if write_if_changed(path, data):
-                written.append(project.relative(path))
-    for article in changed:
-        state.record(project, article.source, article.digest, article.slug, plan.outputs[article.source])
-    state.forget_missing({a.source for a in articles})
+    found = _scan(project, state, key, shard)
+    wanted = None if slugs is None else frozenset(slugs)
+    context = _Context(project, glossary, wanted, shard)
+    changed = [(path, source) for path, source, _, slug in found if slug is None]
+    read = iter(parallel_map(_extract_article, changed, jobs, context))
+    plans = [next(read) if slug is None else _Plan(source, slug) for _, source, _, slug in found]
+    by_slug: dict[str, str] = {}
+    for plan in plans:
+        if plan.slug in by_slug:
+            raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
+        by_slug[plan.slug] = plan.source
+    for slug in slugs or ():
+        if slug not in by_slug:
+            raise InputError(f"no article has the slug {slug!r}")
+    merged = [plan for plan in plans if plan.merged]
+    written = write_all_if_changed(write for plan in merged for write in plan.writes)
+    stats = MergeStats()
+    for plan, (_, source, digest, _) in zip(plans, found, strict=True):
+        if plan.merged:
+            stats.add(plan.stats)
+            state.record(project, source, digest, plan.slug, [path for path, _ in plan.writes])
+    state.forget_missing({source for _, source, _, _ in found})
     state.save()
+    selected = sum(context.selects(plan.slug) for plan in plans)
     return ExtractReport(
-        articles=len(selected),
-        skipped=len(selected) - len(changed),
-        segments=plan.segments,
-        written=tuple(written),
-        **asdict(plan.stats),
+        articles=selected,
+        skipped=selected - len(merged),
+        segments=sum(plan.segments for plan in merged),
+        written=tuple(project.relative(path) for path in written),
+        **asdict(stats),
     )
 
 
-def _read(_context: None, item: tuple[Path, str, tuple[str, ...]]) -> Document:
-    return read_document(*item)
-
-
-def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None = None,
-          jobs: int | None = 1) -> list[_Article]:
-    """Every source file with its slug; only changed ones (of ``shard``'s) are read and parsed."""
-    articles: list[_Article] = []
-    by_slug: dict[str, str] = {}
-    found: list[tuple[Path, str, str, str | None, bool]] = []
+def _scan(project: Project, state: ExtractState, key: str,
+          shard: Shard | None) -> list[tuple[Path, str, str, str | None]]:
+    """(path, source, digest, slug) of every source file; slug None: it must be read (changed,
+    and the shard's own). Another shard's changed article gets its slug from its front matter."""
+    found: list[tuple[Path, str, str, str | None]] = []
     for path in project.source_files():
         source = project.relative(path)
         digest = content_hash(path.read_bytes(), key)
         slug = state.unchanged(project, source, digest)
-        read = slug is None
         if slug is None and shard is not None:
             slug = article_slug(project, path)  # front matter only: most belong to other shards
-            read = shard.owns(slug)
-        found.append((path, source, digest, slug, read))
-    keys = project.settings.front_matter_keys
-    documents = iter(parallel_map(_read, [(p, s, keys) for p, s, _, _, read in found if read], jobs))
-    for path, source, digest, slug, read in found:
-        document = next(documents) if read else None
-        if slug is None:
-            assert document is not None
-            slug = document.slug or project.default_slug(path)
-        if slug in by_slug:
-            raise InputError(f"slug {slug!r} is also used by {by_slug[slug]}", source)
-        by_slug[slug] = source
-        articles.append(_Article(path, source, digest, slug, document))
-    return articles
+            if shard.owns(slug):
+                slug = None
+        found.append((path, source, digest, slug))
+    return found
 
 
-def _select(articles: list[_Article], slugs: Sequence[str] | None) -> list[_Article]:
-    if slugs is None:
-        return articles
-    known = {a.slug: a for a in articles}
-    for slug in slugs:
-        if slug not in known:
-            raise InputError(f"no article has the slug {slug!r}")
-    wanted = set(slugs)
-    return [a for a in articles if a.slug in wanted]
+@dataclass(frozen=True)
+class _Context:
+    """What every article's extraction shares (a worker's copy under ``--jobs``)."""
+
+    project: Project
+    glossary: Glossary
+    wanted: frozenset[str] | None  # the slugs asked for; None: all
+    shard: Shard | None
+    comments: _Comments = field(default_factory=lambda: _Comments())
+
+    def selects(self, slug: str) -> bool:
+        """Whether this run extracts the article ``slug`` (asked for, and the shard's own)."""
+        return (self.wanted is None or slug in self.wanted) and (self.shard is None or self.shard.owns(slug))
+
+
+def _extract_article(context: _Context, item: tuple[Path, str]) -> _Plan:
+    """Read one changed article; merge it when this run selects it (a worker's share of ``--jobs``)."""
+    path, source = item
+    project = context.project
+    document = read_document(path, source, project.settings.front_matter_keys)
+    slug = document.slug or project.default_slug(path)
+    if not context.selects(slug):
+        return _Plan(source, slug)
+    return _plan_article(context, document, source, slug)
 
 
 @dataclass
@@ -199,8 +198,33 @@ def distinct_sentences(document: Document, segments: Sequence[Segment]) -> list[
     return list(found.values())
 
 
+class _Comments:
+    """The comment lines of each distinct sentence, worked out once per run and process.
+
+    Why: the same sentence recurs across articles (boilerplate, quotes, source lists), and
+    finding its placeables and glossary terms is most of a merge's cost. The key is the
+    sentence (and format or locale); the glossary is the run's, fixed for its whole length.
+    """
+
+    def __init__(self) -> None:
+        self._placeables: dict[tuple[str, str], str | None] = {}
+        self._terms: dict[tuple[str, str | None], str | None] = {}
+
+    def placeables(self, text: str, fmt: DocumentFormat, glossary: Glossary) -> str | None:
+        key = (text, fmt)
+        if key not in self._placeables:
+            self._placeables[key] = placeables_comment(text, fmt, glossary)
+        return self._placeables[key]
+
+    def terms(self, text: str, glossary: Glossary, locale: LocaleInfo | None) -> str | None:
+        key = (text, None if locale is None else locale.posix)
+        if key not in self._terms:
+            self._terms[key] = terms_comment(text, glossary, locale)
+        return self._terms[key]
+
+
 def locale_free_comments(
-    document: Document, sentences: Sequence[_Sentence], glossary: Glossary
+    document: Document, sentences: Sequence[_Sentence], glossary: Glossary, comments: _Comments
 ) -> list[list[str]]:
     """The comment lines every catalog shares (kind, placeables), computed once per sentence."""
     shared = []
@@ -208,7 +232,7 @@ def locale_free_comments(
         lines = ["kind: " + ", ".join(sentence.kinds)]
         if sentence.keys:
             lines.append("key: " + ", ".join(sentence.keys))
-        placeables = placeables_comment(sentence.msgid, document.format, glossary)
+        placeables = comments.placeables(sentence.msgid, document.format, glossary)
         if placeables:
             lines.append("placeables: " + placeables)
         shared.append(lines)
@@ -220,59 +244,69 @@ def source_entries(
     shared: Sequence[list[str]],
     glossary: Glossary,
     locale: LocaleInfo | None,
+    comments: _Comments,
 ) -> list[SourceEntry]:
     """The tool-owned side of each entry; ``locale`` None is the POT form of the terms comment."""
     entries = []
     for sentence, common in zip(sentences, shared, strict=True):
         lines = list(common)
-        terms = terms_comment(sentence.msgid, glossary, locale)
+        terms = comments.terms(sentence.msgid, glossary, locale)
         if terms:
             lines.append("terms: " + terms)
         entries.append(SourceEntry(sentence.msgid, tuple(sentence.occurrences), "\n".join(lines)))
     return entries
 
 
-def _plan_article(context: tuple[Project, Glossary], article: _Article) -> _Plan:
-    """One changed article's catalogs, in memory (a worker's share of ``--jobs``)."""
-    project, glossary = context
-    plan = _Plan()
-    assert article.document is not None
+def _plan_article(context: _Context, document: Document, source: str, slug: str) -> _Plan:
+    """One changed article's catalogs, in memory."""
+    project, glossary, comments = context.project, context.glossary, context.comments
+    plan = _Plan(source, slug, merged=True)
     settings = project.settings
-    segments = segment_document(article.document, settings.source_locale)
-    check_segment_sizes(segments, settings.max_segment_chars, article.source)
-    sentences = distinct_sentences(article.document, segments)
-    plan.segments += len(segments)
-    pot_path = project.pot_path(article.slug)
-    shared = locale_free_comments(article.document, sentences, glossary)
-    pot_entries = source_entries(sentences, shared, glossary, None)
-    pot_data, date = _template_bytes(pot_path, article.slug, pot_entries)
+    segments = segment_document(document, settings.source_locale)
+    check_segment_sizes(segments, settings.max_segment_chars, source)
+    sentences = distinct_sentences(document, segments)
+    plan.segments = len(segments)
+    pot_path = project.pot_path(slug)
+    shared = locale_free_comments(document, sentences, glossary, comments)
+    pot_entries = source_entries(sentences, shared, glossary, None, comments)
+    pot_data, date = _template_bytes(pot_path, slug, pot_entries)
     plan.writes.append((pot_path, pot_data))
-    outputs = [pot_path]
     for locale in settings.target_locales:
-        po_path = project.po_path(article.slug, locale)
+        po_path = project.po_path(slug, locale)
         old = load_po(po_path) if po_path.exists() else None
-        header = catalog_header(article.slug, locale, date, old.metadata if old else None)
-        entries = source_entries(sentences, shared, glossary, locale)
+        header = catalog_header(slug, locale, date, old.metadata if old else None)
+        entries = source_entries(sentences, shared, glossary, locale, comments)
         po, stats = merge_catalog(old, entries, settings.fuzzy_threshold, header)
         plan.stats.add(stats)
         plan.writes.append((po_path, po_bytes(po)))
-        outputs.append(po_path)
-    plan.outputs[article.source] = outputs
     return plan
 
 
+_POT_DATE = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
+
+
 def _template_bytes(path: Path, slug: str, entries: Sequence[SourceEntry]) -> tuple[bytes, str]:
-    """The POT's bytes and creation date: the old date unless the content changed (no churn)."""
-    old_date = None
-    old_bytes = None
-    if path.exists():
-        old = load_po(path)
-        old_date = old.metadata.get("POT-Creation-Date")
-        old_bytes = path.read_bytes()
-    if old_date:
-        data = po_bytes(_template(slug, entries, old_date))
-        if data == old_bytes:
-            return data, old_date
+    """The POT's bytes and creation date: the old date unless the content changed (no churn).
+
+    The old POT is parsed (so validated) only when it differs from what this run makes
+    with the date its header line shows: a template that is still right needs no parse.
+    """
+    try:
+        old_bytes: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        old_bytes = None
+    if old_bytes is not None:
+        stamped = _POT_DATE.search(old_bytes[:4096])
+        guess = stamped.group(1).decode("utf-8", "replace") if stamped else None
+        if guess:
+            data = po_bytes(_template(slug, entries, guess))
+            if data == old_bytes:
+                return data, guess
+        old_date = load_po(path).metadata.get("POT-Creation-Date")
+        if old_date and old_date != guess:
+            data = po_bytes(_template(slug, entries, old_date))
+            if data == old_bytes:
+                return data, old_date
     date = now_stamp()
     return po_bytes(_template(slug, entries, date)), date
 
