@@ -47,6 +47,7 @@ _ESCAPE = re.compile(r"\\(.)")
 #: The escapes polib reads back as written; any other (\a, octal, \x41, \q) it keeps as a
 #: literal backslash and writes back as ``\\``, silently changing the text.
 _ROUND_TRIP_ESCAPES = frozenset('\\ntrvbf"')
+_NEEDS_ESCAPE = re.compile(r'[\\\t\r\n\v\b\f"]')  # what polib.escape replaces (\b: backspace here)
 
 
 def load_po(path: Path) -> polib.POFile:
@@ -147,9 +148,74 @@ def _check_duplicates(po: polib.POFile, path: Path) -> None:
 
 
 def po_bytes(po: polib.POFile) -> bytes:
-    """The canonical serialisation: polib's writer with wrapping off."""
+    """The canonical serialisation: exactly what polib's writer gives with wrapping off.
+
+    Why not ``str(po)``: polib works out line wrapping for every field even when it is
+    off, which made writing most of a merge's cost. ``po_text`` is polib's writer with
+    the wrapping branches (dead at width 0) left out; tests hold it to ``str(po)``.
+    """
     po.wrapwidth = 0
-    return str(po).encode("utf-8")
+    return po_text(po).encode("utf-8")
+
+
+def po_text(po: polib.POFile) -> str:
+    """``str(po)`` at wrap width 0 (polib's ``POFile.__unicode__``), entry by entry."""
+    header = "".join(
+        "#\n" if not line else f"#{line}\n" if line[:1] in (",", ":") else f"# {line}\n"
+        for line in po.header.split("\n")
+    )
+    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *(e for e in po if e.obsolete)]
+    return header + "\n".join(_entry_text(entry) for entry in entries)
+
+
+def _entry_text(entry: polib.POEntry) -> str:
+    """polib's ``POEntry.__unicode__(wrapwidth=0)``."""
+    if type(entry) is not polib.POEntry:  # a subclass may write itself differently
+        return entry.__unicode__(0)
+    out: list[str] = []
+    obsolete = entry.obsolete
+    if entry.tcomment:
+        out += ["# " + line for line in entry.tcomment.split("\n")]
+    if not obsolete:
+        if entry.comment:
+            out += ["#. " + line for line in entry.comment.split("\n")]
+        if entry.occurrences:
+            out.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in entry.occurrences))
+    if entry.flags:
+        out.append("#, " + ", ".join(entry.flags))
+    previous = "#~| " if obsolete else "#| "
+    for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                        ("msgid_plural", entry.previous_msgid_plural)):
+        if value is not None:
+            _field(out, previous, name, value)
+    mark = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        _field(out, mark, "msgctxt", entry.msgctxt)
+    _field(out, mark, "msgid", entry.msgid)
+    if entry.msgid_plural:
+        _field(out, mark, "msgid_plural", entry.msgid_plural)
+    if entry.msgstr_plural:
+        for index in sorted(entry.msgstr_plural):
+            _field(out, mark, f"msgstr[{index}]", entry.msgstr_plural[index])
+    else:
+        _field(out, mark, "msgstr", entry.msgstr)
+    out.append("")
+    return "\n".join(out)
+
+
+def _field(out: list[str], mark: str, name: str, value: str) -> None:
+    """polib's ``_str_field`` unwrapped: a multi-line value starts with an empty string."""
+    lines = value.splitlines(True)
+    if len(lines) <= 1:
+        out.append(f'{mark}{name} "{_escape(value)}"')
+        return
+    out.append(f'{mark}{name} ""')
+    out += [f'{mark}"{_escape(line)}"' for line in lines]
+
+
+def _escape(text: str) -> str:
+    """``polib.escape``; one search first, since most strings hold nothing to escape."""
+    return polib.escape(text) if _NEEDS_ESCAPE.search(text) else text
 
 
 def save_po(po: polib.POFile, path: Path) -> bool:
