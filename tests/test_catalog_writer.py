@@ -8,8 +8,10 @@ as ``str(po)``, or tracked catalogs would churn.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import polib
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,3 +79,40 @@ def test_a_parsed_catalog_with_every_field_is_written_as_polib_writes_it() -> No
     po = parse_po_text(text)
     assert len(po) == 3 and po[0].previous_msgid == 'Old "one"'  # the fixture holds what it claims
     assert po_bytes(po) == str(po).encode("utf-8")
+
+
+# -- reading: the one-regex proof of well-quoted lines never vouches for a line the
+# line-by-line check refuses (which alone words errors, with their line numbers) ------------
+PIECES = st.sampled_from(
+    ["", " ", "\t", "#", "#~", "#~|", "#|", "#,", "msgid", "msgid_plural", "msgstr", "msgstr[0]",
+     "msgctxt", "msgidx", '"', '\\"', "\\\\", "\\n", "\\q", "\\1", "a", "字", "\u3000", "\ufeff",
+     "\r", "\x85", "\u2028", "\x0c"]
+)
+LINES = st.lists(st.lists(PIECES, max_size=6).map("".join), max_size=6).map("\n".join)
+
+
+@settings(max_examples=EXAMPLES * 3, deadline=None)
+@given(LINES)
+def test_text_proven_well_quoted_passes_the_line_by_line_check(text: str) -> None:
+    from localize.catalog.pofile import _check_lines, proven_well_quoted
+
+    if proven_well_quoted(text):
+        _check_lines(text, Path("x.po"))  # must not raise
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['msgid "a"\nmsgstr "b"\n', '# c\n#, fuzzy\n#| msgid "o"\nmsgid ""\n"x\\"y\\n"\nmsgstr "z"\n',
+     '#~ msgid "gone"\n#~ msgstr "走了"\n', 'msgctxt "m"\nmsgid "f"\nmsgid_plural "fs"\nmsgstr[0] ""\n'],
+)
+def test_ordinary_catalog_text_is_proven_without_going_line_by_line(text: str) -> None:
+    from localize.catalog.pofile import proven_well_quoted
+
+    assert proven_well_quoted(text)
+
+
+@pytest.mark.parametrize("text", ['msgid "a\nmsgstr ""\n', 'msgid "a\\q"\n', 'msgstr "x" y\n'])
+def test_a_bad_line_is_never_proven(text: str) -> None:
+    from localize.catalog.pofile import proven_well_quoted
+
+    assert not proven_well_quoted(text)
