@@ -7,8 +7,6 @@ a locale whose PO is missing counts every template entry as missing. Counts use
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -17,11 +15,10 @@ from typing import Any
 
 import polib
 
-from localize import __version__
+from localize.catalog.memo import DigestMemo, bytes_digest
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.failures import FailureLog
-from localize.fileio import write_if_changed
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.store import open_store
@@ -79,43 +76,29 @@ class _CountsMemo:
     """Counts of each catalog by its bytes and failure records, kept in ``.localize/status-memo.json``.
 
     ``status`` (and the table ``run`` prints) then parses only catalogs that changed since.
-    A cache: a missing or unreadable file means counting again; written only when it changed.
     """
 
     def __init__(self, project: Project):
-        self.path = project.state_dir / "status-memo.json"
-        self.counts: dict[str, list] = {}
-        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
-            data = json.loads(self.path.read_text("utf-8"))
-            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("files"), dict):
-                self.counts = data["files"]
-        self.used: dict[str, list] = {}
+        self.memo = DigestMemo(project.state_dir / "status-memo.json", "status")
 
     def count(self, path: Path, relative: str, failures: dict[str, str],
               counter: Callable[[polib.POFile, dict[str, str]], dict[str, int]]) -> dict[str, int]:
         """``counter(load_po(path), failures)``, unless the memo has it for these bytes and failures."""
         digest = _digest(path.read_bytes(), failures)
-        known = self.counts.get(relative)
-        if isinstance(known, list) and len(known) == 2 and known[0] == digest and isinstance(known[1], dict):
-            counts = {name: int(known[1].get(name, 0)) for name in COUNT_FIELDS}
+        known = self.memo.get(relative, digest)
+        if isinstance(known, dict):
+            counts = {name: int(known.get(name, 0)) for name in COUNT_FIELDS}
         else:
             counts = counter(load_po(path), failures)
-        self.used[relative] = [digest, counts]
+        self.memo.put(relative, digest, counts)
         return counts
 
     def save(self) -> None:
-        if not self.path.parent.is_dir():
-            return  # no state directory yet: nothing to keep it in
-        text = json.dumps({"version": __version__, "files": dict(sorted(self.used.items()))},
-                          ensure_ascii=False, separators=(",", ":"))
-        with contextlib.suppress(OSError):  # a read-only checkout still gets its status
-            write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)
+        self.memo.save()
 
 
 def _digest(data: bytes, failures: dict[str, str]) -> str:
-    key = hashlib.blake2b(data, digest_size=16)
-    key.update(json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
-    return key.hexdigest()
+    return bytes_digest(data, json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
 
 
 def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[str, str], dict[str, int]]]) -> None:
@@ -125,9 +108,9 @@ def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[
     prints next need not parse them all again; a wrong guess only costs a recount.
     """
     memo = _CountsMemo(project)
-    memo.used = dict(memo.counts)
+    memo.memo.used = dict(memo.memo.known)
     for path, data, failures, counts in counted:
-        memo.used[project.relative(path)] = [_digest(data, failures), counts]
+        memo.memo.put(project.relative(path), _digest(data, failures), counts)
     memo.save()
 
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polib
 from rapidfuzz import fuzz, process
 
+from localize.catalog.memo import DigestMemo, bytes_digest
 from localize.catalog.merge import normalise_space
 from localize.catalog.pofile import (
     add_translator_comment,
@@ -126,13 +127,15 @@ class TranslationMemory:
         locale: LocaleInfo,
         catalogs: Mapping[str, tuple[Path, polib.POFile]] | None = None,
     ) -> TranslationMemory:
-        """The memory of ``locale``; ``catalogs`` (from load_catalogs) spares parsing them again."""
-        if catalogs is None:
-            catalogs = load_catalogs(project, locale)
-        return cls.from_catalogs(
-            {project.relative(path): po for path, po in catalogs.values()},
-            load_imported_pairs(project, locale),
-        )
+        """The memory of ``locale``; ``catalogs`` (from load_catalogs) spares parsing them again.
+
+        Without ``catalogs`` each catalog's pairs come from the TM memo when its bytes are
+        as they were, so only changed catalogs are parsed (and so validated), one at a time.
+        """
+        imported = load_imported_pairs(project, locale)
+        if catalogs is not None:
+            return cls.from_catalogs({project.relative(path): po for path, po in catalogs.values()}, imported)
+        return cls([*_remembered_matches(CatalogFacts.read(project, locale).pairs), *_imported_matches(imported)])
 
     @classmethod
     def from_catalogs(
@@ -258,20 +261,87 @@ def _bucket_counts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarra
 
 def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
     """Live reviewed pairs first, then obsolete reviewed ones, then machine: the first wins."""
-    reviewed: list[TMMatch] = []
-    retired: list[TMMatch] = []
-    machine: list[TMMatch] = []
-    for file, po in catalogs.items():
-        for entry in po:
-            if entry.msgctxt or entry.msgid_plural:
-                continue
-            state = entry_state(entry)
-            if state == "reviewed":
-                match = TMMatch(entry.msgid, entry.msgstr, True, 1.0, file)
-                (retired if entry.obsolete else reviewed).append(match)
-            elif state == "machine" and not entry.obsolete:
-                machine.append(TMMatch(entry.msgid, entry.msgstr, False, 1.0, file))
-    return reviewed + retired + machine
+    return _remembered_matches({file: catalog_pairs(po) for file, po in catalogs.items()})
+
+
+def catalog_pairs(po: polib.POFile) -> dict[str, Any]:
+    """What one catalog gives the memory, as the TM memo keeps it: its reviewed, retired
+    (obsolete reviewed) and machine pairs, and how many live entries it lacks."""
+    facts: dict[str, Any] = {"reviewed": [], "retired": [], "machine": [], "missing": 0}
+    for entry in po:
+        state = entry_state(entry)
+        if state == "missing" and not entry.obsolete and not entry.msgid_plural:
+            facts["missing"] += 1
+        if entry.msgctxt or entry.msgid_plural:
+            continue
+        if state == "reviewed":
+            facts["retired" if entry.obsolete else "reviewed"].append([entry.msgid, entry.msgstr])
+        elif state == "machine" and not entry.obsolete:
+            facts["machine"].append([entry.msgid, entry.msgstr])
+    return facts
+
+
+def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> list[TMMatch]:
+    """Every catalog's pairs as matches, in the order ``TranslationMemory`` ranks them."""
+    matches: list[TMMatch] = []
+    for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
+        for file, facts in pairs.items():
+            matches += [TMMatch(source, translation, reviewed, 1.0, file) for source, translation in facts[kind]]
+    return matches
+
+
+@dataclass
+class CatalogFacts:
+    """Each catalog of a locale's pairs (see ``catalog_pairs``), parsed only where its bytes changed.
+
+    Kept in ``.localize/tm-memo-<posix>.json`` (a cache: see ``localize.catalog.memo``).
+    Reading it parses, and so validates, every changed catalog, one at a time.
+    """
+
+    paths: dict[str, Path]  # slug -> PO path, sorted
+    pairs: dict[str, dict[str, Any]]  # project-relative path -> facts, in the same order
+
+    @classmethod
+    def read(cls, project: Project, locale: LocaleInfo) -> CatalogFacts:
+        memo = _pairs_memo(project, locale)
+        paths = locale_catalogs(project, locale)
+        pairs: dict[str, dict[str, Any]] = {}
+        for path in paths.values():
+            relative = project.relative(path)
+            digest = bytes_digest(path.read_bytes())
+            facts = memo.get(relative, digest)
+            if not _well_formed(facts):
+                facts = catalog_pairs(load_po(path))
+                memo.put(relative, digest, facts)
+            pairs[relative] = facts
+        if memo.used != memo.known:
+            memo.save()
+        return cls(paths, pairs)
+
+
+def _well_formed(facts: Any) -> bool:
+    """Facts as ``catalog_pairs`` makes them (a memo edited by hand is worked out again)."""
+    return (isinstance(facts, dict) and isinstance(facts.get("missing"), int)
+            and all(isinstance(facts.get(kind), list) and all(
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+                for pair in facts[kind]) for kind in ("reviewed", "retired", "machine")))
+
+
+def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[Path, bytes, polib.POFile]]) -> None:
+    """Add catalogs a stage just wrote (path, the bytes written, the catalog) to the TM memo.
+
+    ``translate`` holds each catalog parsed when it saves it; recording its pairs here
+    spares the next run parsing it for the memory. A wrong guess only costs a parse.
+    """
+    memo = _pairs_memo(project, locale)
+    memo.used = dict(memo.known)
+    for path, data, po in saved:
+        memo.put(project.relative(path), bytes_digest(data), catalog_pairs(po))
+    memo.save()
+
+
+def _pairs_memo(project: Project, locale: LocaleInfo) -> DigestMemo:
+    return DigestMemo(project.state_dir / f"tm-memo-{locale.posix}.json", "tm")
 
 
 def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMMatch]:
@@ -290,26 +360,57 @@ def fill_from_memory(
 ) -> FillReport:
     """The TM pass: fill missing entries of ``locale`` from the memory, before any engine.
 
-    Every catalog is parsed (and so validated) before any is written; a caller that
+    Every catalog is validated before any is written: without ``catalogs`` each changed
+    one is parsed (``CatalogFacts``; an unchanged one was valid when the memo took it) and
+    only those lacking entries are parsed again, one at a time, to be filled; a caller that
     already holds them (``load_catalogs``) passes ``catalogs``, which are filled in place.
     ``memory`` is the memory to read (``translate`` passes the one it took when the run
     started, so what a shard writes never depends on another shard's timing).
     """
     if catalogs is None:
-        catalogs = load_catalogs(project, locale)
+        return _fill_streaming(project, locale, slugs, memory)
     if memory is None:
         memory = TranslationMemory.for_locale(project, locale, catalogs)
-    settings = project.settings
-    exact = near = reviewed = 0
-    written: list[str] = []
+    tally = _FillTally()
     for slug, (path, po) in catalogs.items():
-        if slugs is not None and slug not in slugs:
-            continue
+        if slugs is None or slug in slugs:
+            tally.fill(project, path, po, memory)
+    return tally.report(locale)
+
+
+def _fill_streaming(project: Project, locale: LocaleInfo, slugs: Sequence[str] | None,
+                    memory: TranslationMemory | None) -> FillReport:
+    """``fill_from_memory`` holding one parsed catalog at a time: every changed catalog is
+    validated (by ``CatalogFacts``) before any is written, and only catalogs that lack
+    entries are parsed again to be filled."""
+    facts = CatalogFacts.read(project, locale)
+    if memory is None:
+        memory = TranslationMemory(
+            [*_remembered_matches(facts.pairs), *_imported_matches(load_imported_pairs(project, locale))]
+        )
+    tally = _FillTally()
+    for slug, path in facts.paths.items():
+        if (slugs is None or slug in slugs) and facts.pairs[project.relative(path)]["missing"]:
+            tally.fill(project, path, load_po(path), memory)
+    return tally.report(locale)
+
+
+@dataclass
+class _FillTally:
+    exact: int = 0
+    near: int = 0
+    reviewed: int = 0
+    written: list[str] = field(default_factory=list)
+
+    def fill(self, project: Project, path: Path, po: polib.POFile, memory: TranslationMemory) -> None:
+        settings = project.settings
         counts = fill_catalog(po, memory, settings.fuzzy_threshold, settings.tm_trust_reviewed)
-        exact, near, reviewed = exact + counts[0], near + counts[1], reviewed + counts[2]
+        self.exact, self.near, self.reviewed = self.exact + counts[0], self.near + counts[1], self.reviewed + counts[2]
         if any(counts) and save_po(po, path):
-            written.append(project.relative(path))
-    return FillReport(locale.bcp47, exact, near, reviewed, tuple(written))
+            self.written.append(project.relative(path))
+
+    def report(self, locale: LocaleInfo) -> FillReport:
+        return FillReport(locale.bcp47, self.exact, self.near, self.reviewed, tuple(self.written))
 
 
 def fill_catalog(

@@ -1,0 +1,61 @@
+"""Facts about catalogs kept by their bytes, so a run parses only the catalogs that changed.
+
+A memo is a cache in one JSON file under ``.localize/``: per catalog (project-relative
+path) the digest of the bytes the facts were taken from, and the facts. A missing,
+unreadable or other-version file just means working them out again; a digest that does
+not match the catalog's bytes now is never used. Only entries looked up or added this
+run are kept, so deleted catalogs drop out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from localize import __version__
+from localize.fileio import write_if_changed
+
+
+def bytes_digest(data: bytes, *extra: bytes) -> str:
+    """The key a memo keeps facts under: the catalog's bytes (and whatever else shaped them)."""
+    key = hashlib.blake2b(data, digest_size=16)
+    for part in extra:
+        key.update(part)
+    return key.hexdigest()
+
+
+class DigestMemo:
+    """relative path -> (digest, facts), read from and written back to ``path``."""
+
+    def __init__(self, path: Path, kind: str):
+        self.path = path
+        self.version = f"{__version__}/{kind}"  # facts of another release or shape are not reused
+        self.known: dict[str, list[Any]] = {}
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            data = json.loads(path.read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("files"), dict):
+                self.known = data["files"]
+        self.used: dict[str, list[Any]] = {}
+
+    def get(self, relative: str, digest: str) -> Any | None:
+        """The facts kept for ``relative`` when they were taken from bytes with ``digest``."""
+        known = self.known.get(relative)
+        if isinstance(known, list) and len(known) == 2 and known[0] == digest:
+            self.used[relative] = known
+            return known[1]
+        return None
+
+    def put(self, relative: str, digest: str, facts: Any) -> None:
+        self.used[relative] = [digest, facts]
+
+    def save(self) -> None:
+        """Write what this run used, if it differs; never an error (a read-only checkout still runs)."""
+        if not self.path.parent.is_dir():
+            return  # no state directory yet: nothing to keep it in
+        text = json.dumps({"version": self.version, "files": dict(sorted(self.used.items()))},
+                          ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)

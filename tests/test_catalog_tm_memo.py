@@ -1,0 +1,114 @@
+"""The TM memo: the memory read from ``.localize/tm-memo-<posix>.json`` is the memory the catalogs
+hold, and only catalogs whose bytes changed since are parsed (SPEC section 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+import localize.catalog.tm as tm
+from localize.catalog.tm import TranslationMemory, fill_from_memory, load_catalogs, remember_pairs
+from localize.errors import InputError
+from localize.project import Project
+from test_catalog_tm import JA, entry, make_project, write_catalog
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the catalogs the TM code parses, in order."""
+    seen: list[str] = []
+    real = tm.load_po
+
+    def counting(path: Path) -> polib.POFile:
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(tm, "load_po", counting)
+    return seen
+
+
+def project_with_memory(root: Path) -> Project:
+    project = make_project(root)
+    project.state_dir.mkdir(exist_ok=True)
+    write_catalog(project, "one", {"Gemma 4 is open.": "Gemma 4 はオープン。", "Phones run it.": "携帯で動く。"})
+    write_catalog(project, "two", {"Gemma 4 is open.": "機械訳。", "Cloud too.": None}, machine={"Gemma 4 is open."})
+    write_catalog(project, "three", {"Tablets run it as well.": "タブレットでも。"}, machine={"Tablets run it as well."})
+    return project
+
+
+def snapshot(memory: TranslationMemory) -> list[tuple[str, str, bool, str]]:
+    return [(m.source, m.translation, m.reviewed, m.file) for m in memory._exact.values()]
+
+
+def test_memory_from_the_memo_is_the_memory_of_the_parsed_catalogs(tmp_path: Path, parses: list[str]) -> None:
+    project = project_with_memory(tmp_path)
+    parsed = TranslationMemory.for_locale(project, JA, load_catalogs(project, JA))
+    parses.clear()
+    cold = TranslationMemory.for_locale(project, JA)
+    assert sorted(parses) == ["one.po", "three.po", "two.po"]  # no memo yet: every catalog parsed
+    parses.clear()
+    warm = TranslationMemory.for_locale(project, JA)
+    assert parses == []
+    assert snapshot(cold) == snapshot(warm) == snapshot(parsed)
+    assert warm.exact("Gemma 4 is open.").translation == "Gemma 4 はオープン。"  # reviewed beats machine
+    assert warm.near("Tablets run it as well!", 0.75).translation == "タブレットでも。"
+
+
+def test_only_a_changed_catalog_is_parsed_again(tmp_path: Path, parses: list[str]) -> None:
+    project = project_with_memory(tmp_path)
+    TranslationMemory.for_locale(project, JA)
+    write_catalog(project, "three", {"Tablets run it as well.": "タブレットも。"})
+    parses.clear()
+    memory = TranslationMemory.for_locale(project, JA)
+    assert parses == ["three.po"]
+    assert memory.exact("Tablets run it as well.").translation == "タブレットも。"
+    assert memory.exact("Tablets run it as well.").reviewed
+
+
+def test_a_damaged_memo_means_parsing_again(tmp_path: Path, parses: list[str]) -> None:
+    project = project_with_memory(tmp_path)
+    expected = snapshot(TranslationMemory.for_locale(project, JA))
+    memo = project.state_dir / "tm-memo-ja.json"
+    assert memo.is_file()
+    for damage in ("{not json", '{"version": "0/tm", "files": {}}', memo.read_text("utf-8").replace('"missing":', '"x":')):
+        memo.write_text(damage, "utf-8")
+        parses.clear()
+        assert snapshot(TranslationMemory.for_locale(project, JA)) == expected
+        assert len(parses) == 3
+
+
+def test_a_changed_catalog_that_is_malformed_is_refused_with_its_line(tmp_path: Path) -> None:
+    project = project_with_memory(tmp_path)
+    TranslationMemory.for_locale(project, JA)
+    path = project.po_path("two", JA)
+    lines = path.read_text("utf-8").splitlines()
+    lines.append('msgid "unterminated')
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        TranslationMemory.for_locale(project, JA)
+    assert str(path) in str(caught.value) and f":{len(lines)}" in str(caught.value)
+
+
+def test_fill_parses_only_catalogs_that_lack_entries(tmp_path: Path, parses: list[str]) -> None:
+    project = project_with_memory(tmp_path)
+    TranslationMemory.for_locale(project, JA)
+    write_catalog(project, "four", {"Phones run it.": None})
+    parses.clear()
+    report = fill_from_memory(project, JA)
+    # four: once for the memory (new bytes), once to fill; two lacks "Cloud too."; one and three lack nothing
+    assert parses == ["four.po", "four.po", "two.po"]
+    assert report.exact == 1 and report.written == ("locales/ja/LC_MESSAGES/four.po",)
+    assert entry(project.po_path("four", JA), "Phones run it.").msgstr == "携帯で動く。"
+
+
+def test_pairs_remembered_by_the_writer_spare_the_next_parse(tmp_path: Path, parses: list[str]) -> None:
+    project = project_with_memory(tmp_path)
+    TranslationMemory.for_locale(project, JA)
+    path = write_catalog(project, "one", {"Gemma 4 is open.": "新しい訳。"})
+    remember_pairs(project, JA, [(path, path.read_bytes(), tm.load_po(path))])
+    parses.clear()
+    memory = TranslationMemory.for_locale(project, JA)
+    assert parses == []
+    assert memory.exact("Gemma 4 is open.").translation == "新しい訳。"
