@@ -4,13 +4,16 @@
 
 Prints the first run's time and segments/s, the no-op re-run's time as a share
 of the first (goal: at most 10 %), a run after editing 1 % of the articles, and
-translation-memory look-ups (exact and near) over all catalogs of one locale.
+translation-memory look-ups (exact and near) over all catalogs of one locale, the TM
+built with and without its memo, load_po/po_bytes against polib's own reader and
+writer, and the status table ``run`` prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -93,8 +96,41 @@ def main() -> None:
         ja = parse_locale("ja")
         for po_path in (project.locales_dir / "ja").rglob("*.po"):
             _translate_all(po_path)
-        build, memory = timed("TM build (ja, all catalogs)", lambda: TranslationMemory.for_locale(project, ja))
+        (project.state_dir / f"tm-memo-{ja.posix}.json").unlink(missing_ok=True)
+        cold, memory = timed("TM build (ja, every catalog parsed)", lambda: TranslationMemory.for_locale(project, ja))
+        warm, _ = timed("TM build (ja, from the TM memo)", lambda: TranslationMemory.for_locale(project, ja))
+        print(f"  memo share of a full parse: {warm / cold:.1%}")
+        _catalog_io(sorted((project.locales_dir / "ja").rglob("*.po")))
+        _status(project)
         _near_lookups(memory)  # type: ignore[arg-type]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process: {peak:,.0f} MB")
+
+
+def _catalog_io(paths: list[Path]) -> None:
+    """load_po and po_bytes against polib's own reader and writer, on the same catalogs."""
+    import polib
+
+    from localize.catalog.pofile import load_po, parse_po_text, po_bytes
+
+    texts = [p.read_text("utf-8") for p in paths]
+    ours, parsed = timed(f"load_po x {len(paths)} (validated)", lambda: [load_po(p) for p in paths])
+    bare, _ = timed(f"polib parse alone x {len(paths)}", lambda: [parse_po_text(t) for t in texts])
+    print(f"  load_po / polib parse: {ours / bare:.2f}x")
+    catalogs: list[polib.POFile] = parsed  # type: ignore[assignment]
+    written, data = timed("po_bytes (our writer)", lambda: [po_bytes(po) for po in catalogs])
+    polibs, expected = timed("str(po) (polib's writer)", lambda: [str(po).encode("utf-8") for po in catalogs])
+    assert data == expected, "po_bytes differs from polib's serialisation"
+    print(f"  po_bytes / polib writer: {written / polibs:.2f}x (same bytes)")
+
+
+def _status(project: object) -> None:
+    """What the status table costs (``run`` prints it): first count, then from the status memo."""
+    from localize.catalog.status import project_status, render_status
+
+    first, _ = timed("status table (counts parsed)", lambda: render_status(project_status(project)))  # type: ignore[arg-type]
+    again, _ = timed("status table (from the status memo)", lambda: render_status(project_status(project)))  # type: ignore[arg-type]
+    print(f"  memo share: {again / first:.1%}")
 
 
 def _near_lookups(memory: object) -> None:

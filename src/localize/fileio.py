@@ -60,8 +60,12 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
             if tmp:
                 _discard(tmp)
         raise
-    for directory in sorted({path.parent for _, path in staged}):
-        _fsync_dir(directory)
+    directories = {path.parent for _, path in staged}
+    if _deferred is not None:  # inside batched_dir_sync: its end syncs them
+        _deferred.update(directories)
+    else:
+        for directory in sorted(directories):
+            _fsync_dir(directory)
     return [path for _, path in staged]
 
 

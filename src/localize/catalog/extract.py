@@ -2,9 +2,10 @@
 
 Two phases, so bad input never leaves a half-updated project: first every
 changed article is read, segmented and merged in memory (a malformed source or
-PO raises InputError here, before any write); then the catalogs whose bytes
-changed are written atomically. Unchanged articles are skipped by content hash
-(see ``localize.catalog.hashes``).
+PO raises InputError here, before any write), keeping only the bytes of its
+catalogs; then the catalogs whose bytes changed are written atomically, with one
+filesystem sync for all of them (``write_all_if_changed``). Unchanged articles
+are skipped by content hash (see ``localize.catalog.hashes``).
 """
 
 from __future__ import annotations
