@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
+import pytest
+
+import localize.fileio as fileio
 from localize.fileio import atomic_write_bytes, write_if_changed
 
 
@@ -59,3 +63,38 @@ def test_a_batch_syncs_each_directory_once_at_its_end(tmp_path: Path, monkeypatc
             assert write_if_changed(tmp_path / name, name.encode())
         assert len(synced) == 3  # each file before its rename; the directory not yet
     assert len(synced) == 4  # then the directory, once
+
+
+def test_a_batch_write_replaces_only_changed_files_and_syncs_once(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "a").mkdir()
+    same = tmp_path / "a" / "same.po"
+    same.write_bytes(b"same")
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    filesystem: list[Path] = []
+    monkeypatch.setattr(fileio, "_sync_filesystem", filesystem.append)
+    monkeypatch.setattr(fileio, "_syncfs", lambda: len)  # a platform with syncfs
+    targets = [(same, b"same"), (tmp_path / "a" / "new.po", b"new"), (tmp_path / "b" / "c.pot", b"pot")]
+    assert fileio.write_all_if_changed(targets) == [tmp_path / "a" / "new.po", tmp_path / "b" / "c.pot"]
+    assert [p.read_bytes() for p, _ in targets] == [b"same", b"new", b"pot"]
+    assert len(filesystem) == 1  # one sync makes every new file durable before any rename
+    assert len(synced) == 2  # then each directory written to, once; no file one by one
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "c.pot", "new.po", "same.po"]
+
+
+def test_a_batch_that_fails_half_way_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    first = tmp_path / "first.po"
+    first.write_bytes(b"old")
+    real = fileio._write_temp
+
+    def full_on_second(path: Path, data: bytes, durable: bool) -> str:
+        if path.name == "second.po":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data, durable)
+
+    monkeypatch.setattr(fileio, "_write_temp", full_on_second)
+    with pytest.raises(OSError):
+        fileio.write_all_if_changed([(first, b"new"), (tmp_path / "second.po", b"x")])
+    assert first.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["first.po"]  # no temp file left
