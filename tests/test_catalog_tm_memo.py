@@ -112,3 +112,18 @@ def test_pairs_remembered_by_the_writer_spare_the_next_parse(tmp_path: Path, par
     memory = TranslationMemory.for_locale(project, JA)
     assert parses == []
     assert memory.exact("Gemma 4 is open.").translation == "新しい訳。"
+
+
+def test_catalogs_extract_merged_are_remembered_without_a_parse(tmp_path: Path, parses: list[str]) -> None:
+    from localize.catalog.extract import extract_project
+
+    project = project_with_memory(tmp_path)
+    (project.root / "content").mkdir()
+    (project.root / "content" / "five.md").write_text("# Five\n\nPhones run it.\n\nCloud too.\n", "utf-8")
+    extract_project(project)
+    parses.clear()
+    memory = TranslationMemory.for_locale(project, JA)
+    assert "five.po" not in parses and len(parses) == 3  # the three written by hand, not by extract
+    assert snapshot(memory) == snapshot(TranslationMemory.for_locale(project, JA, load_catalogs(project, JA)))
+    report = fill_from_memory(project, JA)
+    assert report.exact == 1  # "Phones run it." from one.po: five.po was known to lack entries

@@ -21,6 +21,7 @@ import polib
 from localize.catalog.hashes import ExtractState, content_hash, global_key
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
+from localize.catalog.tm import catalog_pairs, remember_facts
 from localize.errors import InputError
 from localize.fileio import write_all_if_changed
 from localize.glossary import Glossary, load_project_glossary
@@ -74,6 +75,7 @@ class _Plan:
     stats: MergeStats = field(default_factory=MergeStats)
     segments: int = 0
     merged: bool = False
+    facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (writes[1:])
 
 
 def extract_project(
@@ -119,6 +121,9 @@ def extract_project(
             state.record(project, source, digest, plan.slug, [path for path, _ in plan.writes])
     state.forget_missing({source for _, source, _, _ in found})
     state.save()
+    for number, locale in enumerate(project.settings.target_locales if merged else ()):
+        # the translation memory need not parse what was just merged
+        remember_facts(project, locale, [(*plan.writes[number + 1], plan.facts[number]) for plan in merged])
     selected = sum(context.selects(plan.slug) for plan in plans)
     return ExtractReport(
         articles=selected,
@@ -280,6 +285,7 @@ def _plan_article(context: _Context, document: Document, source: str, slug: str)
         po, stats = merge_catalog(old, entries, settings.fuzzy_threshold, header)
         plan.stats.add(stats)
         plan.writes.append((po_path, po_bytes(po)))
+        plan.facts.append(catalog_pairs(po))
     return plan
 
 

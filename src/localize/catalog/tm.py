@@ -333,10 +333,15 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
     ``translate`` holds each catalog parsed when it saves it; recording its pairs here
     spares the next run parsing it for the memory. A wrong guess only costs a parse.
     """
+    remember_facts(project, locale, [(path, data, catalog_pairs(po)) for path, data, po in saved])
+
+
+def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, bytes, dict[str, Any]]]) -> None:
+    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)."""
     memo = _pairs_memo(project, locale)
     memo.used = dict(memo.known)
-    for path, data, po in saved:
-        memo.put(project.relative(path), bytes_digest(data), catalog_pairs(po))
+    for path, data, facts in known:
+        memo.put(project.relative(path), bytes_digest(data), facts)
     memo.save()
 
 
