@@ -96,7 +96,7 @@ def main() -> None:
         ja = parse_locale("ja")
         for po_path in (project.locales_dir / "ja").rglob("*.po"):
             _translate_all(po_path)
-        (project.state_dir / f"tm-memo-{ja.posix}.json").unlink(missing_ok=True)
+        (project.state_dir / f"tm-memo-{ja.posix}.jsonl").unlink(missing_ok=True)
         cold, memory = timed("TM build (ja, every catalog parsed)", lambda: TranslationMemory.for_locale(project, ja))
         warm, _ = timed("TM build (ja, from the TM memo)", lambda: TranslationMemory.for_locale(project, ja))
         print(f"  memo share of a full parse: {warm / cold:.1%}")

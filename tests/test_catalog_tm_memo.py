@@ -1,4 +1,4 @@
-"""The TM memo: the memory read from ``.localize/tm-memo-<posix>.json`` is the memory the catalogs
+"""The TM memo: the memory read from ``.localize/tm-memo-<posix>.jsonl`` is the memory the catalogs
 hold, and only catalogs whose bytes changed since are parsed (SPEC section 7)."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def test_only_a_changed_catalog_is_parsed_again(tmp_path: Path, parses: list[str
 def test_a_damaged_memo_means_parsing_again(tmp_path: Path, parses: list[str]) -> None:
     project = project_with_memory(tmp_path)
     expected = snapshot(TranslationMemory.for_locale(project, JA))
-    memo = project.state_dir / "tm-memo-ja.json"
+    memo = project.state_dir / "tm-memo-ja.jsonl"
     assert memo.is_file()
     for damage in ("{not json", '{"version": "0/tm", "files": {}}', memo.read_text("utf-8").replace('"missing":', '"x":')):
         memo.write_text(damage, "utf-8")
@@ -127,3 +127,18 @@ def test_catalogs_extract_merged_are_remembered_without_a_parse(tmp_path: Path, 
     assert snapshot(memory) == snapshot(TranslationMemory.for_locale(project, JA, load_catalogs(project, JA)))
     report = fill_from_memory(project, JA)
     assert report.exact == 1  # "Phones run it." from one.po: five.po was known to lack entries
+
+
+def test_the_memo_is_appended_to_and_compacted_when_mostly_dead(tmp_path: Path) -> None:
+    project = project_with_memory(tmp_path)
+    memo = project.state_dir / "tm-memo-ja.jsonl"
+    TranslationMemory.for_locale(project, JA)
+    assert len(memo.read_text("utf-8").splitlines()) == 3
+    sizes = []
+    for round_number in range(40):
+        write_catalog(project, "three", {"Tablets run it as well.": f"タブレット{round_number}。"})
+        memory = TranslationMemory.for_locale(project, JA)
+        assert memory.exact("Tablets run it as well.").translation == f"タブレット{round_number}。"
+        sizes.append(len(memo.read_text("utf-8").splitlines()))
+    assert sizes[0] == 4  # one line appended, not the file rewritten
+    assert max(sizes) <= 2 * 3 + 16 + 1 and min(sizes[20:]) == 3  # compacted back to the live lines

@@ -59,3 +59,49 @@ class DigestMemo:
                           ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(OSError):
             write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)
+
+
+class FactsLog:
+    """relative path -> (digest, facts) as JSON lines appended to one file; a path's last line wins.
+
+    For facts as large as the catalogs' own text (the translation memory's pairs): a stage
+    that changed a few catalogs appends their lines instead of reading and rewriting the
+    whole memo. Lines of another release or kind, and a line a killed process left torn,
+    are skipped (a cache miss). ``compact`` rewrites the file when it is mostly dead lines.
+    """
+
+    def __init__(self, path: Path, kind: str):
+        self.path = path
+        self.version = f"{__version__}/{kind}"
+
+    def load(self) -> tuple[dict[str, tuple[str, Any]], int]:
+        """(the live record of each path, how many lines the file holds)."""
+        records: dict[str, tuple[str, Any]] = {}
+        lines = 0
+        with contextlib.suppress(OSError, UnicodeDecodeError), open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                lines += 1
+                with contextlib.suppress(ValueError):
+                    record = json.loads(line)
+                    if isinstance(record, list) and len(record) == 4 and record[0] == self.version:
+                        records[str(record[1])] = (str(record[2]), record[3])
+        return records, lines
+
+    def append(self, records: list[tuple[str, str, Any]]) -> None:
+        """Add (relative, digest, facts) lines in one write; nothing when there is no state directory."""
+        if not records or not self.path.parent.is_dir():
+            return
+        text = "".join(self._line(*record) for record in records)
+        with contextlib.suppress(OSError), open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def compact(self, records: dict[str, tuple[str, Any]]) -> None:
+        """Replace the file by exactly ``records`` (atomically; a cache, so not synced)."""
+        if not self.path.parent.is_dir():
+            return
+        text = "".join(self._line(relative, digest, facts) for relative, (digest, facts) in sorted(records.items()))
+        with contextlib.suppress(OSError):
+            write_if_changed(self.path, text.encode("utf-8"), durable=False)
+
+    def _line(self, relative: str, digest: str, facts: Any) -> str:
+        return json.dumps([self.version, relative, digest, facts], ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import polib
 from rapidfuzz import fuzz, process
 
-from localize.catalog.memo import DigestMemo, bytes_digest
+from localize.catalog.memo import FactsLog, bytes_digest
 from localize.catalog.merge import normalise_space
 from localize.catalog.pofile import (
     add_translator_comment,
@@ -294,7 +294,7 @@ def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> list[TMMatch]
 class CatalogFacts:
     """Each catalog of a locale's pairs (see ``catalog_pairs``), parsed only where its bytes changed.
 
-    Kept in ``.localize/tm-memo-<posix>.json`` (a cache: see ``localize.catalog.memo``).
+    Kept in ``.localize/tm-memo-<posix>.jsonl`` (a cache: see ``localize.catalog.memo``).
     Reading it parses, and so validates, every changed catalog, one at a time.
     """
 
@@ -303,19 +303,26 @@ class CatalogFacts:
 
     @classmethod
     def read(cls, project: Project, locale: LocaleInfo) -> CatalogFacts:
-        memo = _pairs_memo(project, locale)
+        log = _facts_log(project, locale)
+        known, lines = log.load()
         paths = locale_catalogs(project, locale)
         pairs: dict[str, dict[str, Any]] = {}
+        live: dict[str, tuple[str, Any]] = {}
+        added: list[tuple[str, str, Any]] = []
         for path in paths.values():
             relative = project.relative(path)
             digest = bytes_digest(path.read_bytes())
-            facts = memo.get(relative, digest)
+            record = known.get(relative)
+            facts = record[1] if record is not None and record[0] == digest else None
             if not _well_formed(facts):
                 facts = catalog_pairs(load_po(path))
-                memo.put(relative, digest, facts)
+                added.append((relative, digest, facts))
             pairs[relative] = facts
-        if memo.used != memo.known:
-            memo.save()
+            live[relative] = (digest, facts)
+        if lines + len(added) > 2 * len(live) + 16:  # mostly lines no catalog matches any more
+            log.compact(live)
+        else:
+            log.append(added)
         return cls(paths, pairs)
 
 
@@ -338,15 +345,13 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
 
 def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, bytes, dict[str, Any]]]) -> None:
     """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)."""
-    memo = _pairs_memo(project, locale)
-    memo.used = dict(memo.known)
-    for path, data, facts in known:
-        memo.put(project.relative(path), bytes_digest(data), facts)
-    memo.save()
+    _facts_log(project, locale).append(
+        [(project.relative(path), bytes_digest(data), facts) for path, data, facts in known]
+    )
 
 
-def _pairs_memo(project: Project, locale: LocaleInfo) -> DigestMemo:
-    return DigestMemo(project.state_dir / f"tm-memo-{locale.posix}.json", "tm")
+def _facts_log(project: Project, locale: LocaleInfo) -> FactsLog:
+    return FactsLog(project.state_dir / f"tm-memo-{locale.posix}.jsonl", "tm")
 
 
 def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMMatch]:
