@@ -38,8 +38,8 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
     """Durably write every file whose content differs, with one filesystem sync for all of them.
 
     Why: one fsync per file costs a journal commit each (thousands of catalogs in one
-    extract). Each file is written to a temp file beside it; one ``syncfs`` makes all of
-    them durable (where the platform has none, each is fsynced); then each replaces its
+    extract). Each file is written to a temp file beside it; one ``syncfs`` per filesystem
+    makes all of them durable (where the platform has none, each is fsynced); then each replaces its
     target and each directory is synced once. A failure before the replacing (a full disk)
     removes every temp file and changes nothing. Returns the paths written, in order.
     """
@@ -50,8 +50,10 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
             if _same_content(path, data):
                 continue
             staged.append((_write_temp(path, data, durable=_syncfs() is None), path))
-        if staged and _syncfs() is not None:
-            _sync_filesystem(staged[0][1].parent)
+        if _syncfs() is not None:
+            devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
+            for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
+                _sync_filesystem(directory)
         for index, (tmp, path) in enumerate(staged):
             os.replace(tmp, path)
             staged[index] = ("", path)
