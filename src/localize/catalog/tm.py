@@ -135,7 +135,14 @@ class TranslationMemory:
         imported = load_imported_pairs(project, locale)
         if catalogs is not None:
             return cls.from_catalogs({project.relative(path): po for path, po in catalogs.values()}, imported)
-        return cls([*_remembered_matches(CatalogFacts.read(project, locale).pairs), *_imported_matches(imported)])
+        return cls.from_facts(CatalogFacts.read(project, locale), imported)
+
+    @classmethod
+    def from_facts(
+        cls, facts: CatalogFacts, imported: Mapping[str, Mapping[str, str]] | None = None
+    ) -> TranslationMemory:
+        """The memory of catalogs known by their facts (``CatalogFacts.read``) and imported pairs."""
+        return cls([*_remembered_matches(facts.pairs), *_imported_matches(imported or {})])
 
     @classmethod
     def from_catalogs(
@@ -300,6 +307,9 @@ class CatalogFacts:
 
     paths: dict[str, Path]  # slug -> PO path, sorted
     pairs: dict[str, dict[str, Any]]  # project-relative path -> facts, in the same order
+    #: project-relative path -> the catalog parsed to take its facts, for those lacking entries
+    #: (a caller about to fill them takes them from here instead of parsing them again)
+    parsed: dict[str, polib.POFile] = field(default_factory=dict)
 
     @classmethod
     def read(cls, project: Project, locale: LocaleInfo) -> CatalogFacts:
@@ -309,21 +319,25 @@ class CatalogFacts:
         pairs: dict[str, dict[str, Any]] = {}
         live: dict[str, tuple[str, Any]] = {}
         added: list[tuple[str, str, Any]] = []
+        parsed: dict[str, polib.POFile] = {}
         for path in paths.values():
             relative = project.relative(path)
             digest = bytes_digest(path.read_bytes())
             record = known.get(relative)
             facts = record[1] if record is not None and record[0] == digest else None
             if not _well_formed(facts):
-                facts = catalog_pairs(load_po(path))
+                po = load_po(path)
+                facts = catalog_pairs(po)
                 added.append((relative, digest, facts))
+                if facts["missing"]:
+                    parsed[relative] = po
             pairs[relative] = facts
             live[relative] = (digest, facts)
         if lines + len(added) > 2 * len(live) + 16:  # mostly lines no catalog matches any more
             log.compact(live)
         else:
             log.append(added)
-        return cls(paths, pairs)
+        return cls(paths, pairs, parsed)
 
 
 def _well_formed(facts: Any) -> bool:

@@ -24,8 +24,14 @@ from localize.catalog.parsed import keep as keep_parsed
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.catalog.status import catalog_counts, remember_counts
-from localize.catalog.tm import MEMORY_ENGINE, TranslationMemory, fill_from_memory
-from localize.catalog.tm import locale_catalogs as catalog_paths
+from localize.catalog.tm import (
+    MEMORY_ENGINE,
+    CatalogFacts,
+    TranslationMemory,
+    fill_from_memory,
+    load_imported_pairs,
+    remember_pairs,
+)
 from localize.engines import get_engine
 from localize.engines.base import Engine
 from localize.failures import FailureLog
@@ -44,7 +50,6 @@ from localize.translate.work import (
     Catalog,
     WorkItem,
     by_slug,
-    locale_catalogs,
     save_catalogs,
     select_work,
 )
@@ -65,33 +70,40 @@ class _RunState:
         self._cache: TranslationCache | None = None
         self._glossary: Glossary | None = None
         self.memories: dict[str, TranslationMemory] = {}
-        self._first: tuple[str, list[Catalog]] | None = None
+        self.facts: dict[str, CatalogFacts] = {}
 
     def snapshot(self, targets: Sequence[LocaleInfo]) -> None:
         """Take every locale's translation memory now, before this run writes anything.
 
-        The first locale's own catalogs stay parsed for its pass; the others are read
-        again when their turn comes (only this run writes them, so they are unchanged).
+        Each catalog's pairs come from the TM memo while its bytes are unchanged, so only
+        catalogs changed since they were last written are parsed (and so validated) here.
         """
-        for locale in targets:
-            catalogs = locale_catalogs(self.project, locale)
-            self.memories[locale.posix] = TranslationMemory.for_locale(
-                self.project, locale, by_slug(catalogs)
+        for number, locale in enumerate(targets):
+            facts = CatalogFacts.read(self.project, locale)
+            if number:  # only the first locale's parses are held until its pass (memory)
+                facts.parsed.clear()
+            self.facts[locale.posix] = facts
+            self.memories[locale.posix] = TranslationMemory.from_facts(
+                facts, load_imported_pairs(self.project, locale)
             )
-            if self._first is None:
-                self._first = (locale.posix, self.own(catalogs))
 
-    def own(self, catalogs: list[Catalog]) -> list[Catalog]:
-        return [c for c in catalogs if self.shard is None or self.shard.owns(c.slug)]
+    def catalogs(self, locale: LocaleInfo, refresh_stale: bool) -> list[Catalog]:
+        """This run's catalogs of ``locale`` that have work (the shard's own), parsed.
 
-    def catalogs(self, locale: LocaleInfo) -> list[Catalog]:
-        """This run's catalogs of ``locale`` (the shard's own), parsed once."""
-        if self._first is not None and self._first[0] == locale.posix:
-            catalogs, self._first = self._first[1], None
-            return catalogs
-        paths = catalog_paths(self.project, locale)
-        return [Catalog(slug, path, load_po(path)) for slug, path in paths.items()
-                if self.shard is None or self.shard.owns(slug)]
+        A catalog with no missing entry has nothing for the TM pass or an engine, so it is
+        not parsed at all (unless --refresh-stale, which needs its stale entries).
+        """
+        facts = self.facts[locale.posix]
+        catalogs = []
+        for slug, path in facts.paths.items():
+            relative = self.project.relative(path)
+            if (self.shard is None or self.shard.owns(slug)) and (
+                refresh_stale or facts.pairs[relative]["missing"]
+            ):
+                parsed = facts.parsed.pop(relative, None)
+                catalogs.append(Catalog(slug, path, parsed if parsed is not None else load_po(path)))
+        facts.parsed.clear()  # another shard's catalogs: not ours to keep
+        return catalogs
 
     def cache(self) -> TranslationCache | None:
         """The project's cache; a dry run never creates one."""
@@ -169,7 +181,7 @@ def _translate_locale(
 ) -> EngineLocaleReport:
     project = state.project
     settings = project.settings.engine_for(locale, engine_override)
-    catalogs = state.catalogs(locale)  # parsed once: the TM pass fills these objects
+    catalogs = state.catalogs(locale, refresh_stale)  # parsed once: the TM pass fills these
     memory = state.memories[locale.posix]
     tm_hits = 0
     if not state.dry_run:
@@ -219,6 +231,7 @@ def _translate_locale(
         ])
         for catalog, data in saved:  # check and build read these next: lend them the parse
             keep_parsed(catalog.path, data, catalog.po)
+        remember_pairs(project, locale, [(c.path, data, c.po) for c, data in saved])
         if memo is not None:
             memo.record(locale, [catalog.po for catalog in catalogs])
         if locale_pass.started:

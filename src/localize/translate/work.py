@@ -15,13 +15,11 @@ import polib
 
 from localize.catalog.pofile import po_bytes
 from localize.catalog.state import entry_state
-from localize.catalog.tm import load_catalogs
 from localize.failures import FailureLog
-from localize.fileio import write_if_changed
+from localize.fileio import write_all_if_changed
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
 from localize.model import DocumentFormat
-from localize.project import Project
 from localize.protect.masking import SafeTranslation
 from localize.qa import blocking_problems, entry_format
 from localize.qa.answers import answer_problems
@@ -48,11 +46,6 @@ class WorkItem:
     @property
     def msgid(self) -> str:
         return str(self.entry.msgid)
-
-
-def locale_catalogs(project: Project, locale: LocaleInfo) -> list[Catalog]:
-    """Every ``locales/<posix>/LC_MESSAGES/**/*.po``, parsed, sorted by slug (slugs may contain '/')."""
-    return [Catalog(slug, path, po) for slug, (path, po) in load_catalogs(project, locale).items()]
 
 
 def by_slug(catalogs: list[Catalog]) -> dict[str, tuple[Path, polib.POFile]]:
@@ -82,17 +75,15 @@ def select_work(
 
 
 def save_catalogs(catalogs: list[Catalog], saved: list[tuple[Catalog, bytes]] | None = None) -> int:
-    """Write every catalog that changed (atomically); the number written.
+    """Write every catalog that changed (each atomically, with one sync for all); the number written.
 
     ``saved`` collects each catalog with the bytes it now has on disk (serialised once).
     """
-    written = 0
-    for catalog in catalogs:
-        data = po_bytes(catalog.po)
-        written += write_if_changed(catalog.path, data)
-        if saved is not None:
-            saved.append((catalog, data))
-    return written
+    serialised = [(catalog, po_bytes(catalog.po)) for catalog in catalogs]
+    written = write_all_if_changed((catalog.path, data) for catalog, data in serialised)
+    if saved is not None:
+        saved.extend(serialised)
+    return len(written)
 
 
 def masked_translation(
