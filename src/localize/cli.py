@@ -69,7 +69,8 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=None,
-    help="Processes for reading, extracting, checking and building (default: the number of cores).",
+    help="Processes for reading, extracting, checking and building, and for an offline engine's "
+         "translating (default: the number of cores).",
 )
 
 
@@ -185,6 +186,7 @@ def extract(ctx: Context, shard: Shard | None, jobs: int | None) -> None:
 @click.option("--retry-failed", is_flag=True, help="Try entries whose last attempt failed again.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's figures as one JSON document.")
 @shard_option
+@jobs_option
 @pass_context
 def translate(
     ctx: Context,
@@ -196,6 +198,7 @@ def translate(
     retry_failed: bool,
     as_json: bool,
     shard: Shard | None,
+    jobs: int | None,
 ) -> None:
     """Fill catalogs from translation memory, cache and machine translation.
 
@@ -218,6 +221,7 @@ def translate(
                 progress=not ctx.quiet,
                 quiet=ctx.quiet,
                 shard=shard,
+                jobs=jobs,
             )
     except LocalizeError as exc:  # --json promises one JSON document, also on exit 2
         if as_json:

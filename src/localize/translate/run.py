@@ -42,6 +42,7 @@ from localize.shard import Shard
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
+from localize.translate.fanout import fan_out_workers, run_fanned_out
 from localize.translate.noop import NoopMemo
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
@@ -71,6 +72,7 @@ class _RunState:
         self._glossary: Glossary | None = None
         self.memories: dict[str, TranslationMemory] = {}
         self.facts: dict[str, CatalogFacts] = {}
+        self.jobs: int | None = 1
 
     def snapshot(self, targets: Sequence[LocaleInfo]) -> None:
         """Take every locale's translation memory now, before this run writes anything.
@@ -139,8 +141,12 @@ def translate_project(
     progress: bool = True,
     quiet: bool = False,
     shard: Shard | None = None,
+    jobs: int | None = 1,
 ) -> TranslateReport:
     """Translate every target locale (or ``locales``); see the module docstring.
+
+    ``jobs``: processes for an offline engine's pass (None: one per core); the catalogs
+    written are the same for any number.
 
     Raises EngineError (exit 2) when an engine refuses every request of a locale,
     and re-raises KeyboardInterrupt after saving what finished (exit 130).
@@ -148,6 +154,7 @@ def translate_project(
     started = time.monotonic()
     targets = tuple(locales) if locales else project.settings.target_locales
     state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard)
+    state.jobs = jobs
     rows: list[EngineLocaleReport] = []
     try:
         memo = None if dry_run else NoopMemo(project, state.store, shard, (refresh_stale, retry_failed))
@@ -218,8 +225,9 @@ def _translate_locale(
     else:
         saved: list[tuple[Catalog, bytes]] = []
         touched = {item.catalog for item in items}  # the TM pass saved what it filled itself
+        workers = 1 if llm is not None else fan_out_workers(context, items, state.jobs)
         try:
-            tally = locale_pass.run()
+            tally = run_fanned_out(context, items, workers) if workers > 1 else locale_pass.run()
         finally:
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
             failures.save()
@@ -234,7 +242,7 @@ def _translate_locale(
         remember_pairs(project, locale, [(c.path, data, c.po) for c, data in saved])
         if memo is not None:
             memo.record(locale, [catalog.po for catalog in catalogs])
-        if locale_pass.started:
+        if workers > 1 or locale_pass.started:
             state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
     row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
     if llm is None:

@@ -1,0 +1,123 @@
+"""``--jobs`` for an offline engine: one locale's rounds in several processes.
+
+An offline engine (OpenCC, pseudo) translates on this machine's CPU, as do the
+masking and the verification around every entry, so one process leaves the
+other cores idle. Here the work items are split into contiguous groups; each
+worker (forked, so it reads the parent's parsed catalogs without copying them)
+runs an ordinary :class:`LocalePass` over its group and returns each entry's
+outcome. The parent applies the outcomes in item order, exactly as the pass
+would have, so the catalogs and failure records written are the same as with
+one process. ``characters`` counts each distinct text once, as one process
+sends it; ``requests`` is the sum of the workers' batches.
+
+Not used for engines that send requests (the driver's threads already keep a
+service busy, and the cache, the in-flight locks and ``--max-chars`` are
+shared between requests), nor for the llm pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from localize.catalog.pofile import mark_machine
+from localize.parallel import default_jobs, parallel_map
+from localize.translate.progress import Progress
+from localize.translate.report import Failure
+from localize.translate.rounds import LocalePass, PassContext, RoundTally
+from localize.translate.work import WorkItem
+
+#: Fewer items than this per process are not worth a process.
+MIN_ITEMS_PER_WORKER = 1000
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """What one worker's pass did to its group (indices are the group's own)."""
+
+    translations: dict[int, str]
+    failures: tuple[tuple[int, str], ...]
+    segments: frozenset[int]
+    sent: frozenset[str]  # distinct texts handed to the engine
+    requests: int
+    retries: int
+
+
+def fan_out_workers(context: PassContext, items: Sequence[WorkItem], jobs: int | None) -> int:
+    """How many processes the pass would use (1: run it here, as usual)."""
+    if not context.engine.is_offline or context.budget.limit is not None:
+        return 1
+    wanted = default_jobs() if jobs is None else jobs
+    return max(1, min(wanted, len(items) // MIN_ITEMS_PER_WORKER))
+
+
+def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int) -> RoundTally:
+    """The pass over ``items`` in ``workers`` processes; entries and failures written here."""
+    count = workers * 4  # a few groups per process, so a slow one does not hold the rest
+    bounds = [len(items) * k // count for k in range(count + 1)]
+    groups = [(bounds[k], bounds[k + 1]) for k in range(count)]
+    label = f"{context.target.bcp47} [{context.engine.name}]"
+    context.progress.start(label, len(items))
+    quiet = replace(context, progress=Progress())
+    outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)))
+    tally = RoundTally()
+    sent: set[str] = set()
+    for (first, _), outcome in zip(groups, outcomes, strict=True):
+        _apply(context, items, first, outcome, tally)
+        sent |= outcome.sent
+        tally.requests += outcome.requests
+        tally.retries += outcome.retries
+    tally.characters = sum(len(text) for text in sent)
+    context.budget.reserve(tally.characters)
+    context.progress.advance(len(items))
+    return tally
+
+
+def _apply(context: PassContext, items: Sequence[WorkItem], first: int, outcome: GroupOutcome,
+           tally: RoundTally) -> None:
+    """Write one group's results as ``LocalePass._succeed`` and ``_fail`` would have."""
+    tally.segments.update(first + index for index in outcome.segments)
+    failed = dict(outcome.failures)
+    for index in range(len(items) - first):
+        if index in outcome.translations:
+            item = items[first + index]
+            mark_machine(item.entry, outcome.translations[index], context.engine.provenance)
+            context.failures.clear(item.slug, item.msgid)
+            tally.translated += 1
+        elif index in failed:
+            item = items[first + index]
+            context.failures.record(item.slug, item.msgid, failed[index])
+            tally.failures.append(Failure(item.slug, item.msgid, failed[index]))
+
+
+class _RecordingPass(LocalePass):
+    """A pass that also notes each entry's translation and failure, for the parent."""
+
+    def __init__(self, context: PassContext, items: Sequence[WorkItem]):
+        super().__init__(context, items)
+        self.translations: dict[int, str] = {}
+        self.failed: list[tuple[int, str]] = []
+
+    def _succeed(self, index: int, translation: str) -> None:
+        self.translations[index] = translation
+        super()._succeed(index, translation)
+
+    def _fail(self, index: int, reason: str) -> None:
+        self.failed.append((index, reason))
+        super()._fail(index, reason)
+
+
+def _run_group(shared: tuple[PassContext, list[WorkItem]], group: tuple[int, int]) -> GroupOutcome:
+    """Worker: an ordinary pass over ``items[first:last]`` (its entries are this process's copies)."""
+    context, items = shared
+    first, last = group
+    locale_pass = _RecordingPass(context, items[first:last])
+    tally = locale_pass.run()
+    return GroupOutcome(
+        translations=locale_pass.translations,
+        failures=tuple(locale_pass.failed),
+        segments=frozenset(tally.segments),
+        sent=frozenset(locale_pass.answers) | frozenset(locale_pass.failed_texts),
+        requests=tally.requests,
+        retries=tally.retries,
+    )

@@ -1,0 +1,84 @@
+"""``translate --jobs N`` with an offline engine: the pass in N processes writes what one writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+
+from localize.catalog.extract import extract_project
+from localize.failures import FailureLog
+from localize.locales import parse_locale
+from localize.translate import fanout, translate_project
+from localize.translate import run as run_module
+from localize.translate.report import TranslateReport
+from localize.translate.rounds import RoundTally
+from localize.translate.work import WorkItem
+from test_parallel import _project
+
+
+def _catalogs(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted((root / "locales").rglob("*.po"))}
+
+
+def _figures(report: TranslateReport) -> list[dict]:
+    rows = json.loads(json.dumps(report.to_json()))["engines"]
+    for row in rows:
+        row.pop("requests")  # batches handed to the engine: one per worker's chunk
+    return rows
+
+
+def test_an_offline_engine_in_two_processes_writes_what_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1776470400")
+    monkeypatch.setattr(fanout, "MIN_ITEMS_PER_WORKER", 8)
+    fanned: list[int] = []
+    real = run_module.run_fanned_out
+    monkeypatch.setattr(run_module, "run_fanned_out",
+                        lambda context, items, workers: fanned.append(workers) or real(context, items, workers))
+    one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
+    for project in (one, two):
+        extract_project(project, jobs=1)
+    single = translate_project(one, progress=False, jobs=1)
+    assert fanned == []
+    double = translate_project(two, progress=False, jobs=2)
+    assert fanned and set(fanned) == {2}  # the offline locales (OpenCC, pseudo) went out to 2 processes
+    assert _catalogs(two.root) == _catalogs(one.root)
+    assert _figures(double) == _figures(single)
+    assert sum(row.translated for row in double.engines) > 100
+
+
+def _items(tmp_path: Path) -> tuple[list[WorkItem], polib.POFile]:
+    po = polib.POFile()
+    for text in ("第一句。", "第二句。", "第三句。"):
+        po.append(polib.POEntry(msgid=text, msgstr=""))
+    return [WorkItem(0, "news/a", entry, "markdown") for entry in po], po
+
+
+def test_a_groups_outcomes_are_written_as_the_pass_writes_them(tmp_path: Path) -> None:
+    items, po = _items(tmp_path)
+    failures = FailureLog.load(tmp_path, parse_locale("zh-Hans-CN"))
+    failures.record("news/a", "第二句。", "an old failure")
+
+    class Engine:
+        provenance = "opencc"
+
+    class Context:
+        engine = Engine()
+
+    Context.failures = failures
+    outcome = fanout.GroupOutcome(translations={0: "第二句"}, failures=((1, "verification failed: x"),),
+                                  segments=frozenset({0, 1}), sent=frozenset({"x"}), requests=1, retries=0)
+    tally = RoundTally()
+    fanout._apply(Context(), items, 1, outcome, tally)  # the group starts at item 1
+    assert po[0].msgstr == ""
+    assert po[1].msgstr == "第二句" and "fuzzy" in po[1].flags
+    assert po[1].tcomment.startswith("machine translation: opencc")
+    assert failures.reason("news/a", "第三句。") == "verification failed: x"
+    assert failures.reason("news/a", "第二句。") is None  # translated now: its old failure cleared
+    assert tally.translated == 1 and tally.segments == {1, 2}
+    assert [(f.msgid, f.reason) for f in tally.failures] == [("第三句。", "verification failed: x")]
