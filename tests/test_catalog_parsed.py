@@ -65,3 +65,27 @@ def test_the_oldest_catalogs_go_first_past_the_budget(tmp_path: Path, monkeypatc
     assert parsed.read_shared(kept["c"][0]) is kept["c"][1]
     assert parsed.read_shared(kept["a"][0]) is not kept["a"][1]  # dropped: 6 entries > 3
     assert parsed.read_shared(kept["b"][0]) is not kept["b"][1]
+
+
+def test_check_reports_the_files_own_line_numbers_for_a_lent_catalog(tmp_path: Path) -> None:
+    from localize.project import Project
+    from localize.qa import check_project
+
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "localize.toml").write_text('source_locale = "zh-Hant"\ntarget_locales = ["en"]\n', "utf-8")
+    path = root / "locales/en/LC_MESSAGES/a.po"
+    path.parent.mkdir(parents=True)
+    po = new_catalog({"Content-Type": "text/plain; charset=UTF-8", "Language": "en"})
+    for number in range(1, 6):
+        po.append(polib.POEntry(msgid=f"第 {number} 句見[{number}]。", msgstr=f"Sentence {number} [{number}].",
+                                occurrences=[("content/a.md", str(number))]))
+    po[-1].msgstr = "Sentence 5."  # the citation [5] is lost: a QA error on this entry
+    data = po_bytes(po)
+    path.write_bytes(data)
+    for entry in po:
+        entry.linenum = 1  # as a parse of some other (older) version of the file would have them
+    parsed.keep(path, data, po)
+    findings = [f for f in check_project(Project.open(root)).findings if f.msgid == "第 5 句見[5]。"]
+    line = data.decode().splitlines().index("#: content/a.md:5") + 1  # where the entry starts
+    assert findings and {f.line for f in findings} == {line}

@@ -22,7 +22,7 @@ import polib
 
 from localize.catalog.pofile import load_po
 
-__all__ = ["BUDGET", "forget", "keep", "read_shared"]
+__all__ = ["BUDGET", "forget", "keep", "lent", "read_shared"]
 
 #: Entries kept at most, over all catalogs (a few KB each, parsed).
 BUDGET = 40_000
@@ -50,17 +50,24 @@ def keep(path: Path, data: bytes, po: polib.POFile) -> None:
 def read_shared(path: Path) -> polib.POFile:
     """The catalog at ``path``: the kept parse while the file's bytes are unchanged, else
     ``load_po`` (same errors). Read-only for the caller."""
+    kept = lent(path)
+    return kept if kept is not None else load_po(path)
+
+
+def lent(path: Path) -> polib.POFile | None:
+    """The kept parse of ``path`` while the file holds exactly the bytes it was kept with."""
     key = str(Path(path).resolve())
     kept = _kept.get(key)
-    if kept is not None:
-        try:
-            unchanged = Path(path).read_bytes() == kept[0]
-        except OSError:
-            unchanged = False
-        if unchanged:
-            _kept.move_to_end(key)
-            return kept[1]
-    return load_po(path)
+    if kept is None:
+        return None
+    try:
+        unchanged = Path(path).read_bytes() == kept[0]
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        return None
+    _kept.move_to_end(key)
+    return kept[1]
 
 
 def forget() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from localize.catalog.parsed import lent
 from localize.catalog.pofile import load_po
 from localize.failures import FailureLog
 from localize.glossary import load_project_glossary
@@ -110,14 +111,22 @@ class _File:
 def _check_file(context: tuple[Glossary, frozenset[str]], item: _File) -> tuple[FileResult, dict]:
     """(entries checked, finding rows) of one catalog, and the QA verdicts it added to the memo."""
     glossary, ignore = context
-    report = QAReport()
     memo.added.clear()
-    for entry in load_po(item.path):
+    borrowed = lent(item.path)  # translate's parse, when it just wrote this catalog
+    report = _check_catalog(borrowed or load_po(item.path), item, glossary, ignore)
+    if report.findings and borrowed is not None:  # its line numbers are the old file's
+        report = _check_catalog(load_po(item.path), item, glossary, ignore)
+    rows = tuple((f.severity, f.check, f.line, f.msgid, f.message) for f in report.findings)
+    return (report.entries_checked, rows), {key: memo.results[key] for key in memo.added if key in memo.results}
+
+
+def _check_catalog(po: polib.POFile, item: _File, glossary: Glossary, ignore: frozenset[str]) -> QAReport:
+    report = QAReport()
+    for entry in po:
         if not entry.obsolete and entry.msgid:
             _check_entry(report, entry, (item.locale, item.slug, item.file), glossary, ignore,
                          item.failures.get(entry.msgid))
-    rows = tuple((f.severity, f.check, f.line, f.msgid, f.message) for f in report.findings)
-    return (report.entries_checked, rows), {key: memo.results[key] for key in memo.added if key in memo.results}
+    return report
 
 
 def _check_entry(
