@@ -1,0 +1,55 @@
+"""The shortcuts of placeable search find exactly what the full search finds.
+
+``_collect`` skips a pattern when the text lacks a character every match of it
+needs; the same search with ``everything=True`` runs every pattern. Texts are
+built from the pieces the patterns care about, so they often hold placeables,
+near misses, and the fill character that hides claimed spans.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from localize.glossary import Glossary, Term
+from localize.protect.placeables import _FILL, _collect, find_spans
+
+PIECES = [
+    "`", "``", "$", "$x$", ":", ":rocket:", "<", ">", "<b>", "</b>", "<a href='x'>", "<code>",
+    "</code>", "<!--", "-->", "<https://x.org>", "<a@b.org>", "[", "]", "(", ")", "](", "](x)",
+    "![", "{", "}", "{.c}", "{ #id }", "{name}", "{{ v }}", "{0}", "https://", "http://a.b/c",
+    "ftp://x", "www.", "WwW.", "ex.com", ".", "@", "a@b.co", "mailto:", "%", "%s", "%(n)s", "%d",
+    "*", "**", "_", "__", "~", "~~", "［", "］", "^", "[^n]", "3", "1-3", "，", ",", " ", "\n",
+    "a", "Z", "字", "。", "\\", "!", _FILL, "é",
+]  # fmt: skip
+
+texts = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=24).map("".join),
+    st.text(alphabet=st.sampled_from("".join(PIECES)), max_size=40),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.sampled_from(["markdown", "html"]))
+def test_skipping_patterns_finds_the_same_spans(text: str, fmt: str) -> None:
+    fast, full = _collect(text, fmt), _collect(text, fmt, everything=True)
+    assert fast.found == full.found
+    assert fast.view == full.view
+
+
+GLOSSARY = Glossary([Term("Gemma 4", keep=True), Term("a", targets={"en": "A"}), Term("字", keep=True)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from(["markdown", "html"]))
+def test_remembered_spans_are_the_spans_of_a_fresh_search(text: str, fmt: str) -> None:
+    """A second ask (served from the memo) answers as the first; terms claim as before."""
+    first = find_spans(text, fmt, GLOSSARY, include_term=lambda term: True)
+    again = find_spans(text, fmt, GLOSSARY, include_term=lambda term: True)
+    assert again == first
+    claims = _collect(text, fmt, everything=True)
+    assert [p for p, term in first if term is None] == sorted(claims.found, key=lambda p: p.start)
+    for placeable, term in first:
+        assert text[placeable.start : placeable.end] == placeable.text
+        assert (placeable.kind == "term") == (term is not None)
