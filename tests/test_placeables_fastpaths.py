@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from localize.glossary import Glossary, Term
-from localize.protect.placeables import _FILL, _collect, find_spans
+from localize.protect.placeables import (
+    _FILL,
+    _collect,
+    _markup_problems,
+    find_spans,
+    markup_problems,
+)
 
 PIECES = [
     "`", "``", "$", "$x$", ":", ":rocket:", "<", ">", "<b>", "</b>", "<a href='x'>", "<code>",
@@ -53,3 +59,10 @@ def test_remembered_spans_are_the_spans_of_a_fresh_search(text: str, fmt: str) -
     for placeable, term in first:
         assert text[placeable.start : placeable.end] == placeable.text
         assert (placeable.kind == "term") == (term is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, texts, st.sampled_from(["markdown", "html"]))
+def test_markup_shortcut_reports_what_the_full_check_reports(source: str, translation: str, fmt: str) -> None:
+    assert markup_problems(source, translation, fmt) == _markup_problems(source, translation, fmt)
+    assert markup_problems(translation, source, fmt) == _markup_problems(translation, source, fmt)

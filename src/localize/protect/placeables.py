@@ -264,16 +264,21 @@ def _tag_key(tag: str) -> str:
 
 def placeable_key(placeable: Placeable) -> tuple[str, str]:
     """What must be equal between source and translation (width and spacing of citations aside)."""
-    text = placeable.text
-    if placeable.kind == "citation":
+    return _key(placeable.kind, placeable.text)
+
+
+@lru_cache(maxsize=8192)
+def _key(kind: str, text: str) -> tuple[str, str]:
+    """``placeable_key`` by content: the same few citations and tags recur in every catalog."""
+    if kind == "citation":
         text = unicodedata.normalize("NFKC", text)
         text = re.sub(r"\s+", "", text).replace("，", ",").replace("、", ",")
         text = re.sub(r"[–—~〜]", "-", text)
-    elif placeable.kind == "markup" and text.startswith("<") and not text.startswith("<!--"):
+    elif kind == "markup" and text.startswith("<") and not text.startswith("<!--"):
         text = _tag_key(text)
-    elif placeable.kind == "term":
+    elif kind == "term":
         text = unicodedata.normalize("NFKC", text).casefold()
-    return (placeable.kind, text)
+    return (kind, text)
 
 
 # -- translator comments ---------------------------------------------------------------------------
@@ -407,6 +412,12 @@ def _balanced(tags: list[re.Match[str]]) -> bool:
 
 def markup_problems(source: str, translation: str, fmt: DocumentFormat = "markdown") -> list[str]:
     """Why ``translation``'s markup is unsafe to render; empty when it is safe."""
+    if "<" not in translation and (fmt != "markdown" or "](" not in translation):
+        return []  # no tag, no link, no stray "<": nothing ``_markup_problems`` looks for
+    return _markup_problems(source, translation, fmt)
+
+
+def _markup_problems(source: str, translation: str, fmt: DocumentFormat) -> list[str]:
     problems: list[str] = []
     tags = _tags(translation, fmt)
     for match in tags:
