@@ -66,3 +66,20 @@ def test_remembered_spans_are_the_spans_of_a_fresh_search(text: str, fmt: str) -
 def test_markup_shortcut_reports_what_the_full_check_reports(source: str, translation: str, fmt: str) -> None:
     assert markup_problems(source, translation, fmt) == _markup_problems(source, translation, fmt)
     assert markup_problems(translation, source, fmt) == _markup_problems(translation, source, fmt)
+
+
+def test_a_letter_for_masking_is_a_unicode_letter() -> None:
+    """Masking sends a run when it holds a letter, tested with ``str.isalpha``: exactly the
+    characters of general category L*, every code point checked."""
+    import sys
+    import unicodedata
+
+    from localize.protect.masking import _translatable
+
+    differ = [
+        code for code in range(sys.maxunicode + 1)
+        if chr(code).isalpha() != unicodedata.category(chr(code)).startswith("L")
+    ]
+    assert differ == []
+    assert _translatable("12 [3] 。") is False
+    assert _translatable("12 個") is True

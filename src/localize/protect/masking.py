@@ -21,7 +21,6 @@ An entry none of whose attempts verifies gets no translation at all.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -313,8 +312,9 @@ class SafeTranslation:
 
 
 def _translatable(run: str) -> bool:
-    """A run worth sending: it holds at least one letter."""
-    return any(unicodedata.category(c).startswith("L") for c in run)
+    """A run worth sending: it holds at least one letter (``str.isalpha`` is exactly the
+    Unicode categories L*, and runs in C)."""
+    return any(map(str.isalpha, run))
 
 
 _TO_SPACED = {"。": ". ", "，": ", ", "、": ", ", "！": "! ", "？": "? ", "：": ": ", "；": "; "}

@@ -160,36 +160,33 @@ def _collect(text: str, fmt: DocumentFormat, everything: bool = False) -> _Claim
     """
     claims = _Claims(text)
     markdown = fmt == "markdown"
-
-    def has(marks: str) -> bool:
-        return everything or any(mark in text for mark in marks)
-
-    if markdown and has("`"):
+    if markdown and (everything or "`" in text):
         claims.scan(_CODE_SPAN, "code")
-    if markdown and has("$"):
+    if markdown and (everything or "$" in text):
         claims.scan(_MATH, "code")
-    if markdown and has(":"):
+    if markdown and (everything or ":" in text):
         claims.scan(_EMOJI, "code")
-    if has("<"):
+    if everything or "<" in text:
         claims.scan(_HTML_CODE, "code")
         claims.scan(_HTML_COMMENT, "markup")
         claims.scan(_AUTOLINK, "url")
         claims.scan(HTML_TAG, "markup")
     if markdown and (everything or "](" in text):
         _scan_links(claims)
-    if markdown and has("{"):
+    brace = everything or "{" in text
+    if markdown and brace:
         claims.scan(_ATTR_LIST, "markup")
     if everything or _may_hold_url(text):
         _scan_urls(claims)
-    if has("@"):
+    if everything or "@" in text:
         claims.scan(_EMAIL, "email")
-    if has("[［"):
+    if everything or "[" in text or "［" in text:
         claims.scan(_CITATION, "citation")
-    if has("%"):
+    if everything or "%" in text:
         claims.scan(_PRINTF, "variable")
-    if has("{"):
+    if brace:
         claims.scan(_BRACE, "variable")
-    if markdown and has("*_~"):
+    if markdown:
         _scan_emphasis(claims, text, everything)
     return claims
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["BRACKET_STYLE", "TOKEN_STYLES", "WORD_STYLE", "TokenStyle", "mask_residue", "parse_index"]
 
@@ -63,6 +64,7 @@ BRACKET_STYLE = TokenStyle(
 TOKEN_STYLES: tuple[TokenStyle, ...] = (WORD_STYLE, BRACKET_STYLE)
 
 
+@lru_cache(maxsize=1024)
 def parse_index(raw: str) -> int | None:
     """Token numbers as engines write them back: ASCII, full-width or CJK numerals."""
     digits = unicodedata.normalize("NFKC", re.sub(r"\s", "", raw))
