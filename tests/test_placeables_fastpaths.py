@@ -83,3 +83,14 @@ def test_a_letter_for_masking_is_a_unicode_letter() -> None:
     assert differ == []
     assert _translatable("12 [3] 。") is False
     assert _translatable("12 個") is True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ZzＺｚXxＸｘQqＱｑ0１二十 \u3000⟦⟧〚〛【】［］[]字a"), max_size=30))
+def test_a_text_without_a_token_mark_has_no_token(text: str) -> None:
+    from localize.protect.tokens import TOKEN_STYLES
+
+    for style in TOKEN_STYLES:
+        assert style.blank(text) == style.tolerant.sub(" ", text)
+        for match in style.tolerant.finditer(text):
+            assert any(mark in match.group() for mark in style.marks)

@@ -30,15 +30,26 @@ def _letter(char: str) -> str:
 
 @dataclass(frozen=True)
 class TokenStyle:
-    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue."""
+    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue.
+
+    ``marks``: every match of ``tolerant`` holds one of these characters, so a text
+    without any has no token to look for.
+    """
 
     name: str
     template: str
     tolerant: re.Pattern[str]
     residue: re.Pattern[str]
+    marks: str
 
     def token(self, index: int) -> str:
         return self.template.format(index)
+
+    def blank(self, text: str) -> str:
+        """``text`` with every token of this style (as found tolerantly) replaced by a space."""
+        if not any(mark in text for mark in self.marks):
+            return text
+        return self.tolerant.sub(" ", text)
 
 
 WORD_STYLE = TokenStyle(
@@ -48,6 +59,7 @@ WORD_STYLE = TokenStyle(
         rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}{_letter('Q')}"
     ),
     re.compile(rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_DIGIT}"),
+    "ZzＺｚ",
 )
 BRACKET_STYLE = TokenStyle(
     "bracket",
@@ -60,6 +72,7 @@ BRACKET_STYLE = TokenStyle(
         rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)"
     ),
     re.compile(r"[⟦⟧〚〛]"),
+    "⟦〚【［[",
 )
 TOKEN_STYLES: tuple[TokenStyle, ...] = (WORD_STYLE, BRACKET_STYLE)
 

@@ -165,6 +165,11 @@ def _term_results(
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+@lru_cache(maxsize=1024)
+def _rendering_pattern(rendering: str) -> re.Pattern[str]:
+    return re.compile(re.escape(rendering), re.IGNORECASE)
+
+
 def _numbers(
     text: str, placeables: list[Placeable], terms: Iterable[str] = (), language: str | None = None
 ) -> list[Number]:
@@ -174,9 +179,9 @@ def _numbers(
         blanked[placeable.start : placeable.end] = " " * (placeable.end - placeable.start)
     plain = "".join(blanked)
     for rendering in terms:
-        plain = re.sub(re.escape(rendering), " ", plain, flags=re.IGNORECASE)
+        plain = _rendering_pattern(rendering).sub(" ", plain)
     for style in TOKEN_STYLES:
-        plain = style.tolerant.sub(" ", plain)
+        plain = style.blank(plain)
     plain = _BIDI_CONTROLS.sub("", plain)  # invisible: "40 \u202e億" is still 40 億
     return numbers_in(unicodedata.normalize("NFKC", plain), language)
 
