@@ -123,3 +123,32 @@ def test_an_edited_catalog_or_a_new_failure_record_is_checked_again(
     failed = [f for f in check_project(project).findings if f.check == "failed"]
     assert parsed == ["guide.po", "launch.po"]
     assert failed and all("a new reason" in f.message for f in failed)
+
+
+def test_clean_verdicts_are_stored_as_one_string_of_keys_and_load_back_exactly(tmp_path: Path) -> None:
+    saved = QAMemo()
+    saved.put("a" * 32, ())
+    saved.put("b" * 32, (("warning", "numbers", "numbers differ: missing 4"),))
+    saved.put("c" * 32, ())
+    saved.put("short", ())  # not memo_key's width: kept, but not in the key string
+    saved.save(tmp_path)
+    data = json.loads((tmp_path / MEMO_NAME).read_text("utf-8"))
+    assert data["clean"] == "a" * 32 + "c" * 32
+    assert set(data["results"]) == {"b" * 32, "short"}
+    loaded = QAMemo()
+    loaded.load(tmp_path)
+    assert loaded.results == saved.results
+
+
+def test_a_key_string_cut_short_makes_the_whole_file_ignored(tmp_path: Path) -> None:
+    QAMemo().save(tmp_path)  # nothing added: nothing written
+    assert not (tmp_path / MEMO_NAME).exists()
+    saved = QAMemo()
+    saved.put("a" * 32, ())
+    saved.save(tmp_path)
+    data = json.loads((tmp_path / MEMO_NAME).read_text("utf-8"))
+    data["clean"] = data["clean"][:-1]
+    (tmp_path / MEMO_NAME).write_text(json.dumps(data), "utf-8")
+    loaded = QAMemo()
+    loaded.load(tmp_path)
+    assert loaded.results == {}

@@ -21,10 +21,10 @@ An entry none of whose attempts verifies gets no translation at all.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from localize.model import DocumentFormat
@@ -153,7 +153,7 @@ class SafeTranslation:
     def masked(self, style: TokenStyle) -> str:
         """The source with every slot replaced by its token."""
         tokens = (style.token(index) for index in range(len(self.slots)))
-        return "".join(next(tokens) if isinstance(p, Slot) else p for p in self._pieces())
+        return "".join(next(tokens) if isinstance(p, Slot) else p for p in self.pieces)
 
     # -- assembling --------------------------------------------------------------------------------
     def _finish(self, translation: str, problems: Sequence[str] = ()) -> Restored:
@@ -250,17 +250,19 @@ class SafeTranslation:
         return ""
 
     # -- attempt 3: runs between placeables --------------------------------------------------------
-    def _pieces(self) -> list[str | Slot]:
+    @cached_property
+    def pieces(self) -> tuple[str | Slot, ...]:
+        """The source cut at its slots: text, slot, text, ... (every attempt reads it)."""
         pieces: list[str | Slot] = []
         pos = 0
         for slot in self.slots:
             pieces += [self.text[pos : slot.placeable.start], slot]
             pos = slot.placeable.end
         pieces.append(self.text[pos:])
-        return pieces
+        return tuple(pieces)
 
     def _runs_attempt(self) -> Attempt:
-        pieces = self._pieces()
+        pieces = self.pieces
         requests = tuple(
             piece.strip() for piece in pieces if isinstance(piece, str) and _translatable(piece)
         )
@@ -272,7 +274,7 @@ class SafeTranslation:
 
         return Attempt(requests, assemble, "runs")
 
-    def _interleave(self, pieces: list[str | Slot], answers: list[str]) -> str:
+    def _interleave(self, pieces: Sequence[str | Slot], answers: list[str]) -> str:
         out: list[str] = []
         queue = iter(answers)
         for index, piece in enumerate(pieces):
@@ -291,7 +293,7 @@ class SafeTranslation:
         return "".join(out)
 
     def _run_space(
-        self, space: str, answer: str, pieces: list[str | Slot], neighbour: int, at_end: bool
+        self, space: str, answer: str, pieces: Sequence[str | Slot], neighbour: int, at_end: bool
     ) -> str:
         """Spacing between a translated run and the slot beside it, as the target writes it."""
         if not 0 <= neighbour < len(pieces) or not isinstance(pieces[neighbour], Slot):
@@ -313,8 +315,9 @@ class SafeTranslation:
 
 
 def _translatable(run: str) -> bool:
-    """A run worth sending: it holds at least one letter."""
-    return any(unicodedata.category(c).startswith("L") for c in run)
+    """A run worth sending: it holds at least one letter (``str.isalpha`` is exactly the
+    Unicode categories L*, and runs in C)."""
+    return any(map(str.isalpha, run))
 
 
 _TO_SPACED = {"。": ". ", "，": ", ", "、": ", ", "！": "! ", "？": "? ", "：": ": ", "；": "; "}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["BRACKET_STYLE", "TOKEN_STYLES", "WORD_STYLE", "TokenStyle", "mask_residue", "parse_index"]
 
@@ -29,15 +30,26 @@ def _letter(char: str) -> str:
 
 @dataclass(frozen=True)
 class TokenStyle:
-    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue."""
+    """One way of writing token ``n``, the tolerant pattern that finds it again, and its residue.
+
+    ``marks``: every match of ``tolerant`` holds one of these characters, so a text
+    without any has no token to look for.
+    """
 
     name: str
     template: str
     tolerant: re.Pattern[str]
     residue: re.Pattern[str]
+    marks: str
 
     def token(self, index: int) -> str:
         return self.template.format(index)
+
+    def blank(self, text: str) -> str:
+        """``text`` with every token of this style (as found tolerantly) replaced by a space."""
+        if not any(mark in text for mark in self.marks):
+            return text
+        return self.tolerant.sub(" ", text)
 
 
 WORD_STYLE = TokenStyle(
@@ -47,6 +59,7 @@ WORD_STYLE = TokenStyle(
         rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_INDEX}{_SPACE}{_letter('Q')}"
     ),
     re.compile(rf"{_letter('Z')}{_SPACE}{_letter('X')}{_SPACE}{_DIGIT}"),
+    "ZzＺｚ",
 )
 BRACKET_STYLE = TokenStyle(
     "bracket",
@@ -59,10 +72,12 @@ BRACKET_STYLE = TokenStyle(
         rf"{_SPACE}(?P<close>[⟧〛】］\]])(?(twice)(?P=close)|[⟧〛]?)"
     ),
     re.compile(r"[⟦⟧〚〛]"),
+    "⟦〚【［[",
 )
 TOKEN_STYLES: tuple[TokenStyle, ...] = (WORD_STYLE, BRACKET_STYLE)
 
 
+@lru_cache(maxsize=1024)
 def parse_index(raw: str) -> int | None:
     """Token numbers as engines write them back: ASCII, full-width or CJK numerals."""
     digits = unicodedata.normalize("NFKC", re.sub(r"\s", "", raw))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from localize.model import DocumentFormat
@@ -104,8 +105,12 @@ _LANGUAGE_SCRIPTS: dict[str, frozenset[str]] = {
 _CJK = frozenset({"Han", "Kana", "Hangul"})
 
 
+@lru_cache(maxsize=1 << 16)
 def script_of(char: str) -> str | None:
-    """The script of a letter (coarse, by Unicode block), None for anything not a letter."""
+    """The script of a letter (coarse, by Unicode block), None for anything not a letter.
+
+    Remembered per character: the answer checks ask about every character of every answer,
+    and a text uses few distinct ones."""
     if not unicodedata.category(char).startswith("L"):
         return None
     code = ord(char)

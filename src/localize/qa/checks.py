@@ -55,11 +55,16 @@ def _describe(keys: Counter[tuple[str, str]], originals: dict[tuple[str, str], s
 
 def _placeable_results(source: list[Placeable], translation: list[Placeable]) -> list[Result]:
     """Placeables compared by kind as multisets: missing, added or altered ones."""
+    src_keys = [(_CHECK_OF_KIND.get(p.kind, ""), placeable_key(p)) for p in source]
+    out_keys = [(_CHECK_OF_KIND.get(p.kind, ""), placeable_key(p)) for p in translation]
+    if sorted(src_keys) == sorted(out_keys):
+        return []  # the common case: every placeable came through
     results = []
-    originals = {placeable_key(p): p.text for p in source + translation}
+    pairs = zip(source + translation, src_keys + out_keys, strict=True)
+    originals = {key: p.text for p, (_check, key) in pairs}
     for check in ("placeables", "citations", "markup"):
-        src = Counter(placeable_key(p) for p in source if _CHECK_OF_KIND.get(p.kind) == check)
-        out = Counter(placeable_key(p) for p in translation if _CHECK_OF_KIND.get(p.kind) == check)
+        src = Counter(key for kind, key in src_keys if kind == check)
+        out = Counter(key for kind, key in out_keys if kind == check)
         missing, added = src - out, out - src
         parts = []
         if missing:
@@ -132,6 +137,8 @@ def _term_results(
     """Kept terms must stay; approved targets should be used; forbidden renderings not."""
     results: list[Result] = []
     counts: Counter[Term] = Counter(source_terms)
+    if not counts:
+        return results
     norm = normalize_text(translation).norm
     normalised = (norm, fold(norm))
     for term, count in counts.items():
@@ -158,6 +165,11 @@ def _term_results(
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+@lru_cache(maxsize=1024)
+def _rendering_pattern(rendering: str) -> re.Pattern[str]:
+    return re.compile(re.escape(rendering), re.IGNORECASE)
+
+
 def _numbers(
     text: str, placeables: list[Placeable], terms: Iterable[str] = (), language: str | None = None
 ) -> list[Number]:
@@ -167,31 +179,42 @@ def _numbers(
         blanked[placeable.start : placeable.end] = " " * (placeable.end - placeable.start)
     plain = "".join(blanked)
     for rendering in terms:
-        plain = re.sub(re.escape(rendering), " ", plain, flags=re.IGNORECASE)
+        plain = _rendering_pattern(rendering).sub(" ", plain)
     for style in TOKEN_STYLES:
-        plain = style.tolerant.sub(" ", plain)
+        plain = style.blank(plain)
     plain = _BIDI_CONTROLS.sub("", plain)  # invisible: "40 \u202e億" is still 40 億
     return numbers_in(unicodedata.normalize("NFKC", plain), language)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def digit_free(text: str) -> bool:
+    """True when ``text`` has no digit, even after NFKC (``①``, ``²``): then ``_numbers``
+    finds no number that must have a counterpart (NFKC maps each character on its own,
+    and no digit composes with a mark, so blanking parts of the text adds no digit)."""
+    if _DIGIT.search(text):
+        return False
+    return unicodedata.is_normalized("NFKC", text) or not _DIGIT.search(unicodedata.normalize("NFKC", text))
+
+
 def _number_results(
-    source: str,
-    src_p: list[Placeable],
+    source_numbers: list[Number],
     translation: str,
     out_p: list[Placeable],
     renderings: set[str],
     target: LocaleInfo,
 ) -> list[Result]:
     """Numbers compared as values; term spans (and their renderings) and placeables left out."""
-    ordered = sorted(renderings, key=len, reverse=True)
     language: str | None = target.language
     if target.is_pseudo:  # pseudo text is the source re-spelt: "10 ɱîļļîöñ" is 10 million
         from localize.engines.pseudo import unaccent
 
         translation, language = unaccent(translation), None
-    missing, added = compare_numbers(
-        _numbers(source, src_p), _numbers(translation, out_p, ordered, language)
-    )
+    if digit_free(translation) and not any(number.required for number in source_numbers):
+        return []  # only digit numbers are ever reported, and neither side has one
+    ordered = sorted(renderings, key=len, reverse=True)
+    missing, added = compare_numbers(source_numbers, _numbers(translation, out_p, ordered, language))
     parts = []
     if missing:
         parts.append("missing " + ", ".join(missing))
@@ -237,7 +260,7 @@ def _pseudo_inner(
 
 def _layout_results(
     source: str,
-    src_p: list[Placeable],
+    src_mark: str,
     translation: str,
     out_p: list[Placeable],
     fmt: DocumentFormat,
@@ -251,7 +274,7 @@ def _layout_results(
         if src_space != out_space:
             which = "has" if src_space else "has no"
             results.append(("warning", "whitespace", f"source {which} {side} whitespace, translation differs"))
-    src_mark, out_mark = _final_mark(source, src_p), _final_mark(*_pseudo_inner(translation, out_p, fmt, target))
+    out_mark = _final_mark(*_pseudo_inner(translation, out_p, fmt, target))
     if src_mark != out_mark:
         results.append(
             (
@@ -283,24 +306,45 @@ def check_translation(
     return [result for result in results if result[1] not in waived]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    """What QA needs of a source sentence whatever its translation, found once per sentence."""
+
+    placeables: list[Placeable]  # placeables but terms
+    terms: list[Term]  # the glossary term of each term span
+    numbers: list[Number]  # outside every span
+    final_mark: str
+
+
+@lru_cache(maxsize=4096)
+def _source(source: str, fmt: DocumentFormat, glossary: Glossary | None) -> _Source:
+    """A source sentence's side of QA: masking's verifier asks about it once per attempt, check
+    and build once per locale. (Keyed by the glossary object, which never changes.)"""
+    source_spans = find_spans(source, fmt, glossary, include_term=lambda term: True)
+    placeables = [p for p, term in source_spans if term is None]
+    return _Source(
+        placeables,
+        [term for _, term in source_spans if term is not None],
+        _numbers(source, [p for p, _ in source_spans]),
+        _final_mark(source, placeables),
+    )
+
+
 def _all_results(
     source: str, translation: str, fmt: DocumentFormat, target: LocaleInfo, glossary: Glossary | None
 ) -> list[Result]:
     """What ``check_translation`` finds before waivers: a pure function of its arguments."""
-    source_spans = find_spans(source, fmt, glossary, include_term=lambda term: True)
-    src_p = [p for p, term in source_spans if term is None]
+    facts = _source(source, fmt, glossary)
     out_p = [p for p, _ in find_spans(translation, fmt, None)]
-    terms = [term for _, term in source_spans if term is not None]
-    results = _placeable_results(src_p, out_p)
-    results += _term_results(terms, translation, target)
+    results = _placeable_results(facts.placeables, out_p)
+    results += _term_results(facts.terms, translation, target)
     results += [("error", "mask-residue", problem) for problem in mask_residue(source, translation)]
     unsafe = markup_problems(source, translation, fmt)
     if unsafe:
         results.append(("error", "unsafe-markup", "; ".join(unsafe)))
-    renderings = {r for term in terms for r in (term.source, *term.targets_for(target)) if r}
-    all_source = [p for p, _ in source_spans]
-    results += _number_results(source, all_source, translation, out_p, renderings, target)
-    results += _layout_results(source, src_p, translation, out_p, fmt, target)
+    renderings = {r for term in facts.terms for r in (term.source, *term.targets_for(target)) if r}
+    results += _number_results(facts.numbers, translation, out_p, renderings, target)
+    results += _layout_results(source, facts.final_mark, translation, out_p, fmt, target)
     return results
 
 

@@ -12,7 +12,9 @@ catalog is not even parsed again.
 ``.localize/qa-memo.json`` carries both to the next run: loaded by the
 first ``check_project`` of a process, written back only when it gained entries
 (a no-op run rewrites nothing). It is a cache: a missing or unreadable file just
-means QA runs again; a change to QA's code (its files' contents) drops it.
+means QA runs again; a change to QA's code (its files' contents) drops it. Most
+verdicts are "no finding": their keys are stored as one string of fixed-width keys
+(``clean``), which loads an order of magnitude faster than an object of empty lists.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["MEMO_NAME", "FileResult", "QAMemo", "file_key", "memo", "memo_key"]
 
 MEMO_NAME = "qa-memo.json"
+_KEY_CHARS = 32  # memo_key's hex digest: 16 bytes
 _LIMIT = 500_000  # entries kept in memory before the oldest half is dropped
 Result = tuple[str, str, str]
 
@@ -42,7 +45,7 @@ def code_version() -> str:
     """A hash of the code QA's verdicts come from; a change to any of it invalidates the file."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
-    for relative in ("qa/checks.py", "qa/numbers.py", "protect/placeables.py", "protect/tokens.py",
+    for relative in ("qa/checks.py", "qa/numbers.py", "qa/memo.py", "protect/placeables.py", "protect/tokens.py",
                      "glossary/matcher.py", "glossary/automaton.py", "glossary/terms.py", "engines/pseudo.py"):
         try:
             digest.update((package / relative).read_bytes())
@@ -117,10 +120,18 @@ class QAMemo:
             return
 
     def _merge(self, data: dict) -> None:
+        clean = data.get("clean", "")
+        if not isinstance(clean, str) or len(clean) % _KEY_CHARS:
+            raise ValueError("clean keys are not a string of whole keys")
+        found: dict[str, tuple[Result, ...]] = dict.fromkeys(
+            (clean[i : i + _KEY_CHARS] for i in range(0, len(clean), _KEY_CHARS)), ()
+        )
         stored = data.get("results")
         if isinstance(stored, dict):
             for key, results in stored.items():
-                self.results.setdefault(key, tuple(tuple(r) for r in results))  # type: ignore[misc]
+                found[key] = tuple(tuple(r) for r in results)  # type: ignore[misc]
+        found.update(self.results)  # equal keys, equal verdicts: the ones in memory stay
+        self.results.update(found)
         files = data.get("files")
         if isinstance(files, dict):
             for path, (key, (count, rows)) in files.items():
@@ -131,7 +142,10 @@ class QAMemo:
         if not self._dirty:
             return
         self._dirty = False
-        data = {"code": code_version(), "results": dict(sorted(self.results.items())),
+        ordered = sorted(self.results.items())
+        clean = [key for key, results in ordered if not results and len(key) == _KEY_CHARS]
+        data = {"code": code_version(), "clean": "".join(clean),
+                "results": {key: results for key, results in ordered if results or len(key) != _KEY_CHARS},
                 "files": dict(sorted(self.files.items()))}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         write_if_changed(state_dir / MEMO_NAME, (text + "\n").encode("utf-8"), durable=False)

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["Number", "compare_numbers", "numbers_in"]
 
@@ -94,11 +95,11 @@ def _digit_values(token: str) -> set[Decimal]:
     return values
 
 
-def _date_parts(match: re.Match[str]) -> list[str]:
+def _date_parts(written: str, digits: str) -> list[str]:
     """``18.04.2026`` (or ``1.2.3``) as its parts: inner groups not of three digits are no grouping."""
-    if match.group() != match.group("digits"):
+    if written != digits:
         return []
-    parts = re.split(r"[.,'’]", match.group())
+    parts = re.split(r"[.,'’]", written)
     if len(parts) < 3 or all(len(part) == 3 for part in parts[1:-1]):
         return []
     return parts
@@ -123,8 +124,12 @@ def cjk_numeral_value(text: str) -> int | None:
     return total + section + digit
 
 
-def _magnitude(match: re.Match[str], prefix: str, language: str | None) -> int:
-    cjk, word, suffix = (match.group(prefix + n) for n in ("cjk_mag", "word_mag", "suffix"))
+def _magnitude(match: re.Match[str], language: str | None) -> int:
+    cjk, word, suffix = match.group("cjk_mag", "word_mag", "suffix")
+    return _scale(cjk, word, suffix, language)
+
+
+def _scale(cjk: str | None, word: str | None, suffix: str | None, language: str | None) -> int:
     if cjk:
         value = 1
         for char in cjk:
@@ -140,20 +145,15 @@ def _magnitude(match: re.Match[str], prefix: str, language: str | None) -> int:
 
 def numbers_in(text: str, language: str | None = None) -> list[Number]:
     """Every number of ``text`` (already NFKC-normalised); ``language`` picks long/short scale."""
-    found = []
+    found: list[Number] = []
     for match in _TOKEN.finditer(text):
-        if match.group("digits"):
-            parts = _date_parts(match)
-            if parts:
-                found += [Number(p, frozenset({Decimal(p)}), True) for p in parts]
-                continue
-            scale = _magnitude(match, "", language)
-            values = frozenset(v * scale for v in _digit_values(match.group("digits")))
-            found.append(Number(match.group(), values, True))
-        elif match.group("cjk"):
-            value = cjk_numeral_value(match.group("cjk"))
-            if value is not None:
-                found.append(Number(match.group(), frozenset({Decimal(value)}), False))
+        digits, cjk = match.group("digits", "cjk")
+        if digits:
+            found += _digit_numbers(match.group(), digits, *match.group("cjk_mag", "word_mag", "suffix"), language)
+        elif cjk:
+            number = _cjk_number(cjk)
+            if number is not None:
+                found.append(number)
         else:
             number = _word_number(text, match, language)
             if number is not None:
@@ -161,12 +161,30 @@ def numbers_in(text: str, language: str | None = None) -> list[Number]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _digit_numbers(
+    written: str, digits: str, cjk: str | None, word: str | None, suffix: str | None, language: str | None
+) -> tuple[Number, ...]:
+    """The number(s) one digit token stands for; remembered, as years, months and counts recur."""
+    parts = _date_parts(written, digits)
+    if parts:
+        return tuple(Number(p, frozenset({Decimal(p)}), True) for p in parts)
+    scale = _scale(cjk, word, suffix, language)
+    return (Number(written, frozenset(v * scale for v in _digit_values(digits)), True),)
+
+
+@lru_cache(maxsize=1024)
+def _cjk_number(written: str) -> Number | None:
+    value = cjk_numeral_value(written)
+    return None if value is None else Number(written, frozenset({Decimal(value)}), False)
+
+
 def _word_number(text: str, match: re.Match[str], language: str | None) -> Number | None:
     """A number word (with any magnitude after it, "four billion") or a month name."""
     word = match.group("latin").lower()
     if word in _WORDS:
         after = _MAGNITUDE_AFTER.match(text, match.end())
-        scale = _magnitude(after, "", language) if after else 1
+        scale = _magnitude(after, language) if after else 1
         written = text[match.start() : after.end()] if after else match.group()
         return Number(written, frozenset({Decimal(_WORDS[word] * scale)}), False)
     if word in _MONTHS:
