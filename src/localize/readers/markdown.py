@@ -7,7 +7,7 @@ Reading and rendering walk the same token stream in the same order, so block
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -101,15 +101,33 @@ class _Slot:
     piece: HtmlPiece | None = None
 
 
+@dataclass(frozen=True)
+class MarkdownBody:
+    """A document's parsed body, kept so each of its pages renders without parsing it again.
+
+    Never changed after reading: rendering works on a copy of ``tokens``.
+    """
+
+    tokens: tuple[Token, ...]
+    references: Mapping[str, Any]  # link reference definitions: label -> href and title
+
+
 def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = ()) -> Document:
     """Blocks of a Markdown file: front matter title/description (and ``front_matter_keys``) first,
     then the body in order; each block knows its span in ``text`` (see ``readers.spans``)."""
+    return read_markdown_body(text, origin, front_matter_keys)[0]
+
+
+def read_markdown_body(text: str, origin: str,
+                       front_matter_keys: tuple[str, ...] = ()) -> tuple[Document, MarkdownBody]:
+    """``read_markdown``, and the parsed body its pages are rendered from."""
     front = split_front_matter(text, origin)
     blocks: list[Block] = []
     for value in front_matter_values(front, front_matter_keys, origin):
         blocks.append(Block(len(blocks), value.kind, value.line, value.text, value.span, value.key))
     env: dict[str, Any] = {}
-    slots = _slots(_parse_body(front.body, front.body_line, origin, env))
+    tokens = _parse_body(front.body, front.body_line, origin, env)
+    slots = _slots(tokens)
     references = env.get("references", {})
     spans = SpanLocator(text)
     for slot in slots:  # the one place body blocks are made
@@ -119,7 +137,7 @@ def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = (
         blocks.append(Block(len(blocks), slot.kind, slot.line, block_text, span))
     if not blocks:
         raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
-    return Document(
+    document = Document(
         source_path=origin,
         format="markdown",
         text=text,
@@ -127,6 +145,7 @@ def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = (
         metadata=MappingProxyType(dict(front.data)),
         slug=_slug(front, origin),
     )
+    return document, MarkdownBody(tuple(tokens), MappingProxyType(references))
 
 
 def _slug(front: FrontMatter, origin: str) -> str | None:
@@ -262,11 +281,18 @@ def _rewrite_urls(tokens: list[Token], rewrite_url: RewriteUrl) -> None:
 
 
 def render_markdown_body(
-    document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None
+    document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None,
+    parsed: MarkdownBody | None = None,
 ) -> str:
-    """The body as HTML, with each translatable block's content replaced by ``block_html``."""
-    _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
-    tokens = _parse_body(body, body_line, document.source_path)
+    """The body as HTML, with each translatable block's content replaced by ``block_html``.
+
+    ``parsed``: the body as ``read_markdown_body`` read it with ``document`` (else parsed again).
+    """
+    if parsed is not None:
+        tokens = [_copy_token(token) for token in parsed.tokens]
+    else:
+        _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
+        tokens = _parse_body(body, body_line, document.source_path)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
@@ -293,6 +319,14 @@ def render_markdown_body(
         set_abbreviation_titles(tokens, titles)
     parser = markdown_parser()
     return parser.renderer.render(tokens, parser.options, {})
+
+
+def _copy_token(token: Token) -> Token:
+    """A copy rendering may change (attributes, children, content) without touching ``token``."""
+    children = token.children
+    return Token(token.type, token.tag, token.nesting, dict(token.attrs), token.map, token.level,
+                 None if children is None else [_copy_token(child) for child in children],
+                 token.content, token.markup, token.info, dict(token.meta), token.block, token.hidden)
 
 
 def _index_of(tokens: list[Token], token: Token) -> int:
