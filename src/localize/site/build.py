@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +77,9 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
                sitemap_limit: int = MAX_URLS, jobs: int | None = 1) -> BuildReport:
     """Build the site of ``project`` into ``out`` (default ``<project>/site``).
 
-    ``jobs`` processes read and plan the changed articles (None: one per core).
+    ``jobs`` processes read and plan the changed articles (None: one per core). Articles are
+    read, planned and rendered one after another, so only the plans stay in memory; an article
+    linking to one not planned yet is rendered once every article is planned.
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -88,18 +90,65 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     global_key = site_global_key(project, template, publish)
     cache = BuildCache(project.state_dir, out, global_key)
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
-    articles = plan_articles(project, cache, global_key, publish, jobs)
-    article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
-    written: list[str] = []
-    entries: list[ArticleEntry] = []
-    all_assets: set[str] = set()
-    for article in articles:
-        entry, assets, changed = _build_article(project, article, article_pages, cache, template, publish, out)
-        entries.append(entry)
-        all_assets |= assets
-        written += changed
+    found = find_articles(project, cache, global_key)
+    article_pages = ArticlePages({content_rel for _, _, content_rel, _, _ in found})
+    articles: list[PlannedArticle] = []
+    built: list[tuple[ArticleEntry, set[str], list[str]]] = []
+    deferred: list[tuple[int, PlannedArticle]] = []
+    for article in iter_planned(project, found, global_key, publish, jobs):
+        article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
+        articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
+        try:
+            built.append(_build_article(project, article, article_pages, cache, template, publish, out))
+        except Unplanned:
+            deferred.append((len(built), article))
+            built.append((ArticleEntry(article.plan.slug, article.plan.source_rel, ()), set(), []))
+    for index, article in deferred:  # every article is planned now
+        built[index] = _build_article(project, article, article_pages, cache, template, publish, out)
+    entries = [entry for entry, _, _ in built]
+    all_assets = {asset for _, assets, _ in built for asset in assets}
+    written = [path for _, _, changed in built for path in changed]
     return finish_build(project, out, articles, entries, (all_assets, written), cache, publish,
                         sitemap_limit)
+
+
+class Unplanned(Exception):
+    """A page links to an article that is not planned yet: it is built after every plan."""
+
+
+class ArticlePages(Mapping[str, Mapping[str, str]]):
+    """Content-relative source path -> posix locale -> URL path, of the articles planned so far.
+
+    Asking for an article of the build that is not planned yet raises :class:`Unplanned`
+    (never a wrong answer: a link to it must point at its pages).
+    """
+
+    def __init__(self, articles: set[str]) -> None:
+        self.articles = articles
+        self.pages: dict[str, Mapping[str, str]] = {}
+
+    def add(self, content_rel: str, paths: Mapping[str, str]) -> None:
+        self.pages[content_rel] = paths
+
+    def __getitem__(self, content_rel: str) -> Mapping[str, str]:
+        if content_rel in self.pages:
+            return self.pages[content_rel]
+        if content_rel in self.articles:
+            raise Unplanned(content_rel)
+        raise KeyError(content_rel)
+
+    def __contains__(self, content_rel: object) -> bool:
+        if content_rel in self.pages:
+            return True
+        if content_rel in self.articles:
+            raise Unplanned(content_rel)
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)
 
 
 def site_global_key(project: Project, template: PageTemplate, publish: str) -> str:
@@ -152,25 +201,36 @@ def _read_plan(context: tuple[Project, str, str], path: Path) -> tuple[str, Arti
     return _article_key(project, path, slug, global_key), inputs, plan_article(project, path, slug, inputs, publish)
 
 
-def plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
-                   jobs: int | None = 1) -> list[PlannedArticle]:
-    """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
-    articles: list[PlannedArticle] = []
-    by_slug: dict[str, Path] = {}
+#: An article found under content/: path, source_rel, content_rel, and its cache key and plan
+#: when the build cache holds its plan (else "" and None).
+Found = tuple[Path, str, str, str, ArticlePlan | None]
+#: Changed articles read and planned per ``parallel_map`` call: bounds what is held at once.
+READ_BATCH = 128
+
+
+def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[Found]:
+    """Every source file, with its plan from the cache when its inputs are unchanged."""
+    found: list[Found] = []
     content_dir = project.content_dir.resolve()
-    found = []
     for path in project.source_files():
         source_rel = project.relative(path)
         content_rel = path.resolve().relative_to(content_dir).as_posix()
         cached_slug = cache.previous_entry(source_rel).get("slug")
-        plan = key = None
+        plan, key = None, ""
         if isinstance(cached_slug, str):
             key = _article_key(project, path, cached_slug, global_key)
             plan = cache.plan(source_rel, key, content_rel)
-        found.append((path, source_rel, key, plan))
-    fresh = iter(parallel_map(_read_plan, [p for p, _, _, plan in found if plan is None], jobs,
-                              (project, global_key, publish)))
-    for path, source_rel, key, plan in found:
+        found.append((path, source_rel, content_rel, key, plan))
+    return found
+
+
+def iter_planned(project: Project, found: list[Found], global_key: str, publish: str,
+                 jobs: int | None = 1) -> Iterator[PlannedArticle]:
+    """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their inputs)."""
+    by_slug: dict[str, Path] = {}
+    fresh = _read_plans(project, [path for path, _, _, _, plan in found if plan is None], global_key,
+                        publish, jobs)
+    for path, source_rel, _, key, plan in found:
         inputs = None
         if plan is None:
             key, inputs, plan = next(fresh)
@@ -178,8 +238,21 @@ def plan_articles(project: Project, cache: BuildCache, global_key: str, publish:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
         by_slug[plan.slug] = path
-        articles.append(PlannedArticle(path, plan, key, inputs))
-    return articles
+        yield PlannedArticle(path, plan, key, inputs)
+
+
+def _read_plans(project: Project, paths: list[Path], global_key: str, publish: str,
+                jobs: int | None) -> Iterator[tuple[str, ArticleInputs, ArticlePlan]]:
+    for start in range(0, len(paths), READ_BATCH):
+        yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs,
+                                (project, global_key, publish))
+
+
+def plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
+                  jobs: int | None = 1) -> list[PlannedArticle]:
+    """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
+    found = find_articles(project, cache, global_key)
+    return list(iter_planned(project, found, global_key, publish, jobs))
 
 
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
