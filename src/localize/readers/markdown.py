@@ -109,6 +109,7 @@ class MarkdownBody:
     """
 
     tokens: tuple[Token, ...]
+    slots: tuple[_Slot, ...]  # the body's translatable places, in block order
     references: Mapping[str, Any]  # link reference definitions: label -> href and title
 
 
@@ -145,7 +146,7 @@ def read_markdown_body(text: str, origin: str,
         metadata=MappingProxyType(dict(front.data)),
         slug=_slug(front, origin),
     )
-    return document, MarkdownBody(tuple(tokens), MappingProxyType(references))
+    return document, MarkdownBody(tuple(tokens), tuple(slots), MappingProxyType(references))
 
 
 def _slug(front: FrontMatter, origin: str) -> str | None:
@@ -289,14 +290,16 @@ def render_markdown_body(
     ``parsed``: the body as ``read_markdown_body`` read it with ``document`` (else parsed again).
     """
     if parsed is not None:
-        tokens = [_copy_token(token) for token in parsed.tokens]
+        copies: dict[int, Token] = {}
+        tokens = [_copy_token(token, copies) for token in parsed.tokens]
+        slots = [_Slot(s.kind, s.line, s.text, copies[id(s.token)], s.piece) for s in parsed.slots]
     else:
         _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
         tokens = _parse_body(body, body_line, document.source_path)
+        slots = _slots(tokens)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
-    slots = _slots(tokens)
     if len(slots) != len(body_blocks):
         raise InputError("document changed since it was read", document.source_path)
     in_html: dict[int, tuple[Token, list[tuple[HtmlPiece, str]]]] = {}
@@ -321,12 +324,15 @@ def render_markdown_body(
     return parser.renderer.render(tokens, parser.options, {})
 
 
-def _copy_token(token: Token) -> Token:
-    """A copy rendering may change (attributes, children, content) without touching ``token``."""
+def _copy_token(token: Token, copies: dict[int, Token]) -> Token:
+    """A copy rendering may change (attributes, children, content) without touching ``token``;
+    ``copies`` maps ``id`` of each original to its copy."""
     children = token.children
-    return Token(token.type, token.tag, token.nesting, dict(token.attrs), token.map, token.level,
-                 None if children is None else [_copy_token(child) for child in children],
+    copy = Token(token.type, token.tag, token.nesting, dict(token.attrs), token.map, token.level,
+                 None if children is None else [_copy_token(child, copies) for child in children],
                  token.content, token.markup, token.info, dict(token.meta), token.block, token.hidden)
+    copies[id(token)] = copy
+    return copy
 
 
 def _index_of(tokens: list[Token], token: Token) -> int:
