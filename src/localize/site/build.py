@@ -248,13 +248,6 @@ def _read_plans(project: Project, paths: list[Path], global_key: str, publish: s
                                 (project, global_key, publish))
 
 
-def plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
-                  jobs: int | None = 1) -> list[PlannedArticle]:
-    """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
-    found = find_articles(project, cache, global_key)
-    return list(iter_planned(project, found, global_key, publish, jobs))
-
-
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
     """What a link target is now: an article's pages, a file's hash, or nothing."""
     if target in article_pages:
