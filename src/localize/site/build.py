@@ -12,7 +12,9 @@ import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from localize.containment import contained, is_contained
@@ -71,6 +73,7 @@ class PlannedArticle:
     plan: ArticlePlan
     key: str
     inputs: ArticleInputs | None
+    rendered: tuple[RenderedArticle, dict[str, str]] | None = None  # pages rendered as it was read
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
@@ -95,7 +98,8 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     articles: list[PlannedArticle] = []
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    for article in iter_planned(project, found, global_key, publish, jobs):
+    ahead = RenderAhead(settings.template, template.fingerprint, frozenset(article_pages.articles))
+    for article in iter_planned(project, found, global_key, publish, jobs, ahead):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
         try:
@@ -123,7 +127,7 @@ class ArticlePages(Mapping[str, Mapping[str, str]]):
     (never a wrong answer: a link to it must point at its pages).
     """
 
-    def __init__(self, articles: set[str]) -> None:
+    def __init__(self, articles: AbstractSet[str]) -> None:
         self.articles = articles
         self.pages: dict[str, Mapping[str, str]] = {}
 
@@ -194,11 +198,41 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str) -> st
     return combined_key(parts)
 
 
-def _read_plan(context: tuple[Project, str, str], path: Path) -> tuple[str, ArticleInputs, ArticlePlan]:
-    """One changed article read and planned (a worker's share of ``--jobs``)."""
-    project, global_key, publish = context
+@dataclass(frozen=True)
+class RenderAhead:
+    """What a reader needs to render an article's pages as soon as it is planned: the template
+    (loaded again in a worker, by name, and used only if its content is what the build loaded)
+    and every article of the build (a link to another one waits for the build's plans)."""
+
+    template: str
+    fingerprint: str
+    articles: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
+    template = load_template(root, name)
+    return template if template.fingerprint == fingerprint else None
+
+
+def _read_plan(context: tuple[Project, str, str, RenderAhead | None],
+               path: Path) -> tuple[str, ArticleInputs | None, ArticlePlan,
+                                    tuple[RenderedArticle, dict[str, str]] | None]:
+    """One changed article read and planned, and rendered unless it links to another article
+    (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
+    project, global_key, publish, ahead = context
     slug, inputs = read_article(project, path)
-    return _article_key(project, path, slug, global_key), inputs, plan_article(project, path, slug, inputs, publish)
+    key = _article_key(project, path, slug, global_key)
+    plan = plan_article(project, path, slug, inputs, publish)
+    template = _template(project.root, ahead.template, ahead.fingerprint) if ahead is not None else None
+    if ahead is None or template is None:
+        return key, inputs, plan, None
+    pages = ArticlePages(ahead.articles)
+    pages.add(plan.content_rel, url_paths(project, plan))
+    try:
+        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish)
+    except Unplanned:
+        return key, inputs, plan, None
 
 
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
@@ -225,27 +259,28 @@ def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[
 
 
 def iter_planned(project: Project, found: list[Found], global_key: str, publish: str,
-                 jobs: int | None = 1) -> Iterator[PlannedArticle]:
-    """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their inputs)."""
+                 jobs: int | None = 1, ahead: RenderAhead | None = None) -> Iterator[PlannedArticle]:
+    """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
+    inputs, or with ``ahead`` their pages when those depend on no other article)."""
     by_slug: dict[str, Path] = {}
-    fresh = _read_plans(project, [path for path, _, _, _, plan in found if plan is None], global_key,
-                        publish, jobs)
+    fresh = _read_plans(project, [path for path, _, _, _, plan in found if plan is None],
+                        (project, global_key, publish, ahead), jobs)
     for path, source_rel, _, key, plan in found:
-        inputs = None
+        inputs = rendered = None
         if plan is None:
-            key, inputs, plan = next(fresh)
+            key, inputs, plan, rendered = next(fresh)
         if plan.slug in by_slug:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
         by_slug[plan.slug] = path
-        yield PlannedArticle(path, plan, key, inputs)
+        yield PlannedArticle(path, plan, key, inputs, rendered)
 
 
-def _read_plans(project: Project, paths: list[Path], global_key: str, publish: str,
-                jobs: int | None) -> Iterator[tuple[str, ArticleInputs, ArticlePlan]]:
+def _read_plans(project: Project, paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
+                jobs: int | None) -> Iterator[tuple[str, ArticleInputs | None, ArticlePlan,
+                                                    tuple[RenderedArticle, dict[str, str]] | None]]:
     for start in range(0, len(paths), READ_BATCH):
-        yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs,
-                                (project, global_key, publish))
+        yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs, context)
 
 
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
@@ -263,14 +298,16 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
     previous = cache.previous_entry(plan.source_rel)
     targets = {t: target_state(project, t, article_pages) for t in previous.get("targets", {})}
     written: list[str] = []
-    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
+    fresh = article.inputs is not None or article.rendered is not None
+    if not fresh and cache.pages_reusable(plan.source_rel, article.key, targets, out):
         shas = dict(previous["pages"])
         assets = set(previous.get("assets", []))
     else:
-        inputs = article.inputs
-        if inputs is None:
-            _, inputs = read_article(project, article.path)
-        rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
+        if article.rendered is not None:
+            rendered, shas = article.rendered
+        else:
+            inputs = article.inputs or read_article(project, article.path)[1]
+            rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
         write_pages(rendered, out, written)
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
