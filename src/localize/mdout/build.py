@@ -78,7 +78,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     ])
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
     found = find_articles(project, cache, global_key)
-    article_files = ArticlePages({content_rel for _, _, content_rel, _, _ in found})
+    article_files = ArticlePages(frozenset(content_rel for _, _, content_rel, _, _ in found))
     pending: dict[str, bytes] = {}
     articles: list[PlannedArticle] = []
     entries: list[ArticleEntry] = []

@@ -94,11 +94,12 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     cache = BuildCache(project.state_dir, out, global_key)
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
     found = find_articles(project, cache, global_key)
-    article_pages = ArticlePages({content_rel for _, _, content_rel, _, _ in found})
+    all_articles = frozenset(content_rel for _, _, content_rel, _, _ in found)
+    article_pages = ArticlePages(all_articles)
     articles: list[PlannedArticle] = []
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    ahead = RenderAhead(settings.template, template.fingerprint, frozenset(article_pages.articles))
+    ahead = RenderAhead(settings.template, template.fingerprint, all_articles)
     for article in iter_planned(project, found, global_key, publish, jobs, ahead):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
