@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from localize.catalog.pofile import load_po
+from localize.catalog.parsed import read_shared
 from localize.catalog.state import entry_state
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
@@ -41,10 +41,13 @@ class CatalogText:
 
 
 def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
-    """Live entries of a PO file with a translation that is reviewed or machine (stale never)."""
+    """Live entries of a PO file with a translation that is reviewed or machine (stale never).
+
+    The catalog is only read: the parse an earlier stage of the run kept serves while the
+    file's bytes are unchanged."""
     if not path.is_file():
         return CatalogText.empty(locale)
-    po = load_po(path)
+    po = read_shared(path)
     entries: dict[str, tuple[str, str, frozenset[str]]] = {}
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
