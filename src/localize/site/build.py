@@ -264,7 +264,7 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
     """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
     inputs, or with ``ahead`` their pages when those depend on no other article)."""
     by_slug: dict[str, Path] = {}
-    fresh = _read_plans(project, [path for path, _, _, _, plan in found if plan is None],
+    fresh = _read_plans([path for path, _, _, _, plan in found if plan is None],
                         (project, global_key, publish, ahead), jobs)
     for path, source_rel, _, key, plan in found:
         inputs = rendered = None
@@ -277,7 +277,7 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
         yield PlannedArticle(path, plan, key, inputs, rendered)
 
 
-def _read_plans(project: Project, paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
+def _read_plans(paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
                 jobs: int | None) -> Iterator[tuple[str, ArticleInputs | None, ArticlePlan,
                                                     tuple[RenderedArticle, dict[str, str]] | None]]:
     for start in range(0, len(paths), READ_BATCH):
