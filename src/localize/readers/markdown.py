@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from localize.errors import InputError
@@ -66,6 +67,8 @@ _OPENER_KINDS = {
 }
 _FRONT_MATTER_KINDS = ("title", "description", "front_matter")
 _WORDLESS = re.compile(r"^[\s\W_]*$")
+#: What markdown-it's normalize step rewrites before parsing (line ends, NUL).
+_NORMALIZED = re.compile(r"[\r\n\0]")
 
 
 @lru_cache(maxsize=2)
@@ -345,7 +348,19 @@ def _plain(fragment: str) -> str:
 
 
 def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> str:
-    """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped."""
+    """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped.
+
+    Text without a character any inline rule starts at (most sentences of prose) would parse
+    to one text token: it is escaped as the renderer escapes that token, without the parse.
+    """
+    if markdown_parser(inline_only=True).inline.terminator_re.search(text) is None \
+            and _NORMALIZED.search(text) is None:
+        return escapeHtml(text)
+    return parse_inline_html(text, rewrite_url)
+
+
+def parse_inline_html(text: str, rewrite_url: RewriteUrl | None = None) -> str:
+    """``render_markdown_inline`` through markdown-it's parser whatever ``text`` holds."""
     parser = markdown_parser(inline_only=True)
     env: dict[str, Any] = {}
     # footnote_tail appends a (here empty) footnote list for every reference: inline tokens only
