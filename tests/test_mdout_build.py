@@ -240,6 +240,18 @@ def test_rewrite_links_points_at_the_same_locales_file_where_it_is_built(tmp_pat
     assert "[另一篇](../guides/devices.md)" in (out / "docs/news/open.md").read_text("utf-8")
 
 
+def test_a_link_to_an_article_read_later_points_at_its_file_too(tmp_path: Path) -> None:
+    """a/open.md is read before the guide it links to: its files wait for the guide's plan."""
+    project = md_project(tmp_path / "proj", {"a/open.md": ARTICLE, "guides/devices.md": GUIDE},
+                         source="zh-Hant-TW", targets=("en",), front_matter_keys=["tags"],
+                         markdown={"layout": "mkdocs", "rewrite_links": True}, min_completion=0.5)
+    for slug, rel in (("a/open", "a/open.md"), ("guides/devices", "guides/devices.md")):
+        write_catalog(project, slug, "en", english, content_rel=rel)
+    report = build_markdown(project)
+    assert "[the other article](../guides/devices.en.md)" in (report.out / "docs/a/open.en.md").read_text("utf-8")
+    assert [slug for slug, _, _ in report.files] == ["a/open", "a/open", "guides/devices", "guides/devices"]
+
+
 def test_front_matter_keys_are_extracted_with_their_key_named(tmp_path: Path) -> None:
     project = make(tmp_path)
     extract_project(project)

@@ -212,3 +212,25 @@ def test_rewrite_url_reaches_unquoted_attributes_in_raw_html(tmp_path: Path) -> 
     rendered = render_body(read_document(path), lambda b: None, lambda url: "/site/" + url)
     for url in ("guide.md", "img/a.png", "b.md"):
         assert f'"/site/{url}"' in rendered, rendered
+
+
+MARKDOWN_FIXTURES = sorted(Path(__file__).resolve().parent.joinpath("data").rglob("*.md"))
+
+
+@pytest.mark.parametrize("path", MARKDOWN_FIXTURES, ids=lambda p: p.name)
+def test_pages_render_from_the_kept_parse_as_from_a_fresh_one(path: Path) -> None:
+    """The site renders every page of an article from the reader's one parse: the same HTML as
+    parsing again, page after page (rendering a page leaves the kept parse as it was)."""
+    from localize.errors import InputError
+    from localize.readers import read_document_body
+
+    try:
+        document, parsed = read_document_body(path, path.name)
+    except InputError:
+        pytest.skip("a fixture of bad input")
+    assert parsed is not None and len(parsed.slots) == sum(
+        b.kind not in ("title", "description", "front_matter") for b in document.blocks)
+    pages = [(lambda block: None, None), (lambda block: f"T{block.index}", lambda url: "/site/" + url)]
+    for _ in range(2):
+        for block_html, rewrite in pages:
+            assert render_body(document, block_html, rewrite, parsed) == render_body(document, block_html, rewrite)

@@ -8,6 +8,8 @@ expansions) does, as blocks of their own kind. Rendering shows each construct.
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from localize.errors import InputError
@@ -377,3 +379,19 @@ def test_front_matter_merge_keys_still_work_and_explicit_keys_override() -> None
     document = read("---\nbase: &b\n  author: Ann\n  lang: en\n<<: *b\nauthor: Bob\ntitle: Hi\n---\n\n# H\n")
     assert document.metadata["author"] == "Bob" and document.metadata["lang"] == "en"
     assert document.title == "Hi"
+
+
+_INLINE_ALPHABET = st.sampled_from(list("ab Z09 .,;?'\"()/|%中文句子。，！？「」“”") + list("=%]{[#`^+->&*\n}\\$_~:@!<\r\0\t"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_INLINE_ALPHABET, max_size=30))
+@example("他說 \"好\"。")
+@example("Plain text, with 'quotes' and (brackets).")
+@example("  leading and trailing  ")
+def test_plain_inline_text_renders_as_the_parser_renders_it(text: str) -> None:
+    """The shortcut for text no inline rule starts at gives the parser's bytes, and any text
+    with such a character still goes through the parser."""
+    from localize.readers.markdown import parse_inline_html
+
+    assert render_markdown_inline(text) == parse_inline_html(text)

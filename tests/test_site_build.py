@@ -177,6 +177,20 @@ def test_links_between_articles_and_assets(project) -> None:  # type: ignore[no-
     assert (out / "en/gemma" / src).resolve().read_bytes() == (project.content_dir / "img/arch.png").read_bytes()
 
 
+def test_article_linking_ahead_is_built_after_the_plans_in_source_order(project) -> None:  # type: ignore[no-untyped-def]
+    """gemma links to guide, which comes after it: gemma's pages wait for guide's plan, yet the
+    report, manifest and written files keep the articles' order."""
+    report = build_site(project)
+    assert [slug for slug, _, _ in report.pages][:1] == ["gemma"]
+    assert [slug for slug, _, _ in report.pages] == sorted(slug for slug, _, _ in report.pages)
+    gemma_pages = [path for path in report.written if "/gemma/" in path]
+    guide_pages = [path for path in report.written if "/guide/" in path]
+    assert gemma_pages and guide_pages
+    assert report.written.index(gemma_pages[-1]) < report.written.index(guide_pages[0])
+    manifest = json.loads((report.out / "manifest.json").read_text(encoding="utf-8"))
+    assert [a["slug"] for a in manifest["articles"]] == ["gemma", "guide"]
+
+
 def test_rebuild_is_byte_identical_and_writes_nothing(project) -> None:  # type: ignore[no-untyped-def]
     first = build_site(project)
     files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in first.out.rglob("*") if p.is_file()}

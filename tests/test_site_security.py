@@ -122,3 +122,26 @@ def test_hostile_engine_answers_never_become_markup(tmp_path: Path) -> None:
     out = build_site(project).out
     for path in sorted(out.rglob("index.html")):
         assert_no_active_markup(path)
+
+
+def test_waiving_unsafe_markup_in_qa_never_lets_it_onto_a_page() -> None:
+    """A translator may waive QA's markup checks (flags or ``[qa] ignore``); the page still
+    refuses the unsafe translation, while the same waivers leave safe markup publishable."""
+    from types import MappingProxyType
+
+    from localize.locales import parse_locale
+    from localize.model import Segment
+    from localize.site.translations import CatalogText, SegmentChooser
+
+    en = parse_locale("en")
+    segment = Segment("s1", 0, "paragraph", 1, "見[說明](https://e.com)。")
+    hostile = "See [docs](javascript:alert(1))."
+    safe = "See [docs](https://e.com)."
+    waiver = frozenset({"ignore-markup", "ignore-unsafe-markup"})
+    for qa_ignore in (frozenset(), frozenset({"markup", "unsafe-markup"})):
+        for flags in (frozenset(), waiver):
+            catalog = CatalogText(en, MappingProxyType({segment.text: (hostile, "machine", flags)}))
+            chooser = SegmentChooser("markdown", [catalog], "machine", "machine", None, qa_ignore)
+            assert chooser.choose(segment).locale is None  # the source text shows
+            assert not chooser.is_safe(segment, hostile, en, flags)
+            assert chooser.is_safe(segment, safe, en, flags)

@@ -22,7 +22,15 @@ from localize.fileio import write_if_changed
 from localize.mdout.layouts import Layout, make_layout
 from localize.mdout.render import render_article
 from localize.project import Project
-from localize.site.build import PlannedArticle, plan_articles, remove_unpublished, target_state
+from localize.site.build import (
+    ArticlePages,
+    PlannedArticle,
+    Unplanned,
+    find_articles,
+    iter_planned,
+    remove_unpublished,
+    target_state,
+)
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
 from localize.site.plan import project_glossary, read_article
@@ -54,7 +62,8 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
                    layout: str | None = None, jobs: int | None = 1) -> MarkdownReport:
     """Write the localized Markdown tree of ``project`` into ``out`` (default ``<project>/site-md``).
 
-    ``jobs``: processes that read and plan changed articles (None: one per core).
+    ``jobs``: processes that read and plan changed articles (None: one per core). Articles are
+    rendered as they are planned, so only their files' bytes are held until the end.
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -68,10 +77,22 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
         json.dumps(dict(chosen.names), sort_keys=True),
     ])
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
-    articles = plan_articles(project, cache, global_key, publish, jobs)
-    article_files = {a.plan.content_rel: _files(chosen, a) for a in articles}
+    found = find_articles(project, cache, global_key)
+    article_files = ArticlePages(frozenset(content_rel for _, _, content_rel, _, _ in found))
     pending: dict[str, bytes] = {}
-    entries = [_article(project, a, chosen, publish, article_files, cache, out, pending) for a in articles]
+    articles: list[PlannedArticle] = []
+    entries: list[ArticleEntry] = []
+    deferred: list[tuple[int, PlannedArticle]] = []
+    for article in iter_planned(project, found, global_key, publish, jobs):  # one article at a time
+        article_files.add(article.plan.content_rel, _files(chosen, article))
+        articles.append(PlannedArticle(article.path, article.plan, article.key, None))
+        try:
+            entries.append(_article(project, article, chosen, publish, article_files, cache, out, pending))
+        except Unplanned:  # links to an article not planned yet: rendered once every one is
+            deferred.append((len(entries), article))
+            entries.append(ArticleEntry(article.plan.slug, article.plan.source_rel, ()))
+    for index, article in deferred:
+        entries[index] = _article(project, article, chosen, publish, article_files, cache, out, pending)
     previous = previous_pages(out)
     targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
     _refuse_foreign(out, pending, previous)

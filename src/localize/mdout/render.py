@@ -87,7 +87,8 @@ def render_article(project: Project, plan: ArticlePlan, inputs: ArticleInputs, l
 
     def reference_map() -> Mapping[str, Any]:
         if "map" not in references:
-            references["map"] = _references(document)
+            parsed = inputs.parsed  # the reader's parse of this Markdown document, when kept
+            references["map"] = parsed.references if parsed is not None else _references(document)
         return references["map"]
 
     for locale_plan in plan.published:

@@ -15,10 +15,19 @@ from localize.errors import InputError
 from localize.model import Block, Document, DocumentFormat
 from localize.project import Project
 from localize.readers.html import read_html, render_html_body, render_html_inline
-from localize.readers.markdown import read_markdown, render_markdown_body, render_markdown_inline
+from localize.readers.markdown import (
+    MarkdownBody,
+    read_markdown_body,
+    render_markdown_body,
+    render_markdown_inline,
+)
 from localize.readers.text import read_source_text
 
-__all__ = ["document_format", "read_document", "read_project", "render_body", "render_inline"]
+__all__ = ["ParsedBody", "document_format", "read_document", "read_document_body", "read_project",
+           "render_body", "render_inline"]
+
+#: What a reader keeps of a document's parse for ``render_body`` (None: the renderer parses again).
+ParsedBody = MarkdownBody | None
 
 RewriteUrl = Callable[[str], str]
 _FORMATS: dict[str, DocumentFormat] = {
@@ -43,12 +52,18 @@ def read_document(path: Path, source_path: str | None = None,
 
     ``front_matter_keys`` are translated besides title and description (Markdown only).
     """
+    return read_document_body(path, source_path, front_matter_keys)[0]
+
+
+def read_document_body(path: Path, source_path: str | None = None,
+                       front_matter_keys: tuple[str, ...] = ()) -> tuple[Document, ParsedBody]:
+    """``read_document``, and its parse for rendering its pages without reading it again."""
     origin = source_path if source_path is not None else Path(path).as_posix()
     fmt = document_format(path, origin)
     text = read_source_text(Path(path), origin)
     if fmt == "markdown":
-        return read_markdown(text, origin, front_matter_keys)
-    return read_html(text, origin)
+        return read_markdown_body(text, origin, front_matter_keys)
+    return read_html(text, origin), None
 
 
 def read_project(project: Project) -> tuple[Document, ...]:
@@ -87,12 +102,14 @@ def render_body(
     document: Document,
     block_html: Callable[[Block], str | None],
     rewrite_url: RewriteUrl | None = None,
+    parsed: ParsedBody = None,
 ) -> str:
     """The document body as HTML with each translatable block's content from ``block_html``.
 
     ``block_html`` returns HTML for inline kinds, plain text for ``alt``/``title_attr``
-    (escaped here into the attribute), or None to keep the source rendering.
+    (escaped here into the attribute), or None to keep the source rendering. ``parsed``
+    is what ``read_document_body`` returned with ``document``.
     """
     if document.format == "markdown":
-        return render_markdown_body(document, block_html, rewrite_url)
+        return render_markdown_body(document, block_html, rewrite_url, parsed)
     return render_html_body(document, block_html, rewrite_url)

@@ -7,7 +7,7 @@ Reading and rendering walk the same token stream in the same order, so block
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from localize.errors import InputError
@@ -66,6 +67,8 @@ _OPENER_KINDS = {
 }
 _FRONT_MATTER_KINDS = ("title", "description", "front_matter")
 _WORDLESS = re.compile(r"^[\s\W_]*$")
+#: What markdown-it's normalize step rewrites before parsing (line ends, NUL).
+_NORMALIZED = re.compile(r"[\r\n\0]")
 
 
 @lru_cache(maxsize=2)
@@ -101,15 +104,34 @@ class _Slot:
     piece: HtmlPiece | None = None
 
 
+@dataclass(frozen=True)
+class MarkdownBody:
+    """A document's parsed body, kept so each of its pages renders without parsing it again.
+
+    Never changed after reading: rendering works on a copy of ``tokens``.
+    """
+
+    tokens: tuple[Token, ...]
+    slots: tuple[_Slot, ...]  # the body's translatable places, in block order
+    references: Mapping[str, Any]  # link reference definitions: label -> href and title
+
+
 def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = ()) -> Document:
     """Blocks of a Markdown file: front matter title/description (and ``front_matter_keys``) first,
     then the body in order; each block knows its span in ``text`` (see ``readers.spans``)."""
+    return read_markdown_body(text, origin, front_matter_keys)[0]
+
+
+def read_markdown_body(text: str, origin: str,
+                       front_matter_keys: tuple[str, ...] = ()) -> tuple[Document, MarkdownBody]:
+    """``read_markdown``, and the parsed body its pages are rendered from."""
     front = split_front_matter(text, origin)
     blocks: list[Block] = []
     for value in front_matter_values(front, front_matter_keys, origin):
         blocks.append(Block(len(blocks), value.kind, value.line, value.text, value.span, value.key))
     env: dict[str, Any] = {}
-    slots = _slots(_parse_body(front.body, front.body_line, origin, env))
+    tokens = _parse_body(front.body, front.body_line, origin, env)
+    slots = _slots(tokens)
     references = env.get("references", {})
     spans = SpanLocator(text)
     for slot in slots:  # the one place body blocks are made
@@ -119,7 +141,7 @@ def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = (
         blocks.append(Block(len(blocks), slot.kind, slot.line, block_text, span))
     if not blocks:
         raise InputError("no translatable text (no title, heading, paragraph or list item)", origin)
-    return Document(
+    document = Document(
         source_path=origin,
         format="markdown",
         text=text,
@@ -127,6 +149,7 @@ def read_markdown(text: str, origin: str, front_matter_keys: tuple[str, ...] = (
         metadata=MappingProxyType(dict(front.data)),
         slug=_slug(front, origin),
     )
+    return document, MarkdownBody(tuple(tokens), tuple(slots), MappingProxyType(references))
 
 
 def _slug(front: FrontMatter, origin: str) -> str | None:
@@ -262,15 +285,24 @@ def _rewrite_urls(tokens: list[Token], rewrite_url: RewriteUrl) -> None:
 
 
 def render_markdown_body(
-    document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None
+    document: Document, block_html: BlockHtml, rewrite_url: RewriteUrl | None = None,
+    parsed: MarkdownBody | None = None,
 ) -> str:
-    """The body as HTML, with each translatable block's content replaced by ``block_html``."""
-    _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
-    tokens = _parse_body(body, body_line, document.source_path)
+    """The body as HTML, with each translatable block's content replaced by ``block_html``.
+
+    ``parsed``: the body as ``read_markdown_body`` read it with ``document`` (else parsed again).
+    """
+    if parsed is not None:
+        copies: dict[int, Token] = {}
+        tokens = [_copy_token(token, copies) for token in parsed.tokens]
+        slots = [_Slot(s.kind, s.line, s.text, copies[id(s.token)], s.piece) for s in parsed.slots]
+    else:
+        _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
+        tokens = _parse_body(body, body_line, document.source_path)
+        slots = _slots(tokens)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
-    slots = _slots(tokens)
     if len(slots) != len(body_blocks):
         raise InputError("document changed since it was read", document.source_path)
     in_html: dict[int, tuple[Token, list[tuple[HtmlPiece, str]]]] = {}
@@ -295,6 +327,17 @@ def render_markdown_body(
     return parser.renderer.render(tokens, parser.options, {})
 
 
+def _copy_token(token: Token, copies: dict[int, Token]) -> Token:
+    """A copy rendering may change (attributes, children, content) without touching ``token``;
+    ``copies`` maps ``id`` of each original to its copy."""
+    children = token.children
+    copy = Token(token.type, token.tag, token.nesting, dict(token.attrs), token.map, token.level,
+                 None if children is None else [_copy_token(child, copies) for child in children],
+                 token.content, token.markup, token.info, dict(token.meta), token.block, token.hidden)
+    copies[id(token)] = copy
+    return copy
+
+
 def _index_of(tokens: list[Token], token: Token) -> int:
     return next(number for number, candidate in enumerate(tokens) if candidate is token)
 
@@ -305,7 +348,19 @@ def _plain(fragment: str) -> str:
 
 
 def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> str:
-    """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped."""
+    """One block's or sentence's Markdown inline source as HTML; unsafe raw HTML is escaped.
+
+    Text without a character any inline rule starts at (most sentences of prose) would parse
+    to one text token: it is escaped as the renderer escapes that token, without the parse.
+    """
+    if markdown_parser(inline_only=True).inline.terminator_re.search(text) is None \
+            and _NORMALIZED.search(text) is None:
+        return escapeHtml(text)
+    return parse_inline_html(text, rewrite_url)
+
+
+def parse_inline_html(text: str, rewrite_url: RewriteUrl | None = None) -> str:
+    """``render_markdown_inline`` through markdown-it's parser whatever ``text`` holds."""
     parser = markdown_parser(inline_only=True)
     env: dict[str, Any] = {}
     # footnote_tail appends a (here empty) footnote list for every reference: inline tokens only

@@ -11,8 +11,10 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from localize.containment import contained, is_contained
@@ -71,13 +73,16 @@ class PlannedArticle:
     plan: ArticlePlan
     key: str
     inputs: ArticleInputs | None
+    rendered: tuple[RenderedArticle, dict[str, str]] | None = None  # pages rendered as it was read
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
                sitemap_limit: int = MAX_URLS, jobs: int | None = 1) -> BuildReport:
     """Build the site of ``project`` into ``out`` (default ``<project>/site``).
 
-    ``jobs`` processes read and plan the changed articles (None: one per core).
+    ``jobs`` processes read and plan the changed articles (None: one per core). Articles are
+    read, planned and rendered one after another, so only the plans stay in memory; an article
+    linking to one not planned yet is rendered once every article is planned.
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -88,18 +93,67 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     global_key = site_global_key(project, template, publish)
     cache = BuildCache(project.state_dir, out, global_key)
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
-    articles = plan_articles(project, cache, global_key, publish, jobs)
-    article_pages = {a.plan.content_rel: url_paths(project, a.plan) for a in articles}
-    written: list[str] = []
-    entries: list[ArticleEntry] = []
-    all_assets: set[str] = set()
-    for article in articles:
-        entry, assets, changed = _build_article(project, article, article_pages, cache, template, publish, out)
-        entries.append(entry)
-        all_assets |= assets
-        written += changed
+    found = find_articles(project, cache, global_key)
+    all_articles = frozenset(content_rel for _, _, content_rel, _, _ in found)
+    article_pages = ArticlePages(all_articles)
+    articles: list[PlannedArticle] = []
+    built: list[tuple[ArticleEntry, set[str], list[str]]] = []
+    deferred: list[tuple[int, PlannedArticle]] = []
+    ahead = RenderAhead(settings.template, template.fingerprint, all_articles)
+    for article in iter_planned(project, found, global_key, publish, jobs, ahead):
+        article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
+        articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
+        try:
+            built.append(_build_article(project, article, article_pages, cache, template, publish, out))
+        except Unplanned:
+            deferred.append((len(built), article))
+            built.append((ArticleEntry(article.plan.slug, article.plan.source_rel, ()), set(), []))
+    for index, article in deferred:  # every article is planned now
+        built[index] = _build_article(project, article, article_pages, cache, template, publish, out)
+    entries = [entry for entry, _, _ in built]
+    all_assets = {asset for _, assets, _ in built for asset in assets}
+    written = [path for _, _, changed in built for path in changed]
     return finish_build(project, out, articles, entries, (all_assets, written), cache, publish,
                         sitemap_limit)
+
+
+class Unplanned(Exception):
+    """A page links to an article that is not planned yet: it is built after every plan."""
+
+
+class ArticlePages(Mapping[str, Mapping[str, str]]):
+    """Content-relative source path -> posix locale -> URL path, of the articles planned so far.
+
+    Asking for an article of the build that is not planned yet raises :class:`Unplanned`
+    (never a wrong answer: a link to it must point at its pages).
+    """
+
+    def __init__(self, articles: AbstractSet[str]) -> None:
+        self.articles = articles
+        self.pages: dict[str, Mapping[str, str]] = {}
+
+    def add(self, content_rel: str, paths: Mapping[str, str]) -> None:
+        self.pages[content_rel] = paths
+
+    def __getitem__(self, content_rel: str) -> Mapping[str, str]:
+        if content_rel in self.pages:
+            return self.pages[content_rel]
+        if content_rel in self.articles:
+            raise Unplanned(content_rel)
+        raise KeyError(content_rel)
+
+    def __contains__(self, content_rel: object) -> bool:
+        if content_rel in self.pages:
+            return True
+        if content_rel in self.articles:
+            raise Unplanned(content_rel)
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)
 
 
 def site_global_key(project: Project, template: PageTemplate, publish: str) -> str:
@@ -145,41 +199,89 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str) -> st
     return combined_key(parts)
 
 
-def _read_plan(context: tuple[Project, str, str], path: Path) -> tuple[str, ArticleInputs, ArticlePlan]:
-    """One changed article read and planned (a worker's share of ``--jobs``)."""
-    project, global_key, publish = context
+@dataclass(frozen=True)
+class RenderAhead:
+    """What a reader needs to render an article's pages as soon as it is planned: the template
+    (loaded again in a worker, by name, and used only if its content is what the build loaded)
+    and every article of the build (a link to another one waits for the build's plans)."""
+
+    template: str
+    fingerprint: str
+    articles: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
+    template = load_template(root, name)
+    return template if template.fingerprint == fingerprint else None
+
+
+def _read_plan(context: tuple[Project, str, str, RenderAhead | None],
+               path: Path) -> tuple[str, ArticleInputs | None, ArticlePlan,
+                                    tuple[RenderedArticle, dict[str, str]] | None]:
+    """One changed article read and planned, and rendered unless it links to another article
+    (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
+    project, global_key, publish, ahead = context
     slug, inputs = read_article(project, path)
-    return _article_key(project, path, slug, global_key), inputs, plan_article(project, path, slug, inputs, publish)
+    key = _article_key(project, path, slug, global_key)
+    plan = plan_article(project, path, slug, inputs, publish)
+    template = _template(project.root, ahead.template, ahead.fingerprint) if ahead is not None else None
+    if ahead is None or template is None:
+        return key, inputs, plan, None
+    pages = ArticlePages(ahead.articles)
+    pages.add(plan.content_rel, url_paths(project, plan))
+    try:
+        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish)
+    except Unplanned:
+        return key, inputs, plan, None
 
 
-def plan_articles(project: Project, cache: BuildCache, global_key: str, publish: str,
-                   jobs: int | None = 1) -> list[PlannedArticle]:
-    """Plans for every article: from the cache when its inputs are unchanged, else read afresh."""
-    articles: list[PlannedArticle] = []
-    by_slug: dict[str, Path] = {}
+#: An article found under content/: path, source_rel, content_rel, and its cache key and plan
+#: when the build cache holds its plan (else "" and None).
+Found = tuple[Path, str, str, str, ArticlePlan | None]
+#: Changed articles read and planned per ``parallel_map`` call: bounds what is held at once.
+READ_BATCH = 128
+
+
+def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[Found]:
+    """Every source file, with its plan from the cache when its inputs are unchanged."""
+    found: list[Found] = []
     content_dir = project.content_dir.resolve()
-    found = []
     for path in project.source_files():
         source_rel = project.relative(path)
         content_rel = path.resolve().relative_to(content_dir).as_posix()
         cached_slug = cache.previous_entry(source_rel).get("slug")
-        plan = key = None
+        plan, key = None, ""
         if isinstance(cached_slug, str):
             key = _article_key(project, path, cached_slug, global_key)
             plan = cache.plan(source_rel, key, content_rel)
-        found.append((path, source_rel, key, plan))
-    fresh = iter(parallel_map(_read_plan, [p for p, _, _, plan in found if plan is None], jobs,
-                              (project, global_key, publish)))
-    for path, source_rel, key, plan in found:
-        inputs = None
+        found.append((path, source_rel, content_rel, key, plan))
+    return found
+
+
+def iter_planned(project: Project, found: list[Found], global_key: str, publish: str,
+                 jobs: int | None = 1, ahead: RenderAhead | None = None) -> Iterator[PlannedArticle]:
+    """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
+    inputs, or with ``ahead`` their pages when those depend on no other article)."""
+    by_slug: dict[str, Path] = {}
+    fresh = _read_plans([path for path, _, _, _, plan in found if plan is None],
+                        (project, global_key, publish, ahead), jobs)
+    for path, source_rel, _, key, plan in found:
+        inputs = rendered = None
         if plan is None:
-            key, inputs, plan = next(fresh)
+            key, inputs, plan, rendered = next(fresh)
         if plan.slug in by_slug:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
         by_slug[plan.slug] = path
-        articles.append(PlannedArticle(path, plan, key, inputs))
-    return articles
+        yield PlannedArticle(path, plan, key, inputs, rendered)
+
+
+def _read_plans(paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
+                jobs: int | None) -> Iterator[tuple[str, ArticleInputs | None, ArticlePlan,
+                                                    tuple[RenderedArticle, dict[str, str]] | None]]:
+    for start in range(0, len(paths), READ_BATCH):
+        yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs, context)
 
 
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
@@ -197,14 +299,16 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
     previous = cache.previous_entry(plan.source_rel)
     targets = {t: target_state(project, t, article_pages) for t in previous.get("targets", {})}
     written: list[str] = []
-    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
+    fresh = article.inputs is not None or article.rendered is not None
+    if not fresh and cache.pages_reusable(plan.source_rel, article.key, targets, out):
         shas = dict(previous["pages"])
         assets = set(previous.get("assets", []))
     else:
-        inputs = article.inputs
-        if inputs is None:
-            _, inputs = read_article(project, article.path)
-        rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
+        if article.rendered is not None:
+            rendered, shas = article.rendered
+        else:
+            inputs = article.inputs or read_article(project, article.path)[1]
+            rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
         write_pages(rendered, out, written)
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}

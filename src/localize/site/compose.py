@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
@@ -18,6 +19,9 @@ from markupsafe import Markup, escape
 from localize.locales import LocaleInfo
 from localize.model import PLAIN_TEXT_KINDS, Block, Document, Segment
 from localize.site.translations import Choice, SegmentChooser
+
+if TYPE_CHECKING:
+    from localize.readers import ParsedBody
 
 RewriteUrl = Callable[[str], str]
 
@@ -35,8 +39,10 @@ class PageComposer:
     """Builds one page's content for ``locale`` (``chooser`` None = the source page)."""
 
     def __init__(self, document: Document, segments: Sequence[Segment], locale: LocaleInfo,
-                 source: LocaleInfo, chooser: SegmentChooser | None, rewrite: RewriteUrl) -> None:
+                 source: LocaleInfo, chooser: SegmentChooser | None, rewrite: RewriteUrl,
+                 parsed: ParsedBody = None) -> None:
         self.document = document
+        self.parsed = parsed  # the reader's parse of document (readers.ParsedBody), None to parse again
         self.locale = locale
         self.source = source
         self.chooser = chooser
@@ -49,7 +55,7 @@ class PageComposer:
     def compose(self) -> ComposedPage:
         from localize.readers import render_body
 
-        body = Markup(render_body(self.document, self.block_html, self.rewrite))
+        body = Markup(render_body(self.document, self.block_html, self.rewrite, self.parsed))
         title_block = next((b for b in self.document.blocks if b.kind == "title"), None)
         if title_block is not None:
             title_text = self.plain_text(title_block)

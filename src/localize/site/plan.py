@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from localize.config import Settings
 from localize.glossary import Glossary
@@ -54,6 +55,8 @@ class ArticleInputs:
     glossary: Glossary | None = None  # for the QA checks a translation must pass to be shown
     # safety verdicts of this article's translations, shared by its choosers (see chooser_for)
     verdicts: dict[SafetyKey, bool] = field(default_factory=dict, compare=False, repr=False)
+    # the reader's parse of the document, so every page renders from one parse (readers.ParsedBody)
+    parsed: Any = field(default=None, compare=False, repr=False)
 
 
 def catalog_locales(settings: Settings) -> tuple[LocaleInfo, ...]:
@@ -92,11 +95,11 @@ def _load_glossary(root: Path, source_posix: str, files: tuple[tuple[str, int, i
 
 def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
     """Read, segment and load the catalogs of one article; returns its slug too."""
-    from localize.readers import read_document
+    from localize.readers import read_document_body
     from localize.segmentation import segment_document
 
     settings = project.settings
-    document = read_document(path, project.relative(path), settings.front_matter_keys)
+    document, parsed = read_document_body(path, project.relative(path), settings.front_matter_keys)
     slug = document.slug or project.default_slug(path)
     segments = tuple(segment_document(document, settings.source_locale))
     check_segment_sizes(segments, settings.max_segment_chars, project.relative(path))
@@ -104,7 +107,7 @@ def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
         locale.posix: load_catalog(project.po_path(slug, locale), locale)
         for locale in catalog_locales(settings)
     }
-    return slug, ArticleInputs(document, segments, catalogs, project_glossary(project))
+    return slug, ArticleInputs(document, segments, catalogs, project_glossary(project), parsed=parsed)
 
 
 def plan_article(project: Project, path: Path, slug: str, inputs: ArticleInputs, publish: str) -> ArticlePlan:

@@ -87,7 +87,8 @@ def _page_model(project: Project, plan: ArticlePlan, inputs: ArticleInputs, loca
     source = settings.source_locale
     is_source = locale.posix == source.posix
     chooser = None if is_source else chooser_for(settings, inputs, locale, publish)
-    composed = PageComposer(inputs.document, inputs.segments, locale, source, chooser, rewriter).compose()
+    composed = PageComposer(inputs.document, inputs.segments, locale, source, chooser, rewriter,
+                            inputs.parsed).compose()
     notice = None
     if composed.has_machine and chooser is not None:
         notice = notice_for(settings, locale, chooser.chain)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from localize.catalog.pofile import load_po
+from localize.catalog.parsed import read_shared
 from localize.catalog.state import entry_state
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
@@ -23,6 +23,8 @@ from localize.site.manifest import Completion
 
 #: (source text, translation, locale posix, flags): what a safety verdict depends on within one article
 SafetyKey = tuple[str, str, str, frozenset[str]]
+#: The QA check that reports markup a page must not show (``protect.placeables.markup_problems``).
+UNSAFE_MARKUP = "unsafe-markup"
 PUBLISHABLE = {"reviewed": frozenset({"reviewed"}), "machine": frozenset({"reviewed", "machine"})}
 
 
@@ -39,10 +41,13 @@ class CatalogText:
 
 
 def load_catalog(path: Path, locale: LocaleInfo) -> CatalogText:
-    """Live entries of a PO file with a translation that is reviewed or machine (stale never)."""
+    """Live entries of a PO file with a translation that is reviewed or machine (stale never).
+
+    The catalog is only read: the parse an earlier stage of the run kept serves while the
+    file's bytes are unchanged."""
     if not path.is_file():
         return CatalogText.empty(locale)
-    po = load_po(path)
+    po = read_shared(path)
     entries: dict[str, tuple[str, str, frozenset[str]]] = {}
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
@@ -93,13 +98,15 @@ class SegmentChooser:
         """Safe markup (plain-text kinds are always escaped) and no QA error."""
         key = (segment.text, translation, locale.posix, flags)
         if key not in self._safe:
-            from localize.protect.placeables import is_markup_safe
             from localize.qa import check_translation
 
-            safe = segment.kind in PLAIN_TEXT_KINDS or is_markup_safe(segment.text, translation, self.fmt)
+            # QA's unsafe-markup check is exactly protect's markup check; the unwaived answer
+            # comes from the QA memo (a waiver may hide it from QA, never from the page)
+            unwaived = check_translation(segment.text, translation, self.fmt, locale, self.glossary)
+            safe = segment.kind in PLAIN_TEXT_KINDS or all(check != UNSAFE_MARKUP for _, check, _ in unwaived)
             results = check_translation(segment.text, translation, self.fmt, locale, self.glossary,
                                         flags, self.qa_ignore)
-            self._safe[key] = bool(safe) and not any(severity == "error" for severity, _, _ in results)
+            self._safe[key] = safe and not any(severity == "error" for severity, _, _ in results)
         return self._safe[key]
 
     def choose(self, segment: Segment) -> Choice:
