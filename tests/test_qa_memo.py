@@ -152,3 +152,26 @@ def test_a_key_string_cut_short_makes_the_whole_file_ignored(tmp_path: Path) -> 
     loaded = QAMemo()
     loaded.load(tmp_path)
     assert loaded.results == {}
+
+
+def test_a_check_after_a_separate_translate_judges_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localize.catalog.extract import extract_project
+    from localize.translate import translate_project
+    from test_parallel import _project
+
+    project = _project(tmp_path / "project")
+    extract_project(project, jobs=1)
+    monkeypatch.setattr(memo, "results", {})
+    monkeypatch.setattr(memo, "_project", None)
+    translate_project(project, progress=False)
+    assert (project.state_dir / MEMO_NAME).is_file()
+    judged: list[str] = []
+    real = checks._all_results
+    monkeypatch.setattr(checks, "_all_results", lambda source, *args: (judged.append(source), real(source, *args))[1])
+    monkeypatch.setattr(memo, "results", {})  # as a new process: only the file remains
+    monkeypatch.setattr(memo, "_project", None)
+    report = check_project(project)
+    assert report.entries_checked > 50
+    assert judged == []

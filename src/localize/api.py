@@ -137,7 +137,8 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     extracted = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
     merged = extracted.output_stamps(project)
     with batched_dir_sync():
-        translated = translate_project(project, progress=progress, quiet=quiet, shard=shard, jobs=jobs)
+        translated = translate_project(project, progress=progress, quiet=quiet, shard=shard, jobs=jobs,
+                                       save_verdicts=False)  # check, next, saves them
         extracted.restamp(project, merged)  # translate's writes are no reason to extract again
     outcome.reports["translate"] = translated
     checked = check_project(project, None, shard=shard, jobs=jobs)

@@ -38,6 +38,7 @@ from localize.failures import FailureLog
 from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
 from localize.project import Project
+from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
@@ -142,11 +143,13 @@ def translate_project(
     quiet: bool = False,
     shard: Shard | None = None,
     jobs: int | None = 1,
+    save_verdicts: bool = True,
 ) -> TranslateReport:
     """Translate every target locale (or ``locales``); see the module docstring.
 
     ``jobs``: processes for an offline engine's pass (None: one per core); the catalogs
-    written are the same for any number.
+    written are the same for any number. ``save_verdicts``: write the QA verdicts this run
+    reached to ``.localize/qa-memo.json`` (``run`` leaves that to its check stage).
 
     Raises EngineError (exit 2) when an engine refuses every request of a locale,
     and re-raises KeyboardInterrupt after saving what finished (exit 130).
@@ -156,6 +159,8 @@ def translate_project(
     state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard)
     state.jobs = jobs
     rows: list[EngineLocaleReport] = []
+    if not dry_run:
+        qa_memo.load(project.state_dir)  # pairs judged by earlier runs are not judged again
     try:
         memo = None if dry_run else NoopMemo(project, state.store, shard, (refresh_stale, retry_failed))
         idle = {locale.posix for locale in targets if memo is not None
@@ -170,6 +175,8 @@ def translate_project(
             )
     finally:
         state.close()
+        if save_verdicts and not dry_run:
+            qa_memo.save(project.state_dir)  # so a check after this run judges nothing again
     return TranslateReport(
         dry_run=dry_run,
         engines=tuple(rows),
