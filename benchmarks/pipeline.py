@@ -249,9 +249,14 @@ def child(project_dir: str, jobs: int | None) -> None:
 
 
 def _invoke_cli(argv: list[str]) -> int:
-    from localize.cli import cli, invoke
+    """The command as ``localize`` runs it (its entry point, process settings included)."""
+    from localize.cli import main
 
-    return invoke(cli, argv)
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 def ensure_translate_toolkit() -> Path:
