@@ -6,6 +6,7 @@ published, so they are not checked.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ __all__ = ["check_project", "entry_format", "po_files"]
 def entry_format(entry: polib.POEntry) -> DocumentFormat:
     """The source format of an entry, from its first ``#:`` reference's suffix."""
     for path, _line in entry.occurrences:
-        suffix = Path(path).suffix.lower()
+        suffix = os.path.splitext(path)[1].lower()  # as Path(path).suffix, without the object
         if suffix in (".html", ".htm"):
             return "html"
         if suffix in (".md", ".markdown"):
