@@ -11,6 +11,8 @@ import pytest
 from localize.catalog.extract import extract_project
 from localize.failures import FailureLog
 from localize.locales import parse_locale
+from localize.qa import check_project, checks
+from localize.qa.memo import memo
 from localize.translate import fanout, translate_project
 from localize.translate import run as run_module
 from localize.translate.report import TranslateReport
@@ -45,11 +47,17 @@ def test_an_offline_engine_in_two_processes_writes_what_one_process_writes(
         extract_project(project, jobs=1)
     single = translate_project(one, progress=False, jobs=1)
     assert fanned == []
-    double = translate_project(two, progress=False, jobs=2)
+    monkeypatch.setattr(memo, "results", {})  # what the workers judge must come back from them
+    double = translate_project(two, progress=False, jobs=2, save_verdicts=False)
     assert fanned and set(fanned) == {2}  # the offline locales (OpenCC, pseudo) went out to 2 processes
     assert _catalogs(two.root) == _catalogs(one.root)
     assert _figures(double) == _figures(single)
     assert sum(row.translated for row in double.engines) > 100
+    judged: list[str] = []
+    real = checks._all_results
+    monkeypatch.setattr(checks, "_all_results", lambda source, *args: (judged.append(source), real(source, *args))[1])
+    assert check_project(two, jobs=1).entries_checked > 100
+    assert judged == []  # every verdict the workers reached is in this process's memo
 
 
 def _items(tmp_path: Path) -> tuple[list[WorkItem], polib.POFile]:
@@ -72,7 +80,8 @@ def test_a_groups_outcomes_are_written_as_the_pass_writes_them(tmp_path: Path) -
 
     Context.failures = failures
     outcome = fanout.GroupOutcome(translations={0: "第二句"}, failures=((1, "verification failed: x"),),
-                                  segments=frozenset({0, 1}), sent=frozenset({"x"}), requests=1, retries=0)
+                                  segments=frozenset({0, 1}), sent=frozenset({"x"}), requests=1, retries=0,
+                                  verdicts={})
     tally = RoundTally()
     fanout._apply(Context(), items, 1, outcome, tally)  # the group starts at item 1
     assert po[0].msgstr == ""

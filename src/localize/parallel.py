@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -94,5 +95,12 @@ def parallel_map(
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,)) as pool:
-        return list(pool.map(partial(_call, fn), items, chunksize=chunk))
+    # A forked worker's collections would walk (and so copy, page by page) the whole heap it
+    # inherited; frozen, the parent's objects are left out of them.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install,
+                                 initargs=(context,)) as pool:
+            return list(pool.map(partial(_call, fn), items, chunksize=chunk))
+    finally:
+        gc.unfreeze()

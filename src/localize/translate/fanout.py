@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from localize.catalog.pofile import mark_machine
 from localize.parallel import default_jobs, parallel_map
+from localize.qa.memo import memo as qa_memo
 from localize.translate.progress import Progress
 from localize.translate.report import Failure
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
@@ -41,6 +42,7 @@ class GroupOutcome:
     sent: frozenset[str]  # distinct texts handed to the engine
     requests: int
     retries: int
+    verdicts: dict[str, tuple]  # QA verdicts the worker reached, for the parent's memo
 
 
 def fan_out_workers(context: PassContext, items: Sequence[WorkItem], jobs: int | None) -> int:
@@ -64,6 +66,8 @@ def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int
     sent: set[str] = set()
     for (first, _), outcome in zip(groups, outcomes, strict=True):
         _apply(context, items, first, outcome, tally)
+        for key, results in outcome.verdicts.items():  # check and build need not judge them again
+            qa_memo.put(key, results)
         sent |= outcome.sent
         tally.requests += outcome.requests
         tally.retries += outcome.retries
@@ -111,6 +115,7 @@ def _run_group(shared: tuple[PassContext, list[WorkItem]], group: tuple[int, int
     """Worker: an ordinary pass over ``items[first:last]`` (its entries are this process's copies)."""
     context, items = shared
     first, last = group
+    qa_memo.added.clear()
     locale_pass = _RecordingPass(context, items[first:last])
     tally = locale_pass.run()
     return GroupOutcome(
@@ -120,4 +125,5 @@ def _run_group(shared: tuple[PassContext, list[WorkItem]], group: tuple[int, int
         sent=frozenset(locale_pass.answers) | frozenset(locale_pass.failed_texts),
         requests=tally.requests,
         retries=tally.retries,
+        verdicts={key: qa_memo.results[key] for key in qa_memo.added if key in qa_memo.results},
     )
