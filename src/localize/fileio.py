@@ -50,7 +50,7 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
             if _same_content(path, data):
                 continue
             staged.append((_write_temp(path, data, durable=_syncfs() is None), path))
-        if _syncfs() is not None:
+        if staged and _syncfs() is not None:  # nothing to write: not even ctypes is loaded
             devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
             for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
                 _sync_filesystem(directory)

@@ -119,5 +119,5 @@ class ExtractState:
             del self.files[source]
 
     def save(self) -> None:
-        data = json.dumps({"files": self.files}, ensure_ascii=False, indent=0, sort_keys=True)
+        data = json.dumps({"files": self.files}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         write_if_changed(self.path, (data + "\n").encode("utf-8"))
