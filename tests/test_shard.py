@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 from pathlib import Path
 
 import polib
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fakeservers.mt_servers import LibreServer  # noqa: E402
-from localize.errors import ProjectLockedError  # noqa: E402
-from localize.lock import project_lock  # noqa: E402
-from localize.project import Project  # noqa: E402
-from localize.shard import Shard, shard_of  # noqa: E402
-from localize.translate import translate_project  # noqa: E402
-from shardkit import (  # noqa: E402
+from fakeservers.mt_servers import LibreServer
+from localize.errors import ProjectLockedError
+from localize.lock import project_lock
+from localize.project import Project
+from localize.shard import Shard, shard_of
+from localize.translate import translate_project
+from shardkit import (
     copy_project,
     english,
     localize,

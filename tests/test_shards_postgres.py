@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,10 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import polib
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fakeservers.mt_servers import LibreServer  # noqa: E402
-from shardkit import (  # noqa: E402
+from fakeservers.mt_servers import LibreServer
+from shardkit import (
     copy_project,
     english,
     localize,

@@ -79,7 +79,7 @@ def test_a_groups_outcomes_are_written_as_the_pass_writes_them(tmp_path: Path) -
         engine = Engine()
 
     Context.failures = failures
-    outcome = fanout.GroupOutcome(translations={0: "第二句"}, failures=((1, "verification failed: x"),),
+    outcome = fanout.GroupOutcome(translations={0: "第二句"}, failures={1: "verification failed: x"},
                                   segments=frozenset({0, 1}), sent=frozenset({"x"}), requests=1, retries=0,
                                   verdicts={})
     tally = RoundTally()

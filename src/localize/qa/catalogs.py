@@ -114,7 +114,7 @@ def _check_file(context: tuple[Glossary, frozenset[str]], item: _File) -> tuple[
     glossary, ignore = context
     memo.added.clear()
     borrowed = lent(item.path)  # translate's parse, when it just wrote this catalog
-    report = _check_catalog(borrowed or load_po(item.path), item, glossary, ignore)
+    report = _check_catalog(load_po(item.path) if borrowed is None else borrowed, item, glossary, ignore)
     if report.findings and borrowed is not None:  # its line numbers are the old file's
         report = _check_catalog(load_po(item.path), item, glossary, ignore)
     rows = tuple((f.severity, f.check, f.line, f.msgid, f.message) for f in report.findings)

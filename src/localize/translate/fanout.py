@@ -37,7 +37,7 @@ class GroupOutcome:
     """What one worker's pass did to its group (indices are the group's own)."""
 
     translations: dict[int, str]
-    failures: tuple[tuple[int, str], ...]
+    failures: dict[int, str]  # index -> why the entry failed
     segments: frozenset[int]
     sent: frozenset[str]  # distinct texts handed to the engine
     requests: int
@@ -81,17 +81,15 @@ def _apply(context: PassContext, items: Sequence[WorkItem], first: int, outcome:
            tally: RoundTally) -> None:
     """Write one group's results as ``LocalePass._succeed`` and ``_fail`` would have."""
     tally.segments.update(first + index for index in outcome.segments)
-    failed = dict(outcome.failures)
-    for index in range(len(items) - first):
+    for index in sorted(outcome.translations.keys() | outcome.failures.keys()):
+        item = items[first + index]
         if index in outcome.translations:
-            item = items[first + index]
             mark_machine(item.entry, outcome.translations[index], context.engine.provenance)
             context.failures.clear(item.slug, item.msgid)
             tally.translated += 1
-        elif index in failed:
-            item = items[first + index]
-            context.failures.record(item.slug, item.msgid, failed[index])
-            tally.failures.append(Failure(item.slug, item.msgid, failed[index]))
+        else:
+            context.failures.record(item.slug, item.msgid, outcome.failures[index])
+            tally.failures.append(Failure(item.slug, item.msgid, outcome.failures[index]))
 
 
 class _RecordingPass(LocalePass):
@@ -100,14 +98,14 @@ class _RecordingPass(LocalePass):
     def __init__(self, context: PassContext, items: Sequence[WorkItem]):
         super().__init__(context, items)
         self.translations: dict[int, str] = {}
-        self.failed: list[tuple[int, str]] = []
+        self.failed: dict[int, str] = {}
 
     def _succeed(self, index: int, translation: str) -> None:
         self.translations[index] = translation
         super()._succeed(index, translation)
 
     def _fail(self, index: int, reason: str) -> None:
-        self.failed.append((index, reason))
+        self.failed[index] = reason
         super()._fail(index, reason)
 
 
@@ -120,7 +118,7 @@ def _run_group(shared: tuple[PassContext, list[WorkItem]], group: tuple[int, int
     tally = locale_pass.run()
     return GroupOutcome(
         translations=locale_pass.translations,
-        failures=tuple(locale_pass.failed),
+        failures=locale_pass.failed,
         segments=frozenset(tally.segments),
         sent=frozenset(locale_pass.answers) | frozenset(locale_pass.failed_texts),
         requests=tally.requests,

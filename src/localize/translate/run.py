@@ -61,7 +61,7 @@ class _RunState:
     """What the locales of one run share: cap, rate buckets, cache, glossary, display."""
 
     def __init__(self, project: Project, dry_run: bool, max_chars: int | None, progress: Progress,
-                 shard: Shard | None = None):
+                 shard: Shard | None = None, jobs: int | None = 1):
         self.project = project
         self.dry_run = dry_run
         self.budget = CharBudget(max_chars)
@@ -73,7 +73,7 @@ class _RunState:
         self._glossary: Glossary | None = None
         self.memories: dict[str, TranslationMemory] = {}
         self.facts: dict[str, CatalogFacts] = {}
-        self.jobs: int | None = 1
+        self.jobs = jobs
 
     def snapshot(self, targets: Sequence[LocaleInfo]) -> None:
         """Take every locale's translation memory now, before this run writes anything.
@@ -156,8 +156,7 @@ def translate_project(
     """
     started = time.monotonic()
     targets = tuple(locales) if locales else project.settings.target_locales
-    state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard)
-    state.jobs = jobs
+    state = _RunState(project, dry_run, max_chars, make_progress(progress, quiet), shard, jobs)
     rows: list[EngineLocaleReport] = []
     if not dry_run:
         qa_memo.load(project.state_dir)  # pairs judged by earlier runs are not judged again
