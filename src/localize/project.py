@@ -103,8 +103,12 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""
+        resolved = _resolved(os.fspath(path))
+        root = str(self.root)  # resolved by ``open``
+        if resolved.startswith(root) and resolved[len(root):len(root) + 1] == "/":
+            return resolved[len(root) + 1:]
         try:
-            return _resolved(Path(path)).relative_to(self.root).as_posix()
+            return Path(resolved).relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 
@@ -158,15 +162,16 @@ class Project:
         return slug
 
 
-def _resolved(path: Path) -> Path:
-    """``path.resolve()`` with the directory part remembered: ``relative`` names thousands of
+def _resolved(path: str) -> str:
+    """``os.path.realpath`` with the directory part remembered: ``relative`` names thousands of
     files in a few directories per run, and resolving lstat's every component each time.
     The file itself is still checked, so a symlinked file resolves to its target."""
-    if not path.is_absolute() or path.name in ("", ".", "..") or os.path.islink(path):
-        return path.resolve()
-    return _resolved_dir(str(path.parent)) / path.name
+    directory, name = os.path.split(path)
+    if not os.path.isabs(path) or name in ("", ".", "..") or os.path.islink(path):
+        return str(Path(path).resolve())
+    return os.path.join(_resolved_dir(directory), name)
 
 
 @functools.lru_cache(maxsize=1024)
-def _resolved_dir(directory: str) -> Path:
-    return Path(directory).resolve()
+def _resolved_dir(directory: str) -> str:
+    return str(Path(directory).resolve())

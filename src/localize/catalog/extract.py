@@ -35,6 +35,7 @@ from localize.readers import read_document
 from localize.readers.slugs import article_slug
 from localize.segmentation import segment_document
 from localize.shard import Shard
+from localize.stamps import project_digests, save_project_digests
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def extract_project(
     for number, locale in enumerate(project.settings.target_locales if merged else ()):
         # the translation memory need not parse what was just merged
         remember_facts(project, locale, [(*plan.writes[number + 1], plan.facts[number]) for plan in merged])
+    save_project_digests(project.state_dir)
     selected = sum(context.selects(plan.slug) for plan in plans)
     return ExtractReport(
         articles=selected,
@@ -139,9 +141,10 @@ def _scan(project: Project, state: ExtractState, key: str,
     """(path, source, digest, slug) of every source file; slug None: it must be read (changed,
     and the shard's own). Another shard's changed article gets its slug from its front matter."""
     found: list[tuple[Path, str, str, str | None]] = []
+    digests = project_digests(project.state_dir)  # an unchanged file is stat'ed, not read
     for path in project.source_files():
         source = project.relative(path)
-        digest = content_hash(path.read_bytes(), key)
+        digest = content_hash(digests(path).encode("ascii"), key)
         slug = state.unchanged(project, source, digest)
         if slug is None and shard is not None:
             slug = article_slug(project, path)  # front matter only: most belong to other shards

@@ -39,8 +39,9 @@ def global_key(project: Project, glossary_fingerprint: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
-def content_hash(source: bytes, key: str) -> str:
-    return hashlib.sha256(key.encode("ascii") + b"\x00" + source).hexdigest()
+def content_hash(source_digest: bytes, key: str) -> str:
+    """An article's hash: its source bytes (by their digest) and everything else shaping its catalogs."""
+    return hashlib.sha256(key.encode("ascii") + b"\x00" + source_digest).hexdigest()
 
 
 def file_stamp(path: Path) -> list[int] | None:

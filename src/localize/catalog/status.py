@@ -21,6 +21,7 @@ from localize.catalog.state import entry_state
 from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
+from localize.stamps import blake2_digest, project_digests, save_project_digests
 from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
@@ -80,11 +81,12 @@ class _CountsMemo:
 
     def __init__(self, project: Project):
         self.memo = DigestMemo(project.state_dir / "status-memo.json", "status")
+        self.state_dir = project.state_dir
 
     def count(self, path: Path, relative: str, failures: dict[str, str],
               counter: Callable[[polib.POFile, dict[str, str]], dict[str, int]]) -> dict[str, int]:
         """``counter(load_po(path), failures)``, unless the memo has it for these bytes and failures."""
-        digest = _digest(path.read_bytes(), failures)
+        digest = _digest(project_digests(self.state_dir)(path), failures)
         known = self.memo.get(relative, digest)
         if isinstance(known, dict):
             counts = {name: int(known.get(name, 0)) for name in COUNT_FIELDS}
@@ -95,10 +97,13 @@ class _CountsMemo:
 
     def save(self) -> None:
         self.memo.save()
+        save_project_digests(self.state_dir)
 
 
-def _digest(data: bytes, failures: dict[str, str]) -> str:
-    return bytes_digest(data, json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
+def _digest(file_digest: str, failures: dict[str, str]) -> str:
+    """The memo's key: the catalog's bytes (by their digest) and the failures counted with them."""
+    return bytes_digest(file_digest.encode("ascii"),
+                        json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
 
 
 def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[str, str], dict[str, int]]]) -> None:
@@ -109,8 +114,10 @@ def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[
     """
     memo = _CountsMemo(project)
     memo.memo.used = dict(memo.memo.known)
+    digests = project_digests(project.state_dir)
     for path, data, failures, counts in counted:
-        memo.memo.put(project.relative(path), _digest(data, failures), counts)
+        digests.remember(path, data)
+        memo.memo.put(project.relative(path), _digest(blake2_digest(data), failures), counts)
     memo.save()
 
 

@@ -40,6 +40,7 @@ from localize.catalog.state import entry_state
 from localize.errors import InputError
 from localize.locales import LocaleInfo
 from localize.project import Project
+from localize.stamps import project_digests
 
 if TYPE_CHECKING:
     import numpy as np  # imported where used: start-up of every command pays for it otherwise
@@ -320,9 +321,10 @@ class CatalogFacts:
         live: dict[str, tuple[str, Any]] = {}
         added: list[tuple[str, str, Any]] = []
         parsed: dict[str, polib.POFile] = {}
+        digests = project_digests(project.state_dir)
         for path in paths.values():
             relative = project.relative(path)
-            digest = bytes_digest(path.read_bytes())
+            digest = digests(path)  # bytes_digest of the bytes, read only when the file changed
             record = known.get(relative)
             facts = record[1] if record is not None and record[0] == digest else None
             if not _well_formed(facts):
@@ -359,6 +361,9 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
 
 def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, bytes, dict[str, Any]]]) -> None:
     """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)."""
+    digests = project_digests(project.state_dir)
+    for path, data, _ in known:
+        digests.remember(path, data)
     _facts_log(project, locale).append(
         [(project.relative(path), bytes_digest(data), facts) for path, data, facts in known]
     )

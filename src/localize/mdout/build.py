@@ -83,7 +83,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     articles: list[PlannedArticle] = []
     entries: list[ArticleEntry] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    for article in iter_planned(project, found, global_key, publish, jobs):  # one article at a time
+    for article in iter_planned(project, found, global_key, publish, cache, jobs):  # one article at a time
         article_files.add(article.plan.content_rel, _files(chosen, article))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))
         try:
@@ -97,6 +97,8 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
     _refuse_foreign(out, pending, previous)
     written = [path for path, data in sorted(pending.items()) if write_if_changed(targets[path], data)]
+    for path, data in pending.items():
+        cache.digests.remember(targets[path], data)  # the next build need not read them back
     kept = {p.path for e in entries for p in e.pages}
     removed = remove_unpublished(out, kept, cache, set())
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):

@@ -21,6 +21,7 @@ from localize.parallel import parallel_map
 from localize.qa.checks import check_translation
 from localize.qa.memo import FileResult, file_key, memo
 from localize.qa.report import Finding, QAReport
+from localize.stamps import project_digests, save_project_digests
 from localize.store import open_store
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def check_project(
         logs = {loc.posix: FailureLog.load(store, loc)
                 for loc in locales or project.settings.target_locales}
     memo.load(project.state_dir)
+    digests = project_digests(project.state_dir)
     files: list[tuple[_File, str, FileResult | None]] = []
     for locale in locales or project.settings.target_locales:
         failures = logs[locale.posix]
@@ -81,7 +83,7 @@ def check_project(
             if shard is not None and not shard.owns(slug):
                 continue
             item = _File(locale, slug, project.relative(path), path, failures.for_slug(slug))
-            key = file_key(path.read_bytes(), (locale.bcp47, slug, item.file), glossary, ignore, item.failures)
+            key = file_key(digests(path), (locale.bcp47, slug, item.file), glossary, ignore, item.failures)
             files.append((item, key, memo.get_file(item.file, key)))
     todo = [item for item, _, known in files if known is None]
     checked = iter(parallel_map(_check_file, todo, jobs, (glossary, ignore)))
@@ -95,6 +97,7 @@ def check_project(
         report.findings += [Finding(severity, check, item.locale.bcp47, item.slug, item.file, line, msgid, text)
                             for severity, check, line, msgid, text in known[1]]
     memo.save(project.state_dir)
+    save_project_digests(project.state_dir)
     return report
 
 

@@ -60,10 +60,11 @@ def memo_key(source: str, translation: str, fmt: str, target: LocaleInfo, glossa
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def file_key(data: bytes, context: tuple[str, ...], glossary: Glossary | None,
+def file_key(file_digest: str, context: tuple[str, ...], glossary: Glossary | None,
              ignore: frozenset[str], failures: dict[str, str]) -> str:
-    """What a PO file's findings depend on: its bytes, locale/slug/path, glossary, waivers, failures."""
-    digest = hashlib.blake2b(data, digest_size=16)
+    """What a PO file's findings depend on: its bytes (by their digest), locale/slug/path,
+    glossary, waivers, failures."""
+    digest = hashlib.blake2b(file_digest.encode("ascii"), digest_size=16)
     extra = [*context, glossary.fingerprint if glossary is not None else "-", *sorted(ignore)]
     digest.update(json.dumps([extra, sorted(failures.items())], ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()

@@ -16,6 +16,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from localize.containment import contained, is_contained
 from localize.errors import InputError
@@ -44,6 +45,7 @@ from localize.site.plan import (
 from localize.site.render import RenderedArticle, render_article, sitemap_urls, url_paths
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
+from localize.stamps import StampedDigests, sha256_digest
 
 log = logging.getLogger("localize")
 _NUMBERED_SITEMAP = re.compile(r"sitemap-[1-9][0-9]*\.xml")
@@ -100,7 +102,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
     ahead = RenderAhead(settings.template, template.fingerprint, all_articles)
-    for article in iter_planned(project, found, global_key, publish, jobs, ahead):
+    for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
         try:
@@ -172,10 +174,15 @@ def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
     settings = project.settings
     written += copy_assets(project, out, all_assets, cache)
     removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
-    written += write_sitemaps(project, articles, out, sitemap_limit, removed)
-    manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
-    if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), manifest):
-        written.append(MANIFEST_NAME)
+    if cache.outputs_reusable("sitemaps", out, sitemap_limit) is None:
+        written += write_sitemaps(project, articles, out, sitemap_limit, removed, cache)
+    if cache.outputs_reusable("manifest", out, None) is None:
+        manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
+        target = contained(out, MANIFEST_NAME, "manifest")
+        if write_if_changed(target, manifest):
+            written.append(MANIFEST_NAME)
+        cache.digests.remember(target, manifest)
+        cache.record_outputs("manifest", None, {MANIFEST_NAME: sha256_digest(manifest)})
     cache.save()
     return BuildReport(
         out=out,
@@ -192,10 +199,10 @@ def completion_share(completion, publish: str) -> float:  # type: ignore[no-unty
     return round(usable / completion.total, 4) if completion.total else 0.0
 
 
-def _article_key(project: Project, path: Path, slug: str, global_key: str) -> str:
-    parts = [global_key, project.relative(path), file_sha256(path), slug]
+def _article_key(project: Project, path: Path, slug: str, global_key: str, digests: StampedDigests) -> str:
+    parts = [global_key, project.relative(path), digests(path), slug]
     for locale in catalog_locales(project.settings):
-        parts += [locale.posix, file_sha256(project.po_path(slug, locale))]
+        parts += [locale.posix, digests(project.po_path(slug, locale))]
     return combined_key(parts)
 
 
@@ -216,24 +223,29 @@ def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
     return template if template.fingerprint == fingerprint else None
 
 
-def _read_plan(context: tuple[Project, str, str, RenderAhead | None],
-               path: Path) -> tuple[str, ArticleInputs | None, ArticlePlan,
-                                    tuple[RenderedArticle, dict[str, str]] | None]:
+#: What reading one changed article gives: its cache key, its inputs (unless rendered), its
+#: plan, its pages and their sha256 (when rendered), and the stamps of the files it hashed.
+ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, tuple[RenderedArticle, dict[str, str]] | None,
+                 dict[str, list[Any]]]
+
+
+def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path) -> ReadPlan:
     """One changed article read and planned, and rendered unless it links to another article
     (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
     project, global_key, publish, ahead = context
     slug, inputs = read_article(project, path)
-    key = _article_key(project, path, slug, global_key)
+    digests = StampedDigests(digest=sha256_digest)
+    key = _article_key(project, path, slug, global_key, digests)
     plan = plan_article(project, path, slug, inputs, publish)
     template = _template(project.root, ahead.template, ahead.fingerprint) if ahead is not None else None
     if ahead is None or template is None:
-        return key, inputs, plan, None
+        return key, inputs, plan, None, digests.used
     pages = ArticlePages(ahead.articles)
     pages.add(plan.content_rel, url_paths(project, plan))
     try:
-        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish)
+        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish), digests.used
     except Unplanned:
-        return key, inputs, plan, None
+        return key, inputs, plan, None, digests.used
 
 
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
@@ -249,27 +261,30 @@ def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[
     content_dir = project.content_dir.resolve()
     for path in project.source_files():
         source_rel = project.relative(path)
-        content_rel = path.resolve().relative_to(content_dir).as_posix()
+        content_rel = (source_rel[len("content/"):] if source_rel.startswith("content/")
+                       else path.resolve().relative_to(content_dir).as_posix())
         cached_slug = cache.previous_entry(source_rel).get("slug")
         plan, key = None, ""
         if isinstance(cached_slug, str):
-            key = _article_key(project, path, cached_slug, global_key)
+            key = _article_key(project, path, cached_slug, global_key, cache.digests)
             plan = cache.plan(source_rel, key, content_rel)
         found.append((path, source_rel, content_rel, key, plan))
     return found
 
 
-def iter_planned(project: Project, found: list[Found], global_key: str, publish: str,
+def iter_planned(project: Project, found: list[Found], global_key: str, publish: str, cache: BuildCache,
                  jobs: int | None = 1, ahead: RenderAhead | None = None) -> Iterator[PlannedArticle]:
     """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
-    inputs, or with ``ahead`` their pages when those depend on no other article)."""
+    inputs, or with ``ahead`` their pages when those depend on no other article); the stamps
+    of the files hashed to read them go to ``cache``."""
     by_slug: dict[str, Path] = {}
     fresh = _read_plans([path for path, _, _, _, plan in found if plan is None],
                         (project, global_key, publish, ahead), jobs)
     for path, source_rel, _, key, plan in found:
         inputs = rendered = None
         if plan is None:
-            key, inputs, plan, rendered = next(fresh)
+            key, inputs, plan, rendered, stamps = next(fresh)
+            cache.digests.used.update(stamps)
         if plan.slug in by_slug:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
                              source_rel)
@@ -278,8 +293,7 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
 
 
 def _read_plans(paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
-                jobs: int | None) -> Iterator[tuple[str, ArticleInputs | None, ArticlePlan,
-                                                    tuple[RenderedArticle, dict[str, str]] | None]]:
+                jobs: int | None) -> Iterator[ReadPlan]:
     for start in range(0, len(paths), READ_BATCH):
         yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs, context)
 
@@ -309,7 +323,7 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
         else:
             inputs = article.inputs or read_article(project, article.path)[1]
             rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
-        write_pages(rendered, out, written)
+        write_pages(rendered, out, written, cache.digests)
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
@@ -324,11 +338,16 @@ def render_pages(project: Project, plan: ArticlePlan, inputs: ArticleInputs,
     return rendered, {p.file_path: hashlib.sha256(p.content).hexdigest() for p in rendered.pages}
 
 
-def write_pages(rendered: RenderedArticle, out: Path, written: list[str]) -> None:
-    """Write the pages whose bytes changed, adding their paths to ``written``."""
+def write_pages(rendered: RenderedArticle, out: Path, written: list[str],
+                digests: StampedDigests | None = None) -> None:
+    """Write the pages whose bytes changed, adding their paths to ``written`` (and every page's
+    stamp to ``digests``, so the next build need not read it back)."""
     for page in rendered.pages:
-        if write_if_changed(contained(out, page.file_path, "page"), page.content, durable=False):
+        target = contained(out, page.file_path, "page")
+        if write_if_changed(target, page.content, durable=False):
             written.append(page.file_path)
+        if digests is not None:
+            digests.remember(target, page.content)
 
 
 def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
@@ -391,13 +410,16 @@ def _prune_empty_dirs(directory: Path, out: Path) -> None:
 
 
 def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, limit: int,
-                    removed: set[str]) -> list[str]:
+                    removed: set[str], cache: BuildCache) -> list[str]:
     base_url = project.settings.base_url
     old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()
     urls = [url for article in articles for url in sitemap_urls(project, article.plan)]
     files = render_sitemaps(urls, base_url, limit)
     written = [name for name, data in sorted(files.items())
                if write_if_changed(contained(out, name, "sitemap"), data)]
+    for name, data in files.items():
+        cache.digests.remember(out / name, data)
+    cache.record_outputs("sitemaps", limit, {name: sha256_digest(data) for name, data in files.items()})
     for name in sorted(old_files - set(files)):
         if not _NUMBERED_SITEMAP.fullmatch(name) or not is_contained(out, out / name):
             continue  # not a name this tool writes (someone else's sitemap), or a symlink out

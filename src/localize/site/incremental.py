@@ -4,7 +4,12 @@ Kept in ``.localize/site-build.json`` (never in ``<out>``): per article, the
 hash of its inputs (source file, its catalogs, the settings and template), its
 publishing plan, the state of what its links point at, and the sha256 of each
 page written. A page is rendered again when any of those differ or its file in
-``<out>`` is not what was written.
+``<out>`` is not what was written. The manifest and sitemaps are recorded the same
+way and left alone when no article's record changed and they are intact.
+
+Files are compared by sha256, read only when their stamp (mtime, size, inode)
+differs from the one recorded with that sha256 (see ``localize.stamps``), so a
+build with nothing changed stats its files and reads none.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from localize.fileio import write_if_changed
 from localize.locales import parse_locale
 from localize.site.manifest import Completion
 from localize.site.plan import ArticlePlan, LocalePlan
+from localize.stamps import StampedDigests, sha256_digest
 
 CACHE_NAME = "site-build.json"
 FORMAT = "1"
@@ -82,15 +88,22 @@ class BuildCache:
         self.previous_assets: dict[str, str] = {}
         self.articles: dict[str, Any] = {}
         self.assets: dict[str, str] = {}
+        self.digests = StampedDigests(digest=sha256_digest)
+        self.previous_outputs: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = {}  # whole-site files (manifest, sitemaps) as last written
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("out") != self.out:
             return
+        if data.get("format") == FORMAT:
+            self.digests = StampedDigests(data.get("stamps"), sha256_digest)
         self.previous_assets = dict(data.get("assets", {}))
         if data.get("format") == FORMAT and data.get("global") == global_key:
             self.previous = dict(data.get("articles", {}))
+            outputs = data.get("outputs")
+            self.previous_outputs = outputs if isinstance(outputs, dict) else {}
 
     def plan(self, source_rel: str, key: str, content_rel: str) -> ArticlePlan | None:
         """The cached plan of an article whose inputs hash to ``key``, else None."""
@@ -109,7 +122,24 @@ class BuildCache:
         if not isinstance(entry, dict) or entry.get("key") != key or entry.get("targets") != targets:
             return False
         pages = entry.get("pages", {})
-        return bool(pages) and all(file_sha256(out / path) == sha for path, sha in pages.items())
+        return bool(pages) and all(self.digests(out / path) == sha for path, sha in pages.items())
+
+    def outputs_reusable(self, kind: str, out: Path, shape: object) -> dict[str, str] | None:
+        """The files of ``kind`` (name -> sha256) the last build wrote, when this build's records
+        are the last one's, ``shape`` (what else shaped them) is too and every file is intact:
+        then writing them again would give the same bytes."""
+        previous = self.previous_outputs.get(kind)
+        if (not self.articles or self.articles != self.previous or not isinstance(previous, dict)
+                or previous.get("shape") != shape or not isinstance(previous.get("files"), dict)):
+            return None
+        files: dict[str, str] = previous["files"]
+        if not files or any(self.digests(out / name) != sha for name, sha in files.items()):
+            return None
+        self.record_outputs(kind, shape, files)
+        return files
+
+    def record_outputs(self, kind: str, shape: object, files: Mapping[str, str]) -> None:
+        self.outputs[kind] = {"shape": shape, "files": dict(sorted(files.items()))}
 
     def previous_entry(self, source_rel: str) -> dict[str, Any]:
         entry = self.previous.get(source_rel)
@@ -130,7 +160,9 @@ class BuildCache:
     def save(self) -> None:
         data = {"format": FORMAT, "out": self.out, "global": self.global_key,
                 "assets": dict(sorted(self.assets.items())),
-                "articles": dict(sorted(self.articles.items()))}
+                "articles": dict(sorted(self.articles.items())),
+                "outputs": dict(sorted(self.outputs.items())),
+                "stamps": self.digests.to_json()}
         # compact: the C encoder (an indented dump is pure Python, a tenth of a no-op run)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         write_if_changed(self.path, (text + "\n").encode("utf-8"))

@@ -28,6 +28,7 @@ from localize.fileio import atomic_write_bytes
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.shard import Shard
+from localize.stamps import project_digests
 from localize.store import Store
 
 
@@ -58,10 +59,9 @@ class NoopMemo:
         head = (__version__, locale.posix, repr(engine_settings), settings.fuzzy_threshold,
                 settings.tm_trust_reviewed, self.flags, str(self.shard))
         digest.update(repr(head).encode("utf-8"))
+        digests = project_digests(self.project.state_dir)
         for slug, path in catalog_paths(self.project, locale).items():
-            data = _read(path)
-            digest.update(f"\0{slug}\0{len(data)}\0".encode())
-            digest.update(data)
+            digest.update(f"\0{slug}\0{digests(path) or 'missing'}".encode())
         digest.update(b"\0tm\0" + _read(imported_pairs_path(self.project, locale)))
         failures = self.store.failures(locale.posix)
         digest.update(b"\0failures\0" + json.dumps(failures, sort_keys=True).encode("utf-8"))

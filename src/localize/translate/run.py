@@ -40,6 +40,7 @@ from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
+from localize.stamps import save_project_digests
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
@@ -176,6 +177,7 @@ def translate_project(
         state.close()
         if save_verdicts and not dry_run:
             qa_memo.save(project.state_dir)  # so a check after this run judges nothing again
+        save_project_digests(project.state_dir)
     return TranslateReport(
         dry_run=dry_run,
         engines=tuple(rows),

@@ -1,0 +1,140 @@
+"""Digests of files kept by their stamp, so a run with nothing changed stats files instead of reading them.
+
+A stamp is a file's (mtime in ns, size, inode). Editors and atomic writes (ours
+included) give a changed file a new mtime or a new inode, so while the stamp is
+the one recorded with a digest, the digest still holds. One exception is guarded
+against as git guards its index: a file changed in place within the clock tick
+of the moment it was digested keeps its stamp. A digest taken of a file
+modified less than ``RACY_NS`` before (a few ticks) is therefore not trusted on
+its own: the next lookup reads the file again (and trusts it from then on). A
+file this process wrote itself (``remember``) is trusted at once.
+
+``project_digests(state_dir)`` is the one record of a project's catalogs in this
+process, kept in ``<state_dir>/digests.json`` by ``save_project_digests``; a
+missing, unreadable or other-version file only means reading the files again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from localize import __version__
+from localize.fileio import write_if_changed
+
+#: A file modified this close (ns) before it was digested may change again within the same
+#: stamp: a few clock ticks, or two seconds where mtimes come in whole seconds (FAT, HFS+).
+RACY_NS = 20_000_000
+RACY_COARSE_NS = 2_000_000_000
+DIGESTS_NAME = "digests.json"
+
+
+def blake2_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def sha256_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class StampedDigests:
+    """path -> digest of its bytes, taken again only when the file's stamp changed.
+
+    Callable as ``digests(path)`` ("" for a missing file). ``used`` holds every record
+    looked up or made in this process: what to keep for the next one.
+    """
+
+    def __init__(self, previous: object = None, digest=blake2_digest) -> None:  # type: ignore[no-untyped-def]
+        self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
+        self.digest = digest
+        self.used: dict[str, list[Any]] = {}
+
+    def __call__(self, path: Path | str) -> str:
+        key = os.fspath(path)
+        stamp = _stamp(key)
+        if stamp is None:
+            return ""
+        known = self.used.get(key) or self.previous.get(key)
+        if (isinstance(known, list) and len(known) == 5 and known[:3] == stamp and known[4]
+                and isinstance(known[3], str)):
+            self.used[key] = known
+            return str(known[3])
+        try:
+            with open(key, "rb") as file:  # stamped before reading: a change after gives a new stamp
+                digest = self.digest(file.read())
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return ""
+        self.used[key] = [*stamp, digest, _settled(stamp)]
+        return digest
+
+    def remember(self, path: Path | str, data: bytes) -> None:
+        """Record a file this process just wrote with ``data`` (its digest is taken here, not
+        read back). Trusted at once: our writes replace the file, so its inode is new, and
+        only another writer changing it in place within the same clock tick would go unseen."""
+        key = os.fspath(path)
+        stamp = _stamp(key)
+        if stamp is not None:
+            self.used[key] = [*stamp, self.digest(data), True]
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """What to keep: every record used now, and the earlier ones of files that still exist.
+
+        When no file's stamp or digest changed, the earlier records come back as they were,
+        even those a lookup has since found settled: a run that changed nothing rewrites nothing.
+        """
+        kept = {key: value for key, value in self.previous.items()
+                if key not in self.used and os.path.exists(key)}
+        kept.update(self.used)
+        if len(kept) == len(self.previous) and all(
+                isinstance(old := self.previous.get(key), list) and old[:4] == value[:4]
+                for key, value in kept.items()):
+            return dict(sorted(self.previous.items()))
+        return dict(sorted(kept.items()))
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return [stat.st_mtime_ns, stat.st_size, stat.st_ino]
+
+
+def _settled(stamp: list[int]) -> bool:
+    """Whether the file was last modified long enough ago that a change now would move its mtime."""
+    margin = RACY_COARSE_NS if stamp[0] % 1_000_000_000 == 0 else RACY_NS
+    return stamp[0] < time.time_ns() - margin
+
+
+_projects: dict[str, StampedDigests] = {}
+
+
+def project_digests(state_dir: Path) -> StampedDigests:
+    """The blake2 digests of a project's files (catalogs), shared by every stage of this process."""
+    key = os.fspath(state_dir)
+    digests = _projects.get(key)
+    if digests is None:
+        previous = None
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            data = json.loads((state_dir / DIGESTS_NAME).read_text("utf-8"))
+            if isinstance(data, dict) and data.get("version") == __version__:
+                previous = data.get("files")
+        digests = _projects[key] = StampedDigests(previous)
+    return digests
+
+
+def save_project_digests(state_dir: Path) -> None:
+    """Keep this process's records for the next run; never an error (a read-only checkout still runs)."""
+    digests = _projects.get(os.fspath(state_dir))
+    if digests is None or not state_dir.is_dir():
+        return
+    kept = digests.to_json()
+    text = json.dumps({"version": __version__, "files": kept}, separators=(",", ":"))
+    with contextlib.suppress(OSError):
+        write_if_changed(state_dir / DIGESTS_NAME, (text + "\n").encode("utf-8"), durable=False)
+        digests.previous, digests.used = kept, {}  # what the next save compares with
