@@ -91,3 +91,33 @@ def test_a_groups_outcomes_are_written_as_the_pass_writes_them(tmp_path: Path) -
     assert failures.reason("news/a", "第二句。") is None  # translated now: its old failure cleared
     assert tally.translated == 1 and tally.segments == {1, 2}
     assert [(f.msgid, f.reason) for f in tally.failures] == [("第三句。", "verification failed: x")]
+
+
+def test_a_locale_in_groups_of_catalogs_writes_and_reports_what_one_group_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large locales are translated a group of catalogs at a time (memory holds one group)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1776470400")
+    whole, grouped = _project(tmp_path / "whole"), _project(tmp_path / "grouped")
+    for project in (whole, grouped):
+        extract_project(project, jobs=1)
+    single = translate_project(whole, progress=False, jobs=1)
+    parsed: list[int] = []
+    real_parse = run_module._RunState.parse
+    monkeypatch.setattr(run_module._RunState, "parse",
+                        lambda self, locale, group: parsed.append(len(group)) or real_parse(self, locale, group))
+    monkeypatch.setattr(run_module, "GROUP_ENTRIES", 20)  # a few catalogs per group
+    in_groups = translate_project(grouped, progress=False, jobs=1)
+    assert len(parsed) > 2 * len(grouped.settings.target_locales)  # several groups per locale
+    assert max(parsed) < 10
+    assert _catalogs(grouped.root) == _catalogs(whole.root)
+    assert _entries(in_groups) == _entries(single)
+    again = translate_project(grouped, progress=False, jobs=1)  # every group settled: nothing to do
+    assert sum(row.translated for row in again.engines) == 0
+
+
+def _entries(report: TranslateReport) -> list[dict]:
+    """A report's figures about entries; characters and requests are what was sent, and a text
+    repeated in two groups is sent (offline) or looked up in the cache (online) once per group."""
+    rows = json.loads(json.dumps(report.to_json()))["engines"]
+    return [{k: v for k, v in row.items() if k not in ("characters", "requests", "cache_hits")} for row in rows]

@@ -38,18 +38,57 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
     """Durably write every file whose content differs, with one filesystem sync for all of them.
 
     Why: one fsync per file costs a journal commit each (thousands of catalogs in one
-    extract). Each file is written to a temp file beside it; one ``syncfs`` per filesystem
-    makes all of them durable (where the platform has none, each is fsynced); then each replaces its
-    target and each directory is synced once. A failure before the replacing (a full disk)
-    removes every temp file and changes nothing. Returns the paths written, in order.
+    extract). See :class:`StagedWrites`, which this is for files known at once. Returns the
+    paths written, in order.
     """
-    staged: list[tuple[str, Path]] = []
-    try:
+    with StagedWrites() as staged:
         for path, data in items:
-            path = Path(path)
-            if _same_content(path, data):
-                continue
-            staged.append((_write_temp(path, data, durable=_syncfs() is None), path))
+            staged.stage(path, data)
+        return staged.commit()
+
+
+class StagedWrites:
+    """Files written beside their targets as temp files, replacing them all at ``commit``.
+
+    Each staged file whose content differs is written to a temp file at once, so its bytes
+    need not be held until the end; ``commit`` makes all of them durable with one ``syncfs``
+    per filesystem (where the platform has none, each was fsynced), then replaces each
+    target and syncs each directory once. Leaving the ``with`` block without committing (an
+    error while staging, a full disk) removes every temp file and changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[str, Path]] = []
+        self.created: list[Path] = []  # directories made for temp files, parents first
+        self.committed = False
+        self._present: set[Path] = set()
+
+    def __enter__(self) -> StagedWrites:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for tmp, _ in self.staged:
+            if tmp:
+                _discard(tmp)
+        if not self.committed:
+            for directory in reversed(self.created):  # left as found: no empty directory either
+                with contextlib.suppress(OSError):
+                    os.rmdir(directory)
+
+    def stage(self, path: Path, data: bytes) -> bool:
+        """Write ``data`` for ``path`` to a temp file, unless ``path`` holds it already; True if staged."""
+        path = Path(path)
+        if _same_content(path, data):
+            return False
+        if path.parent not in self._present:
+            self.created += _missing_directories(path.parent)
+            self._present.add(path.parent)
+        self.staged.append((_write_temp(path, data, durable=_syncfs() is None), path))
+        return True
+
+    def commit(self) -> list[Path]:
+        """Replace every staged target (durably); the paths written, in order."""
+        staged = self.staged
         if staged and _syncfs() is not None:  # nothing to write: not even ctypes is loaded
             devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
             for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
@@ -57,18 +96,23 @@ def write_all_if_changed(items: Iterable[tuple[Path, bytes]]) -> list[Path]:
         for index, (tmp, path) in enumerate(staged):
             os.replace(tmp, path)
             staged[index] = ("", path)
-    except BaseException:
-        for tmp, _ in staged:
-            if tmp:
-                _discard(tmp)
-        raise
-    directories = {path.parent for _, path in staged}
-    if _deferred is not None:  # inside batched_dir_sync: its end syncs them
-        _deferred.update(directories)
-    else:
-        for directory in sorted(directories):
-            _fsync_dir(directory)
-    return [path for _, path in staged]
+            self.committed = True
+        directories = {path.parent for _, path in staged}
+        if _deferred is not None:  # inside batched_dir_sync: its end syncs them
+            _deferred.update(directories)
+        else:
+            for directory in sorted(directories):
+                _fsync_dir(directory)
+        return [path for _, path in staged]
+
+
+def _missing_directories(directory: Path) -> list[Path]:
+    """``directory`` and those of its parents that do not exist yet, outermost first."""
+    missing: list[Path] = []
+    while not directory.is_dir() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    return missing[::-1]
 
 
 def _write_temp(path: Path, data: bytes, durable: bool) -> str:

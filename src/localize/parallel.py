@@ -14,19 +14,21 @@ import copyreg
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-__all__ = ["default_jobs", "parallel_map"]
+__all__ = ["default_jobs", "parallel_iter", "parallel_map"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 #: Fewer items than this per extra process are not worth a process's start-up.
 MIN_PER_WORKER = 4
+#: Items sent to a worker at once at most: a chunk's results come back together.
+MAX_CHUNK = 64
 
 _context: Any = None
 
@@ -88,19 +90,32 @@ def parallel_map(
     fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None
 ) -> list[Result]:
     """``[fn(context, item) for item in items]``, in up to ``jobs`` processes (None: one per core)."""
+    return list(parallel_iter(fn, items, jobs, context))
+
+
+def parallel_iter(
+    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None
+) -> Iterator[Result]:
+    """``parallel_map`` yielding each result as soon as it and those before it are done, so a
+    caller that lets go of each one holds a few at a time, not all of them.
+
+    The processes run while the iterator is consumed; closing it early (an error in the
+    caller) cancels the items not started.
+    """
     items = list(items)
     workers = min(default_jobs() if jobs is None else jobs, len(items) // MIN_PER_WORKER)
     if workers <= 1:
-        return [fn(context, item) for item in items]
+        yield from (fn(context, item) for item in items)
+        return
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, len(items) // (workers * 4))
+    chunk = max(1, min(len(items) // (workers * 4), MAX_CHUNK))
     # A forked worker's collections would walk (and so copy, page by page) the whole heap it
     # inherited; frozen, the parent's objects are left out of them.
     gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,))
     try:
-        with ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install,
-                                 initargs=(context,)) as pool:
-            return list(pool.map(partial(_call, fn), items, chunksize=chunk))
+        yield from pool.map(partial(_call, fn), items, chunksize=chunk)
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()

@@ -76,10 +76,14 @@ class StampedDigests:
         """Record a file this process just wrote with ``data`` (its digest is taken here, not
         read back). Trusted at once: our writes replace the file, so its inode is new, and
         only another writer changing it in place within the same clock tick would go unseen."""
+        self.remember_digest(path, self.digest(data))
+
+    def remember_digest(self, path: Path | str, digest: str) -> None:
+        """``remember`` for a caller that has the digest of the bytes it wrote."""
         key = os.fspath(path)
         stamp = _stamp(key)
         if stamp is not None:
-            self.used[key] = [*stamp, self.digest(data), True]
+            self.used[key] = [*stamp, digest, True]
 
     def to_json(self) -> dict[str, list[Any]]:
         """What to keep: every record used now, and the earlier ones of files that still exist.

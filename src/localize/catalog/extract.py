@@ -1,15 +1,17 @@
 """``localize extract``: POT templates and merged PO catalogs from content/ (SPEC sections 3, 8).
 
 Two phases, so bad input never leaves a half-updated project: first every
-changed article is read, segmented and merged in memory (a malformed source or
-PO raises InputError here, before any write), keeping only the bytes of its
-catalogs; then the catalogs whose bytes changed are written atomically, with one
-filesystem sync for all of them (``write_all_if_changed``). Unchanged articles
+changed article is read, segmented and merged (a malformed source or PO raises
+InputError here, before any catalog is replaced), and the catalogs whose bytes
+changed are written to temp files beside them as each article comes; then they
+all replace their catalogs, with one filesystem sync for all of them
+(``StagedWrites``). Unchanged articles
 are skipped by content hash (see ``localize.catalog.hashes``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,16 +21,17 @@ from typing import Any
 import polib
 
 from localize.catalog.hashes import ExtractState, content_hash, global_key
+from localize.catalog.memo import bytes_digest
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.catalog.tm import catalog_pairs, remember_facts
 from localize.errors import InputError
-from localize.fileio import write_all_if_changed
+from localize.fileio import StagedWrites
 from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
 from localize.model import Document, DocumentFormat, Segment
-from localize.parallel import parallel_map
+from localize.parallel import parallel_iter
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.readers import read_document
@@ -72,11 +75,12 @@ class _Plan:
 
     source: str
     slug: str
-    writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    writes: list[tuple[Path, bytes]] = field(default_factory=list)  # until staged
+    outputs: list[tuple[Path, str]] = field(default_factory=list)  # (path, digest of its bytes), once staged
     stats: MergeStats = field(default_factory=MergeStats)
     segments: int = 0
     merged: bool = False
-    facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (writes[1:])
+    facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (outputs[1:])
 
 
 def extract_project(
@@ -103,28 +107,35 @@ def extract_project(
     wanted = None if slugs is None else frozenset(slugs)
     context = _Context(project, glossary, wanted, shard)
     changed = [(path, source) for path, source, _, slug in found if slug is None]
-    read = iter(parallel_map(_extract_article, changed, jobs, context))
-    plans = [next(read) if slug is None else _Plan(source, slug) for _, source, _, slug in found]
+    plans: list[_Plan] = []
     by_slug: dict[str, str] = {}
-    for plan in plans:
-        if plan.slug in by_slug:
-            raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
-        by_slug[plan.slug] = plan.source
-    for slug in slugs or ():
-        if slug not in by_slug:
-            raise InputError(f"no article has the slug {slug!r}")
+    with StagedWrites() as staged, contextlib.closing(
+            parallel_iter(_extract_article, changed, jobs, context)) as read:
+        for _, source, _, slug in found:
+            plan = next(read) if slug is None else _Plan(source, slug)
+            if plan.slug in by_slug:
+                raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
+            by_slug[plan.slug] = plan.source
+            for path, data in plan.writes:  # staged now: memory holds no article's bytes for long
+                staged.stage(path, data)
+                plan.outputs.append((path, bytes_digest(data)))
+            plan.writes.clear()
+            plans.append(plan)
+        for slug in slugs or ():
+            if slug not in by_slug:
+                raise InputError(f"no article has the slug {slug!r}")
+        written = staged.commit()
     merged = [plan for plan in plans if plan.merged]
-    written = write_all_if_changed(write for plan in merged for write in plan.writes)
     stats = MergeStats()
     for plan, (_, source, digest, _) in zip(plans, found, strict=True):
         if plan.merged:
             stats.add(plan.stats)
-            state.record(project, source, digest, plan.slug, [path for path, _ in plan.writes])
+            state.record(project, source, digest, plan.slug, [path for path, _ in plan.outputs])
     state.forget_missing({source for _, source, _, _ in found})
     state.save()
     for number, locale in enumerate(project.settings.target_locales if merged else ()):
         # the translation memory need not parse what was just merged
-        remember_facts(project, locale, [(*plan.writes[number + 1], plan.facts[number]) for plan in merged])
+        remember_facts(project, locale, [(*plan.outputs[number + 1], plan.facts[number]) for plan in merged])
     save_project_digests(project.state_dir)
     selected = sum(context.selects(plan.slug) for plan in plans)
     return ExtractReport(

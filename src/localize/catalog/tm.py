@@ -356,16 +356,17 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
     ``translate`` holds each catalog parsed when it saves it; recording its pairs here
     spares the next run parsing it for the memory. A wrong guess only costs a parse.
     """
-    remember_facts(project, locale, [(path, data, catalog_pairs(po)) for path, data, po in saved])
+    remember_facts(project, locale, [(path, bytes_digest(data), catalog_pairs(po)) for path, data, po in saved])
 
 
-def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, bytes, dict[str, Any]]]) -> None:
-    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)."""
+def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, str, dict[str, Any]]]) -> None:
+    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers):
+    (path, ``bytes_digest`` of the bytes just written there, facts)."""
     digests = project_digests(project.state_dir)
-    for path, data, _ in known:
-        digests.remember(path, data)
+    for path, digest, _ in known:
+        digests.remember_digest(path, digest)
     _facts_log(project, locale).append(
-        [(project.relative(path), bytes_digest(data), facts) for path, data, facts in known]
+        [(project.relative(path), digest, facts) for path, digest, facts in known]
     )
 
 

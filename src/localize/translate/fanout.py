@@ -58,8 +58,7 @@ def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int
     count = workers * 4  # a few groups per process, so a slow one does not hold the rest
     bounds = [len(items) * k // count for k in range(count + 1)]
     groups = [(bounds[k], bounds[k + 1]) for k in range(count)]
-    label = f"{context.target.bcp47} [{context.engine.name}]"
-    context.progress.start(label, len(items))
+    context.progress.start(context.label, len(items))
     quiet = replace(context, progress=Progress())
     outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)))
     tally = RoundTally()

@@ -79,11 +79,12 @@ class NoopMemo:
             recorded = None
         return recorded is not None and recorded == self.key(locale, engine_settings)
 
-    def record(self, locale: LocaleInfo, catalogs: Iterable[polib.POFile]) -> None:
-        """After a pass (and its saves): remember the locale when it is settled, else forget it."""
+    def record(self, locale: LocaleInfo, settled: bool) -> None:
+        """After a pass (and its saves): remember the locale when it is ``settled`` (see
+        :func:`settled`), else forget it."""
         path = self._path(locale)
         engine = self._engines.get(locale.posix)
-        if locale.posix in self._engines and settled(catalogs, refresh_stale=bool(self.flags[0])):
+        if locale.posix in self._engines and settled:
             key = self.key(locale, engine)
             atomic_write_bytes(path, json.dumps({"key": key}).encode("utf-8"), durable=False)
         else:

@@ -73,6 +73,12 @@ class PassContext:
     progress: Progress
     failures: FailureLog
     limits: DriverLimits
+    part: str = ""  # which group of the locale's catalogs, when there are several ("2/3")
+
+    @property
+    def label(self) -> str:
+        """What the progress display calls this pass."""
+        return f"{self.target.bcp47} [{self.engine.name}]" + (f" {self.part}" if self.part else "")
 
 
 def drive(
@@ -324,8 +330,7 @@ class LocalePass:
         return waiting
 
     def _dispatch(self, batches: Iterable[tuple[str, ...]], total: int) -> None:
-        label = f"{self.ctx.target.bcp47} [{self.ctx.engine.name}]"
-        drive(self.ctx, self.tally, self.ctx.engine, self._announce(batches, label, total),
+        drive(self.ctx, self.tally, self.ctx.engine, self._announce(batches, self.ctx.label, total),
               (self._store, self._done))
 
     def _announce(

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from types import ModuleType
 
 from localize.catalog.parsed import keep as keep_parsed
@@ -32,6 +34,7 @@ from localize.catalog.tm import (
     load_imported_pairs,
     remember_pairs,
 )
+from localize.config import EngineSettings
 from localize.engines import get_engine
 from localize.engines.base import Engine
 from localize.failures import FailureLog
@@ -45,7 +48,7 @@ from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
 from localize.translate.fanout import fan_out_workers, run_fanned_out
-from localize.translate.noop import NoopMemo
+from localize.translate.noop import NoopMemo, settled
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
@@ -56,6 +59,11 @@ from localize.translate.work import (
     save_catalogs,
     select_work,
 )
+
+#: A locale's catalogs are translated in groups of about this many entries, each parsed,
+#: translated, saved and let go before the next is read: memory holds one group, not the
+#: locale. Identical texts in two groups reach a cached engine once (offline ones twice).
+GROUP_ENTRIES = 40_000
 
 
 class _RunState:
@@ -91,22 +99,35 @@ class _RunState:
                 facts, load_imported_pairs(self.project, locale)
             )
 
-    def catalogs(self, locale: LocaleInfo, refresh_stale: bool) -> list[Catalog]:
-        """This run's catalogs of ``locale`` that have work (the shard's own), parsed.
+    def catalog_groups(self, locale: LocaleInfo, refresh_stale: bool) -> list[list[tuple[str, Path]]]:
+        """(slug, path) of this run's catalogs of ``locale`` that have work (the shard's own), in
+        groups of about ``GROUP_ENTRIES`` entries, counted from the TM memo's facts unparsed.
 
         A catalog with no missing entry has nothing for the TM pass or an engine, so it is
-        not parsed at all (unless --refresh-stale, which needs its stale entries).
+        not parsed at all (unless --refresh-stale, which needs its stale entries). The llm
+        engine's pass takes the locale in one group.
         """
         facts = self.facts[locale.posix]
-        catalogs = []
+        groups: list[list[tuple[str, Path]]] = [[]]
+        size = 0
         for slug, path in facts.paths.items():
-            relative = self.project.relative(path)
-            if (self.shard is None or self.shard.owns(slug)) and (
-                refresh_stale or facts.pairs[relative]["missing"]
-            ):
-                parsed = facts.parsed.pop(relative, None)
-                catalogs.append(Catalog(slug, path, parsed if parsed is not None else load_po(path)))
-        facts.parsed.clear()  # another shard's catalogs: not ours to keep
+            pairs = facts.pairs[self.project.relative(path)]
+            if (self.shard is None or self.shard.owns(slug)) and (refresh_stale or pairs["missing"]):
+                entries = pairs["missing"] + len(pairs["reviewed"]) + len(pairs["machine"])
+                if groups[-1] and size + entries > GROUP_ENTRIES:
+                    groups.append([])
+                    size = 0
+                groups[-1].append((slug, path))
+                size += entries
+        return groups
+
+    def parse(self, locale: LocaleInfo, group: list[tuple[str, Path]]) -> list[Catalog]:
+        """A group's catalogs parsed (or as the TM snapshot already parsed them)."""
+        parsed = self.facts[locale.posix].parsed
+        catalogs = []
+        for slug, path in group:
+            po = parsed.pop(self.project.relative(path), None)
+            catalogs.append(Catalog(slug, path, po if po is not None else load_po(path)))
         return catalogs
 
     def cache(self) -> TranslationCache | None:
@@ -194,68 +215,129 @@ def _translate_locale(
     retry_failed: bool,
     memo: NoopMemo | None = None,
 ) -> EngineLocaleReport:
-    project = state.project
-    settings = project.settings.engine_for(locale, engine_override)
-    catalogs = state.catalogs(locale, refresh_stale)  # parsed once: the TM pass fills these
-    memory = state.memories[locale.posix]
-    tm_hits = 0
-    if not state.dry_run:
-        tm_hits = fill_from_memory(project, locale, catalogs=by_slug(catalogs), memory=memory).hits
-    failures = FailureLog.load(state.store, locale)
-    items, _ = select_work(catalogs, failures, refresh_stale, retry_failed)
-    if state.dry_run:
-        items, tm_hits = _without_memory_matches(memory, project.settings.fuzzy_threshold, items)
-    if settings.name == MEMORY_ENGINE:
-        if memo is not None:
-            memo.record(locale, [catalog.po for catalog in catalogs])
-        return EngineLocaleReport(MEMORY_ENGINE, locale.bcp47, tm_hits=tm_hits)
-    engine = get_engine(settings)
-    limits = DriverLimits.for_engine(engine)
-    context = PassContext(
-        engine=engine,
-        source=project.settings.source_locale,
-        target=locale,
-        glossary=state.glossary(),
-        cache=None if engine.is_offline else state.cache(),
-        bucket=state.bucket(engine, limits),
-        budget=state.budget,
-        progress=state.progress,
-        failures=failures,
-        limits=limits,
-    )
-    llm = _llm_pass(engine)
-    locale_pass: LocalePass = (
-        llm.LLMLocalePass(context, items, catalogs)
-        if llm is not None and llm.uses_llm_pass(engine) else LocalePass(context, items)
-    )
-    if state.dry_run:
-        tally = locale_pass.estimate()
-    else:
+    """The locale's catalogs group by group (see ``GROUP_ENTRIES``), then its report row."""
+    run = _LocaleRun(state, locale, state.project.settings.engine_for(locale, engine_override),
+                     FailureLog.load(state.store, locale), refresh_stale, retry_failed)
+    groups = state.catalog_groups(locale, refresh_stale)
+    if run.settings.name == "llm":  # its pass plans requests over the whole locale's articles
+        groups = [[catalog for group in groups for catalog in group]]
+    for number, group in enumerate(groups):
+        run.translate(state.parse(locale, group), f"{number + 1}/{len(groups)}" if len(groups) > 1 else "")
+    state.facts[locale.posix].parsed.clear()  # another shard's catalogs: not ours to keep
+    if memo is not None and not state.dry_run:
+        memo.record(locale, run.settled)
+    return run.row()
+
+
+class _LocaleRun:
+    """One locale's pass over its groups of catalogs: what each group adds up to."""
+
+    def __init__(self, state: _RunState, locale: LocaleInfo, settings: EngineSettings, failures: FailureLog,
+                 refresh_stale: bool, retry_failed: bool) -> None:
+        self.state, self.locale, self.settings, self.failures = state, locale, settings, failures
+        self.flags = (refresh_stale, retry_failed)
+        self.memory = state.memories[locale.posix]
+        self.tally = RoundTally()
+        self.tm_hits = 0
+        self.offset = 0  # items of the groups before: keeps the tallies' item numbers apart
+        self.settled = True
+        self.context: PassContext | None = None
+        self.llm: ModuleType | None = None
+        self.locale_pass: LocalePass | None = None
+
+    def translate(self, catalogs: list[Catalog], part: str) -> None:
+        state, project = self.state, self.state.project
+        if not state.dry_run:
+            self.tm_hits += fill_from_memory(project, self.locale, catalogs=by_slug(catalogs),
+                                             memory=self.memory).hits
+        items, _ = select_work(catalogs, self.failures, *self.flags)
+        if state.dry_run:
+            items, hits = _without_memory_matches(self.memory, project.settings.fuzzy_threshold, items)
+            self.tm_hits += hits
+        if self.settings.name == MEMORY_ENGINE:
+            self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
+            return
+        context = replace(self._context(), part=part)
+        llm = self.llm
+        locale_pass: LocalePass = (
+            llm.LLMLocalePass(context, items, catalogs)
+            if llm is not None and llm.uses_llm_pass(context.engine) else LocalePass(context, items)
+        )
+        self.locale_pass = locale_pass
+        if state.dry_run:
+            self._add(locale_pass.estimate(), len(items))
+            return
+        self._add(self._run(context, locale_pass, catalogs, items), len(items))
+
+    def _run(self, context: PassContext, locale_pass: LocalePass, catalogs: list[Catalog],
+             items: list[WorkItem]) -> RoundTally:
+        """The pass, then every catalog saved and handed on (counts, parse, TM pairs)."""
+        project = self.state.project
         saved: list[tuple[Catalog, bytes]] = []
         touched = {item.catalog for item in items}  # the TM pass saved what it filled itself
-        workers = 1 if llm is not None else fan_out_workers(context, items, state.jobs)
+        workers = 1 if self.llm is not None else fan_out_workers(context, items, self.state.jobs)
         try:
             tally = run_fanned_out(context, items, workers) if workers > 1 else locale_pass.run()
         finally:
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
-            failures.save()
+            self.failures.save()
         saved += [(c, c.path.read_bytes()) for i, c in enumerate(catalogs) if i not in touched]
         remember_counts(project, [
             (c.path, data, reasons, catalog_counts(c.po, reasons))
             for c, data in saved
-            for reasons in (failures.for_slug(c.slug),)
+            for reasons in (self.failures.for_slug(c.slug),)
         ])
         for catalog, data in saved:  # check and build read these next: lend them the parse
             keep_parsed(catalog.path, data, catalog.po)
-        remember_pairs(project, locale, [(c.path, data, c.po) for c, data in saved])
-        if memo is not None:
-            memo.record(locale, [catalog.po for catalog in catalogs])
+        remember_pairs(project, self.locale, [(c.path, data, c.po) for c, data in saved])
+        self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
-            state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
-    row = _row(engine.name, locale, tally, tm_hits, settings.price_per_million_chars)
-    if llm is None:
-        return row
-    return llm.llm_row(row, engine, locale_pass, state.dry_run, project.settings.source_locale)
+            self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
+        return tally
+
+    def _context(self) -> PassContext:
+        """The engine and what its passes share, made when the first group needs them."""
+        if self.context is None:
+            state = self.state
+            engine = get_engine(self.settings)
+            limits = DriverLimits.for_engine(engine)
+            self.llm = _llm_pass(engine)
+            self.context = PassContext(
+                engine=engine,
+                source=state.project.settings.source_locale,
+                target=self.locale,
+                glossary=state.glossary(),
+                cache=None if engine.is_offline else state.cache(),
+                bucket=state.bucket(engine, limits),
+                budget=state.budget,
+                progress=state.progress,
+                failures=self.failures,
+                limits=limits,
+            )
+        return self.context
+
+    def _add(self, tally: RoundTally, items: int) -> None:
+        total, offset = self.tally, self.offset
+        total.segments |= {offset + index for index in tally.segments}
+        total.capped |= {offset + index for index in tally.capped}
+        total.cache_hits += tally.cache_hits
+        total.characters += tally.characters
+        total.requests += tally.requests
+        total.retries += tally.retries
+        total.translated += tally.translated
+        total.failures += tally.failures
+        self.offset += items
+
+    def row(self) -> EngineLocaleReport:
+        if self.settings.name == MEMORY_ENGINE:
+            return EngineLocaleReport(MEMORY_ENGINE, self.locale.bcp47, tm_hits=self.tm_hits)
+        context = self._context()  # a locale with no catalog to translate still names its engine
+        row = _row(context.engine.name, self.locale, self.tally, self.tm_hits,
+                   self.settings.price_per_million_chars)
+        if self.llm is None:
+            return row
+        return self.llm.llm_row(row, context.engine, self.locale_pass, self.state.dry_run,
+                                self.state.project.settings.source_locale)
 
 
 def _idle_row(state: _RunState, locale: LocaleInfo, engine_override: str | None) -> EngineLocaleReport:
