@@ -9,6 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from localize.catalog import tm
 from localize.catalog.merge import SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, mark_machine, save_po
 from localize.catalog.state import entry_state
@@ -184,6 +185,23 @@ def test_indexed_near_search_equals_exhaustive_extract_one() -> None:
         assert fast == memory.near_exhaustive(query, threshold), (query, threshold)
         hits += fast is not None and threshold > 0.0
     assert 300 < hits < len(queries)  # both near and far queries were exercised
+
+
+def test_direct_near_search_before_the_counts_equals_exhaustive_extract_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first queries of a run, scored over their length window alone, agree with extractOne too."""
+    monkeypatch.setattr(tm, "DIRECT_QUERIES", 10**6)
+    rng = random.Random(11)
+    sources = [random_sentence(rng, cjk=rng.random() < 0.4) for _ in range(800)]
+    memory = TranslationMemory(TMMatch(s, s.upper(), True, 1.0, "a.po") for s in sources)
+    queries = [mutate(rng, rng.choice(sources), rng.randint(0, 8)) for _ in range(300)] + ["", "x"]
+    hits = 0
+    for number, query in enumerate(queries):
+        threshold = (0.0, 0.6, 0.75, 0.9)[number % 4]
+        fast = memory.near(query, threshold)
+        assert fast == memory.near_exhaustive(query, threshold), (query, threshold)
+        hits += fast is not None and threshold > 0.0
+    assert memory._index is not None and not memory._index._counts_made
+    assert 50 < hits < len(queries)
 
 
 def test_a_live_reviewed_translation_beats_an_obsolete_one_from_an_earlier_catalog(tmp_path: Path) -> None:

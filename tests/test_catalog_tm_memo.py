@@ -39,7 +39,7 @@ def project_with_memory(root: Path) -> Project:
 
 
 def snapshot(memory: TranslationMemory) -> list[tuple[str, str, bool, str]]:
-    return [(m.source, m.translation, m.reviewed, m.file) for m in memory._exact.values()]
+    return [(m.source, m.translation, m.reviewed, m.file) for m in memory.matches()]
 
 
 def test_memory_from_the_memo_is_the_memory_of_the_parsed_catalogs(tmp_path: Path, parses: list[str]) -> None:

@@ -19,7 +19,7 @@ sources, but score only the sources a :class:`NearIndex` bound cannot rule out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     import numpy as np  # imported where used: start-up of every command pays for it otherwise
 
 MEMORY_ENGINE = "memory"
+#: A remembered pair as the memory keeps it: (source, translation, reviewed, file).
+Pair = tuple[str, str, bool, str]
 
 
 @dataclass(frozen=True)
@@ -107,19 +109,24 @@ def load_imported_pairs(project: Project, locale: LocaleInfo) -> dict[str, dict[
 class TranslationMemory:
     """Exact and near look-ups over remembered (source, translation) pairs."""
 
-    def __init__(self, matches: Iterable[TMMatch]):
-        best: dict[str, TMMatch] = {}
+    def __init__(self, matches: Iterable[TMMatch | Pair]):
+        best: dict[str, Pair] = {}
         for match in matches:
-            current = best.get(match.source)
-            if current is None or (match.reviewed and not current.reviewed):
-                best[match.source] = match
-        self._exact = best
+            pair = (match.source, match.translation, match.reviewed, match.file) if isinstance(match, TMMatch) else match
+            current = best.get(pair[0])
+            if current is None or (pair[2] and not current[2]):
+                best[pair[0]] = pair
+        self._exact = best  # source -> (source, translation, reviewed, file): a match made on a hit
         self._sources = list(best)
         self._choices = [normalise_space(s) for s in self._sources]
         self._index: NearIndex | None = None
 
     def __len__(self) -> int:
         return len(self._exact)
+
+    def matches(self) -> Iterator[TMMatch]:
+        """Every remembered pair, as an exact match of its source."""
+        return (TMMatch(*pair[:3], 1.0, pair[3]) for pair in self._exact.values())
 
     @classmethod
     def for_locale(
@@ -154,7 +161,8 @@ class TranslationMemory:
         return cls([*_catalog_matches(catalogs), *_imported_matches(imported or {})])
 
     def exact(self, msgid: str) -> TMMatch | None:
-        return self._exact.get(msgid)
+        pair = self._exact.get(msgid)
+        return None if pair is None else TMMatch(*pair[:3], 1.0, pair[3])
 
     def near(self, msgid: str, threshold: float) -> TMMatch | None:
         """The most similar remembered source scoring at least ``threshold`` (0..1)."""
@@ -175,13 +183,14 @@ class TranslationMemory:
         return None if found is None else self._hit(found[2], found[1])
 
     def _hit(self, position: int, score: float) -> TMMatch:
-        match = self._exact[self._sources[position]]
-        return TMMatch(match.source, match.translation, match.reviewed, score / 100.0, match.file)
+        source, translation, reviewed, file = self._exact[self._sources[position]]
+        return TMMatch(source, translation, reviewed, score / 100.0, file)
 
 
 _BUCKETS = 64  # character-count columns per source: the 48 commonest characters own one each,
 _OWN_BUCKETS = 48  # the rest share the other 16 by code point
 _SLACK = 0.01  # score points of float tolerance: a filter may keep too much, never too little
+DIRECT_QUERIES = 16  # queries scored over their length window alone before the counts are made
 
 
 class NearIndex:
@@ -195,6 +204,8 @@ class NearIndex:
     window. A source whose bound is below the cutoff (less a small float slack) therefore scores
     below it too, and ``extractOne`` ignores every candidate below its cutoff; the survivors keep
     their original order, so the same source wins, with the same score and the same tie-breaking.
+    The first ``DIRECT_QUERIES`` queries are scored over their length window alone: a run that
+    looks up an edit's few new sentences does not pay for counting every source's characters.
     """
 
     def __init__(self, choices: Sequence[str]):
@@ -204,9 +215,15 @@ class NearIndex:
         lengths = np.fromiter(map(len, self._choices), dtype=np.int64, count=len(self._choices))
         self._order = np.argsort(lengths, kind="stable")  # positions sorted by length
         self._lengths = lengths[self._order]
+        self._queries = 0
+        self._counts_made = False
+
+    def _make_counts(self) -> None:
+        """The bucket counts: a pass over every source, worth it once a run asks many queries."""
         self._bucket_of, self._counts = _bucket_counts(
             [self._choices[i] for i in self._order], self._lengths
         )
+        self._counts_made = True
 
     def best(self, query: str, cutoff: float) -> tuple[int, float] | None:
         """(position, score) of the source ``extractOne`` would return for ``query``, or None."""
@@ -220,6 +237,11 @@ class NearIndex:
         high = np.searchsorted(self._lengths, size * (2.0 - loosened) / loosened, "right")
         if low >= high:
             return None
+        self._queries += 1
+        if not self._counts_made and self._queries <= DIRECT_QUERIES:  # an edit's few new sentences
+            return self._extract(np.sort(self._order[low:high]).tolist(), query, cutoff)
+        if not self._counts_made:
+            self._make_counts()
         shared = self._shared_upper_bound(query, int(low), int(high))
         bound = shared * 200.0 / (size + self._lengths[low:high])
         survivors = self._order[low + np.flatnonzero(bound >= cutoff - _SLACK)]
@@ -267,7 +289,7 @@ def _bucket_counts(texts: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarra
     return table.astype(np.uint8), counts
 
 
-def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[TMMatch]:
+def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[Pair]:
     """Live reviewed pairs first, then obsolete reviewed ones, then machine: the first wins."""
     return _remembered_matches({file: catalog_pairs(po) for file, po in catalogs.items()})
 
@@ -289,13 +311,12 @@ def catalog_pairs(po: polib.POFile) -> dict[str, Any]:
     return facts
 
 
-def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> list[TMMatch]:
-    """Every catalog's pairs as matches, in the order ``TranslationMemory`` ranks them."""
-    matches: list[TMMatch] = []
+def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> Iterator[Pair]:
+    """Every catalog's pairs, in the order ``TranslationMemory`` ranks them."""
     for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
         for file, facts in pairs.items():
-            matches += [TMMatch(source, translation, reviewed, 1.0, file) for source, translation in facts[kind]]
-    return matches
+            for source, translation in facts[kind]:
+                yield source, translation, reviewed, file
 
 
 @dataclass
