@@ -32,14 +32,14 @@ def _catalog(path: Path, texts: list[str]) -> tuple[bytes, polib.POFile]:
 def test_a_kept_catalog_is_handed_over_while_its_file_is_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "a.po"
     data, po = _catalog(path, ["one", "two"])
-    parsed.keep(path, data, po)
+    parsed.keep(path, po)
     assert parsed.read_shared(path) is po
 
 
 def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
     path = tmp_path / "a.po"
     data, po = _catalog(path, ["one"])
-    parsed.keep(path, data, po)
+    parsed.keep(path, po)
     _catalog(path, ["one", "three"])
     fresh = parsed.read_shared(path)
     assert fresh is not po
@@ -60,7 +60,7 @@ def test_the_oldest_catalogs_go_first_past_the_budget(tmp_path: Path, monkeypatc
     for name in ("a", "b", "c"):
         path = tmp_path / f"{name}.po"
         data, po = _catalog(path, [f"{name}1", f"{name}2"])
-        parsed.keep(path, data, po)
+        parsed.keep(path, po)
         kept[name] = (path, po)
     assert parsed.read_shared(kept["c"][0]) is kept["c"][1]
     assert parsed.read_shared(kept["a"][0]) is not kept["a"][1]  # dropped: 6 entries > 3
@@ -85,7 +85,7 @@ def test_check_reports_the_files_own_line_numbers_for_a_lent_catalog(tmp_path: P
     path.write_bytes(data)
     for entry in po:
         entry.linenum = 1  # as a parse of some other (older) version of the file would have them
-    parsed.keep(path, data, po)
+    parsed.keep(path, po)
     findings = [f for f in check_project(Project.open(root)).findings if f.msgid == "第 5 句見[5]。"]
     line = data.decode().splitlines().index("#: content/a.md:5") + 1  # where the entry starts
     assert findings and {f.line for f in findings} == {line}

@@ -56,7 +56,7 @@ class StampedDigests:
 
     def __call__(self, path: Path | str) -> str:
         key = os.fspath(path)
-        stamp = _stamp(key)
+        stamp = stamp_of(key)
         if stamp is None:
             return ""
         known = self.used.get(key) or self.previous.get(key)
@@ -81,7 +81,7 @@ class StampedDigests:
     def remember_digest(self, path: Path | str, digest: str) -> None:
         """``remember`` for a caller that has the digest of the bytes it wrote."""
         key = os.fspath(path)
-        stamp = _stamp(key)
+        stamp = stamp_of(key)
         if stamp is not None:
             self.used[key] = [*stamp, digest, True]
 
@@ -101,7 +101,8 @@ class StampedDigests:
         return dict(sorted(kept.items()))
 
 
-def _stamp(path: str) -> list[int] | None:
+def stamp_of(path: str) -> list[int] | None:
+    """A file's (mtime in ns, size, inode), None when there is no file."""
     try:
         stat = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):

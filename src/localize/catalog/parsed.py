@@ -4,7 +4,8 @@
 then read the same files. Parsing a PO file costs far more than reading it, so
 the writer keeps what it wrote here (:func:`keep`) and a later reader asks for it
 with :func:`read_shared`, which hands the kept object over only while the file
-still holds exactly the bytes it was kept with, and parses the file otherwise.
+is as it was kept (its stamp: mtime, size and inode, see ``localize.stamps``),
+and parses the file otherwise.
 
 The objects are shared: a caller of :func:`read_shared` only reads them. Their
 ``linenum`` fields are those of the parse they came from, not of the file as
@@ -21,26 +22,29 @@ from pathlib import Path
 import polib
 
 from localize.catalog.pofile import load_po
+from localize.stamps import stamp_of
 
 __all__ = ["BUDGET", "forget", "keep", "lent", "read_shared"]
 
 #: Entries kept at most, over all catalogs (a few KB each, parsed).
 BUDGET = 40_000
 
-_kept: OrderedDict[str, tuple[bytes, polib.POFile]] = OrderedDict()
+_kept: OrderedDict[str, tuple[list[int], polib.POFile]] = OrderedDict()
 _size = 0
 
 
-def keep(path: Path, data: bytes, po: polib.POFile) -> None:
-    """Remember ``po`` as the parse of ``data``, the bytes just written to (or read from) ``path``."""
+def keep(path: Path, po: polib.POFile) -> None:
+    """Remember ``po`` as the parse of what ``path`` holds: bytes this process just wrote there
+    (or read from it)."""
     global _size
     key = str(Path(path).resolve())
     old = _kept.pop(key, None)
     if old is not None:
         _size -= len(old[1])
-    if len(po) > BUDGET:
+    stamp = stamp_of(key)
+    if len(po) > BUDGET or stamp is None:
         return
-    _kept[key] = (data, po)
+    _kept[key] = (stamp, po)
     _size += len(po)
     while _size > BUDGET:
         _, (_, dropped) = _kept.popitem(last=False)
@@ -58,13 +62,7 @@ def lent(path: Path) -> polib.POFile | None:
     """The kept parse of ``path`` while the file holds exactly the bytes it was kept with."""
     key = str(Path(path).resolve())
     kept = _kept.get(key)
-    if kept is None:
-        return None
-    try:
-        unchanged = Path(path).read_bytes() == kept[0]
-    except OSError:
-        unchanged = False
-    if not unchanged:
+    if kept is None or stamp_of(key) != kept[0]:
         return None
     _kept.move_to_end(key)
     return kept[1]

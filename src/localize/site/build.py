@@ -21,7 +21,7 @@ from typing import Any
 from localize.containment import contained, is_contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
-from localize.parallel import parallel_map
+from localize.parallel import parallel_iter
 from localize.project import Project
 from localize.qa.memo import memo
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
@@ -251,8 +251,6 @@ def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
 #: when the build cache holds its plan (else "" and None).
 Found = tuple[Path, str, str, str, ArticlePlan | None]
-#: Changed articles read and planned per ``parallel_map`` call: bounds what is held at once.
-READ_BATCH = 128
 
 
 def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[Found]:
@@ -294,8 +292,8 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
 
 def _read_plans(paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
                 jobs: int | None) -> Iterator[ReadPlan]:
-    for start in range(0, len(paths), READ_BATCH):
-        yield from parallel_map(_read_plan, paths[start : start + READ_BATCH], jobs, context)
+    # one pool for the whole build; each result is let go as soon as its pages are written
+    yield from parallel_iter(_read_plan, paths, jobs, context)
 
 
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:

@@ -63,7 +63,7 @@ from localize.translate.work import (
 #: A locale's catalogs are translated in groups of about this many entries, each parsed,
 #: translated, saved and let go before the next is read: memory holds one group, not the
 #: locale. Identical texts in two groups reach a cached engine once (offline ones twice).
-GROUP_ENTRIES = 40_000
+GROUP_ENTRIES = 20_000
 
 
 class _RunState:
@@ -287,8 +287,8 @@ class _LocaleRun:
             for c, data in saved
             for reasons in (self.failures.for_slug(c.slug),)
         ])
-        for catalog, data in saved:  # check and build read these next: lend them the parse
-            keep_parsed(catalog.path, data, catalog.po)
+        for catalog, _ in saved:  # check and build read these next: lend them the parse
+            keep_parsed(catalog.path, catalog.po)
         remember_pairs(project, self.locale, [(c.path, data, c.po) for c, data in saved])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
