@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "site"))
@@ -13,7 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "site"))
 from sitekit import make_project, tagged, write_catalog  # noqa: E402
 
 from localize.site import build_site  # noqa: E402
-from localize.site.sitemap import SITEMAP_NS, XHTML_NS, SitemapUrl, render_sitemaps  # noqa: E402
+from localize.site.sitemap import (  # noqa: E402
+    SITEMAP_NS,
+    XHTML_NS,
+    SitemapUrl,
+    quoteattr,
+    render_sitemaps,
+    xml_escape,
+)
 
 NS = {"s": SITEMAP_NS, "x": XHTML_NS}
 
@@ -92,3 +101,11 @@ def test_sitemaps_the_tool_did_not_write_are_never_deleted(tmp_path: Path) -> No
     report = build_site(project)
     assert (out / "news.xml").read_text(encoding="utf-8") == news
     assert "news.xml" not in report.removed
+
+
+@given(st.text())
+def test_urls_are_escaped_as_the_standard_library_escapes_them(text: str) -> None:
+    from xml.sax import saxutils
+
+    assert xml_escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)

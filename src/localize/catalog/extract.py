@@ -34,9 +34,6 @@ from localize.model import Document, DocumentFormat, Segment
 from localize.parallel import parallel_iter
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
-from localize.readers import read_document
-from localize.readers.slugs import article_slug
-from localize.segmentation import segment_document
 from localize.shard import Shard
 from localize.stamps import project_digests, save_project_digests
 
@@ -158,6 +155,8 @@ def _scan(project: Project, state: ExtractState, key: str,
         digest = content_hash(digests(path).encode("ascii"), key)
         slug = state.unchanged(project, source, digest)
         if slug is None and shard is not None:
+            from localize.readers.slugs import article_slug
+
             slug = article_slug(project, path)  # front matter only: most belong to other shards
             if shard.owns(slug):
                 slug = None
@@ -182,6 +181,9 @@ class _Context:
 
 def _extract_article(context: _Context, item: tuple[Path, str]) -> _Plan:
     """Read one changed article; merge it when this run selects it (a worker's share of ``--jobs``)."""
+    # imported here: a run with no changed article never loads the readers
+    from localize.readers import read_document
+
     path, source = item
     project = context.project
     document = read_document(path, source, project.settings.front_matter_keys)
@@ -279,6 +281,8 @@ def source_entries(
 
 def _plan_article(context: _Context, document: Document, source: str, slug: str) -> _Plan:
     """One changed article's catalogs, in memory."""
+    from localize.segmentation import segment_document
+
     project, glossary, comments = context.project, context.glossary, context.comments
     plan = _Plan(source, slug, merged=True)
     settings = project.settings

@@ -24,7 +24,6 @@ from typing import Any
 from localize.errors import InputError
 from localize.fileio import write_if_changed
 from localize.project import Project
-from localize.readers.slugs import article_slug
 from localize.shard import Shard
 from localize.site import build as single
 from localize.site.build import (
@@ -88,6 +87,9 @@ def record_path(out: Path, shard: Shard) -> Path:
 
 def build_shard(project: Project, out: Path, publish: str, shard: Shard) -> BuildReport:
     """Pages of the shard's own articles that link to no other shard's article, and the record."""
+    # imported here: a build without shards never loads the readers
+    from localize.readers.slugs import article_slug
+
     template = load_template(project.root, project.settings.template)
     content_dir = project.content_dir.resolve()
     sources = project.source_files()
