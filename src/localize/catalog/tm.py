@@ -33,6 +33,7 @@ from localize.catalog.pofile import (
     add_translator_comment,
     load_po,
     mark_machine,
+    po_files_under,
     save_po,
     set_fuzzy,
 )
@@ -79,10 +80,7 @@ class FillReport:
 def locale_catalogs(project: Project, locale: LocaleInfo) -> dict[str, Path]:
     """Slug -> PO path for every catalog of ``locale`` on disk, sorted by slug."""
     base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    if not base.is_dir():
-        return {}
-    found = {p.relative_to(base).with_suffix("").as_posix(): p for p in base.rglob("*.po")}
-    return dict(sorted(found.items()))
+    return {slug: Path(path) for slug, path in sorted(po_files_under(base))}
 
 
 def load_catalogs(project: Project, locale: LocaleInfo) -> dict[str, tuple[Path, polib.POFile]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from localize.catalog.parsed import lent
-from localize.catalog.pofile import load_po
+from localize.catalog.pofile import load_po, po_files_under
 from localize.failures import FailureLog
 from localize.glossary import load_project_glossary
 from localize.model import DocumentFormat
@@ -53,9 +53,8 @@ def _is_stale(entry: polib.POEntry) -> bool:
 def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
     """(slug, path) of every PO file of ``locale``, sorted."""
     base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    if not base.is_dir():
-        return []
-    return [(p.relative_to(base).with_suffix("").as_posix(), p) for p in sorted(base.rglob("*.po"))]
+    found = sorted(po_files_under(base), key=lambda item: item[1].split("/"))  # as Paths sort
+    return [(slug, Path(path)) for slug, path in found]
 
 
 def check_project(
