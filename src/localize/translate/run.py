@@ -22,6 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+import polib
+
 from localize.catalog.parsed import keep as keep_parsed
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
@@ -40,6 +42,7 @@ from localize.engines.base import Engine
 from localize.failures import FailureLog
 from localize.glossary import Glossary, load_project_glossary
 from localize.locales import LocaleInfo
+from localize.parallel import parallel_map
 from localize.project import Project
 from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
@@ -64,6 +67,14 @@ from localize.translate.work import (
 #: translated, saved and let go before the next is read: memory holds one group, not the
 #: locale. Identical texts in two groups reach a cached engine once (offline ones twice).
 GROUP_ENTRIES = 20_000
+
+
+#: Catalogs to parse at least, for ``--jobs`` processes to parse them (fewer: a pool costs more).
+PARALLEL_PARSE = 200
+
+
+def _load_catalog(_context: None, path: Path) -> polib.POFile:
+    return load_po(path)
 
 
 class _RunState:
@@ -122,13 +133,17 @@ class _RunState:
         return groups
 
     def parse(self, locale: LocaleInfo, group: list[tuple[str, Path]]) -> list[Catalog]:
-        """A group's catalogs parsed (or as the TM snapshot already parsed them)."""
+        """A group's catalogs parsed (or as the TM snapshot already parsed them).
+
+        Parsing is most of this stage's own work on a cold run, so ``jobs`` processes
+        parse a large group and send the catalogs back (unpickling is a fifth of parsing).
+        """
         parsed = self.facts[locale.posix].parsed
-        catalogs = []
-        for slug, path in group:
-            po = parsed.pop(self.project.relative(path), None)
-            catalogs.append(Catalog(slug, path, po if po is not None else load_po(path)))
-        return catalogs
+        known = [parsed.pop(self.project.relative(path), None) for _, path in group]
+        todo = [path for (_, path), po in zip(group, known, strict=True) if po is None]
+        fresh = iter(parallel_map(_load_catalog, todo, self.jobs if len(todo) >= PARALLEL_PARSE else 1))
+        return [Catalog(slug, path, po if po is not None else next(fresh))
+                for (slug, path), po in zip(group, known, strict=True)]
 
     def cache(self) -> TranslationCache | None:
         """The project's cache; a dry run never creates one."""
