@@ -43,6 +43,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,5 +169,19 @@ def load_glossary(paths: Sequence[Path], source: LocaleInfo, root: Path | None =
 
 
 def load_project_glossary(project: Project) -> Glossary:
-    """Every glossary under the project's glossaries/ with its source locale."""
-    return load_glossary(project.glossary_files(), project.settings.source_locale, project.root)
+    """Every glossary under the project's glossaries/ with its source locale.
+
+    Loaded once per process while its files keep their stamps (mtime, size, inode): the
+    stages of one run (extract, translate, check, build) share it.
+    """
+    files = []
+    for path in project.glossary_files():
+        stat = path.stat()
+        files.append((str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return _load_project_glossary(project.root, project.settings.source_locale, tuple(files))
+
+
+@lru_cache(maxsize=4)
+def _load_project_glossary(root: Path, source: LocaleInfo,
+                           files: tuple[tuple[str, int, int, int], ...]) -> Glossary:
+    return load_glossary([Path(name) for name, *_ in files], source, root)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from localize.config import Settings
-from localize.glossary import Glossary
+from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
-from localize.locales import LocaleInfo, parse_locale
+from localize.locales import LocaleInfo
 from localize.model import Document, Segment
 from localize.project import Project
 from localize.site.manifest import Completion
@@ -81,16 +80,8 @@ def chooser_for(settings: Settings, inputs: ArticleInputs, locale: LocaleInfo, p
 
 
 def project_glossary(project: Project) -> Glossary:
-    """The project's glossary, loaded once per build (and again only when a file changes)."""
-    files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in project.glossary_files())
-    return _load_glossary(project.root, project.settings.source_locale.posix, files)
-
-
-@lru_cache(maxsize=4)
-def _load_glossary(root: Path, source_posix: str, files: tuple[tuple[str, int, int], ...]) -> Glossary:
-    from localize.glossary import load_glossary
-
-    return load_glossary([Path(name) for name, _, _ in files], parse_locale(source_posix), root)
+    """The project's glossary, loaded once per process (and again only when a file changes)."""
+    return load_project_glossary(project)
 
 
 def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
