@@ -27,7 +27,7 @@ from localize.errors import EngineError
 from localize.failures import FailureLog
 from localize.glossary import Glossary
 from localize.locales import LocaleInfo
-from localize.protect.masking import Attempt
+from localize.protect.masking import Attempt, Restored, SafeTranslation
 from localize.translate.cache import CacheScope, TranslationCache
 from localize.translate.driver import (
     BatchDriver,
@@ -130,20 +130,26 @@ class LocalePass:
         self._shown = 0  # how many of those the progress display was told about
         self._held: set[str] = set()  # texts whose in-flight lock this pass holds
         self._deferred: dict[str, None] = {}  # texts in flight in another process
+        # An entry whose source occurs again (boilerplate, quotes, source lists) is masked and
+        # its answers assembled and verified once: both depend on nothing else.
+        self._masks: dict[tuple[str, object], SafeTranslation] = {}
+        self._restored: dict[tuple[str, object, str, tuple[str, ...], tuple[str, ...]], Restored] = {}
 
     # -- setup --------------------------------------------------------------------------------
     def _first_attempts(self, indices: Iterable[int] | None = None) -> None:
         for index in range(len(self.items)) if indices is None else indices:
             item = self.items[index]
-            safe = masked_translation(
-                item.msgid,
-                item.fmt,
-                self.ctx.glossary,
-                self.ctx.source,
-                self.ctx.target,
-                self.ctx.engine.name,
-                extra=self.ctx.engine.answer_problems,
-            )
+            safe = self._masks.get((item.msgid, item.fmt))
+            if safe is None:
+                safe = self._masks[item.msgid, item.fmt] = masked_translation(
+                    item.msgid,
+                    item.fmt,
+                    self.ctx.glossary,
+                    self.ctx.source,
+                    self.ctx.target,
+                    self.ctx.engine.name,
+                    extra=self.ctx.engine.answer_problems,
+                )
             iterator = iter(safe.attempts())
             self._iterators[index] = iterator
             attempt = next(iterator, None)
@@ -425,7 +431,12 @@ class LocalePass:
                 self.tally.capped.add(index)
                 self._finished.add(index)
             return None
-        restored = attempt.assemble([self.answers[t] for t in requests])
+        item = self.items[index]
+        answers = tuple(self.answers[t] for t in requests)
+        key = (item.msgid, item.fmt, attempt.style, requests, answers)
+        restored = self._restored.get(key)
+        if restored is None:
+            restored = self._restored[key] = attempt.assemble(list(answers))
         if restored.translation:
             self._succeed(index, restored.translation)
             return None
