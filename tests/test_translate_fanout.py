@@ -121,3 +121,23 @@ def _entries(report: TranslateReport) -> list[dict]:
     repeated in two groups is sent (offline) or looked up in the cache (online) once per group."""
     rows = json.loads(json.dumps(report.to_json()))["engines"]
     return [{k: v for k, v in row.items() if k not in ("characters", "requests", "cache_hits")} for row in rows]
+
+
+def test_a_locale_is_lent_to_check_and_build_only_when_all_of_it_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lending a share of a large locale would hold memory for parses check and build share out."""
+    from localize.catalog import parsed
+
+    lent = {}
+    for name, budget in (("small", 10), ("large", 40_000)):  # less, then more, than a locale's entries
+        project = _project(tmp_path / name)
+        extract_project(project, jobs=1)
+        parsed.forget()
+        monkeypatch.setattr(parsed, "BUDGET", budget)
+        translate_project(project, progress=False, jobs=1)
+        catalogs = sorted((project.root / "locales").rglob("*.po"))
+        lent[name] = [parsed.lent(path) is not None for path in catalogs]
+    parsed.forget()
+    assert lent["small"] and not any(lent["small"])
+    assert any(lent["large"])

@@ -24,7 +24,7 @@ from types import ModuleType
 
 import polib
 
-from localize.catalog.parsed import keep as keep_parsed
+from localize.catalog import parsed as lending
 from localize.catalog.pofile import load_po
 from localize.catalog.state import entry_state
 from localize.catalog.status import catalog_counts, remember_counts
@@ -110,9 +110,10 @@ class _RunState:
                 facts, load_imported_pairs(self.project, locale)
             )
 
-    def catalog_groups(self, locale: LocaleInfo, refresh_stale: bool) -> list[list[tuple[str, Path]]]:
+    def catalog_groups(self, locale: LocaleInfo, refresh_stale: bool) -> tuple[list[list[tuple[str, Path]]], int]:
         """(slug, path) of this run's catalogs of ``locale`` that have work (the shard's own), in
-        groups of about ``GROUP_ENTRIES`` entries, counted from the TM memo's facts unparsed.
+        groups of about ``GROUP_ENTRIES`` entries, counted from the TM memo's facts unparsed;
+        and how many entries they hold in all.
 
         A catalog with no missing entry has nothing for the TM pass or an engine, so it is
         not parsed at all (unless --refresh-stale, which needs its stale entries). The llm
@@ -120,7 +121,7 @@ class _RunState:
         """
         facts = self.facts[locale.posix]
         groups: list[list[tuple[str, Path]]] = [[]]
-        size = 0
+        size = total = 0
         for slug, path in facts.paths.items():
             pairs = facts.pairs[self.project.relative(path)]
             if (self.shard is None or self.shard.owns(slug)) and (refresh_stale or pairs["missing"]):
@@ -130,7 +131,8 @@ class _RunState:
                     size = 0
                 groups[-1].append((slug, path))
                 size += entries
-        return groups
+                total += entries
+        return groups, total
 
     def parse(self, locale: LocaleInfo, group: list[tuple[str, Path]]) -> list[Catalog]:
         """A group's catalogs parsed (or as the TM snapshot already parsed them).
@@ -233,7 +235,10 @@ def _translate_locale(
     """The locale's catalogs group by group (see ``GROUP_ENTRIES``), then its report row."""
     run = _LocaleRun(state, locale, state.project.settings.engine_for(locale, engine_override),
                      FailureLog.load(state.store, locale), refresh_stale, retry_failed)
-    groups = state.catalog_groups(locale, refresh_stale)
+    groups, entries = state.catalog_groups(locale, refresh_stale)
+    # Lent to check and build only when all of it can be: a share of a large locale would cost
+    # more memory than the parses it saves, which check and build share between processes.
+    run.lend = entries <= lending.BUDGET
     if run.settings.name == "llm":  # its pass plans requests over the whole locale's articles
         groups = [[catalog for group in groups for catalog in group]]
     for number, group in enumerate(groups):
@@ -259,6 +264,7 @@ class _LocaleRun:
         self.context: PassContext | None = None
         self.llm: ModuleType | None = None
         self.locale_pass: LocalePass | None = None
+        self.lend = True  # whether to lend the catalogs it saves (see ``catalog.parsed``)
 
     def translate(self, catalogs: list[Catalog], part: str) -> None:
         state, project = self.state, self.state.project
@@ -302,8 +308,8 @@ class _LocaleRun:
             for c, data in saved
             for reasons in (self.failures.for_slug(c.slug),)
         ])
-        for catalog, _ in saved:  # check and build read these next: lend them the parse
-            keep_parsed(catalog.path, catalog.po)
+        for catalog, _ in saved if self.lend else ():  # check and build read these next
+            lending.keep(catalog.path, catalog.po)
         remember_pairs(project, self.locale, [(c.path, data, c.po) for c, data in saved])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
