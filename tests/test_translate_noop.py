@@ -113,3 +113,35 @@ def test_status_after_translate_counts_without_parsing(
     (project.state_dir / "status-memo.json").unlink()
     assert status.project_status(project) == remembered
     assert parsed == [project.root / "locales/en/LC_MESSAGES/a.po"]
+
+
+def test_a_memory_only_locale_that_filled_nothing_is_skipped_until_its_catalogs_change(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    """With the memory engine, entries the memory cannot fill stay missing for good: a pass
+    that filled nothing is not repeated until a catalog (so the memory) changes."""
+    project = make_project(tmp_path, "http://127.0.0.1:9")
+    config = project.root / "localize.toml"
+    config.write_text(config.read_text("utf-8").replace('name = "libre"', 'name = "memory"'), "utf-8")
+    project = Project.open(project.root)
+    write_po_with(project.root / "locales/en/LC_MESSAGES/b.po", {SENTENCES[0]: "Reviewed."})
+    run(project)  # fills a.po's copy of SENTENCES[0] from b.po; the rest stay missing
+    assert entries(project)[SENTENCES[0]].msgstr == "Reviewed."
+    run(project)  # fills nothing more: remembered as idle
+    parses.clear()
+    report = run(project)
+    assert parses == [] and report.engines[0].tm_hits == 0
+    write_po_with(project.root / "locales/en/LC_MESSAGES/b.po", {SENTENCES[0]: "Reviewed.", SENTENCES[1]: "Now known."})
+    report = run(project)
+    assert parses and report.engines[0].tm_hits == 1
+    assert entries(project)[SENTENCES[1]].msgstr == "Now known."
+
+
+def write_po_with(path: Path, reviewed: dict[str, str]) -> None:
+    """A catalog of reviewed translations (no fuzzy flag), for the memory."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr in reviewed.items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))

@@ -268,15 +268,18 @@ class _LocaleRun:
 
     def translate(self, catalogs: list[Catalog], part: str) -> None:
         state, project = self.state, self.state.project
+        filled = 0
         if not state.dry_run:
-            self.tm_hits += fill_from_memory(project, self.locale, catalogs=by_slug(catalogs),
-                                             memory=self.memory).hits
+            filled = fill_from_memory(project, self.locale, catalogs=by_slug(catalogs), memory=self.memory).hits
+            self.tm_hits += filled
         items, _ = select_work(catalogs, self.failures, *self.flags)
         if state.dry_run:
             items, hits = _without_memory_matches(self.memory, project.settings.fuzzy_threshold, items)
             self.tm_hits += hits
         if self.settings.name == MEMORY_ENGINE:
-            self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
+            # The memory alone gives the same catalogs the same answers: a pass that filled
+            # nothing left the locale as it found it, so the next one may skip it too.
+            self.settled = self.settled and (filled == 0 or settled([c.po for c in catalogs], self.flags[0]))
             return
         context = replace(self._context(), part=part)
         llm = self.llm
