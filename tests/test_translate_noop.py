@@ -14,10 +14,11 @@ import polib
 import pytest
 
 from fakeservers.mt_servers import LibreServer
+from localize.catalog.pofile import load_po, po_bytes
 from localize.catalog.state import entry_state
 from localize.project import Project
 from localize.translate import run as run_module
-from test_translate_run import SENTENCES, english, entries, make_project, run
+from test_translate_run import SENTENCES, english, entries, make_project, run, write_po
 
 
 @pytest.fixture
@@ -145,3 +146,28 @@ def write_po_with(path: Path, reviewed: dict[str, str]) -> None:
         po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
+
+
+def test_a_memory_only_locale_fills_again_only_the_catalogs_that_changed(tmp_path: Path, parses: list[Path]) -> None:
+    """An edit to one article parses that article's catalog, not every catalog the memory
+    left with missing entries; a change to the memory itself makes the pass look at all."""
+    project = make_project(tmp_path, "http://127.0.0.1:9")
+    config = project.root / "localize.toml"
+    config.write_text(config.read_text("utf-8").replace('name = "libre"', 'name = "memory"'), "utf-8")
+    project = Project.open(project.root)
+    base = project.root / "locales/en/LC_MESSAGES"
+    write_po(base / "c.po", SENTENCES[1:3])
+    for path in base.glob("*.po"):  # as extract writes them
+        path.write_bytes(po_bytes(load_po(path)))
+    project.state_dir.mkdir()  # as extract leaves it: the memory's memo is kept there
+    run(project)
+    parses.clear()
+    write_po(base / "c.po", [*SENTENCES[1:3], "新增的一句。"])  # one article edited
+    (base / "c.po").write_bytes(po_bytes(load_po(base / "c.po")))
+    run(project)
+    assert base / "a.po" not in parses and base / "c.po" in parses
+    parses.clear()
+    write_po_with(base / "b.po", {SENTENCES[2]: "Known now."})  # the memory gained a pair
+    report = run(project)
+    assert base / "a.po" in parses and base / "c.po" in parses
+    assert report.engines[0].tm_hits == 2  # SENTENCES[2] in a.po and in c.po

@@ -122,6 +122,10 @@ class TranslationMemory:
     def __len__(self) -> int:
         return len(self._exact)
 
+    def fingerprint(self) -> str:
+        """A digest of every remembered pair: what a fill from this memory depends on."""
+        return bytes_digest(repr(sorted(self._exact.values())).encode("utf-8"))
+
     def matches(self) -> Iterator[TMMatch]:
         """Every remembered pair, as an exact match of its source."""
         return (TMMatch(*pair[:3], 1.0, pair[3]) for pair in self._exact.values())

@@ -79,6 +79,32 @@ class NoopMemo:
             recorded = None
         return recorded is not None and recorded == self.key(locale, engine_settings)
 
+    def untouched(self, locale: LocaleInfo, memory_fingerprint: str) -> dict[str, str]:
+        """Catalogs (path -> digest) a memory-only pass left unchanged, when the memory and the
+        settings are as they were then: filling them again would change nothing."""
+        try:
+            data = json.loads(self._untouched_path(locale).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("shape") != self._shape(locale, memory_fingerprint):
+            return {}
+        catalogs = data.get("catalogs")
+        return catalogs if isinstance(catalogs, dict) else {}
+
+    def record_untouched(self, locale: LocaleInfo, memory_fingerprint: str, catalogs: dict[str, str]) -> None:
+        """Remember the catalogs a memory-only pass (with this memory) left unchanged."""
+        data = {"shape": self._shape(locale, memory_fingerprint), "catalogs": dict(sorted(catalogs.items()))}
+        atomic_write_bytes(self._untouched_path(locale), json.dumps(data).encode("utf-8"), durable=False)
+
+    def _shape(self, locale: LocaleInfo, memory_fingerprint: str) -> str:
+        settings = self.project.settings
+        head = (__version__, locale.posix, settings.fuzzy_threshold, settings.tm_trust_reviewed,
+                self.flags, str(self.shard), memory_fingerprint)
+        return hashlib.sha256(repr(head).encode("utf-8")).hexdigest()
+
+    def _untouched_path(self, locale: LocaleInfo) -> Path:
+        return self.directory / f"{locale.posix}.memory.json"
+
     def record(self, locale: LocaleInfo, settled: bool) -> None:
         """After a pass (and its saves): remember the locale when it is ``settled`` (see
         :func:`settled`), else forget it."""

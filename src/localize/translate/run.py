@@ -46,7 +46,7 @@ from localize.parallel import parallel_map
 from localize.project import Project
 from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
-from localize.stamps import save_project_digests
+from localize.stamps import project_digests, save_project_digests
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
@@ -241,12 +241,57 @@ def _translate_locale(
     run.lend = entries <= lending.BUDGET
     if run.settings.name == "llm":  # its pass plans requests over the whole locale's articles
         groups = [[catalog for group in groups for catalog in group]]
+    skipping = _UntouchedCatalogs(state, locale, run.memory, memo) if (
+        run.settings.name == MEMORY_ENGINE and memo is not None and not state.dry_run) else None
     for number, group in enumerate(groups):
+        if skipping is not None:
+            group = skipping.to_fill(group)
         run.translate(state.parse(locale, group), f"{number + 1}/{len(groups)}" if len(groups) > 1 else "")
+        if skipping is not None:
+            skipping.filled(group)
+    if skipping is not None:
+        skipping.save()
     state.facts[locale.posix].parsed.clear()  # another shard's catalogs: not ours to keep
     if memo is not None and not state.dry_run:
         memo.record(locale, run.settled)
     return run.row()
+
+
+class _UntouchedCatalogs:
+    """A memory-only locale's catalogs its last pass left unchanged, skipped while they and the
+    memory stay as they were: the memory would fill nothing in them again. Without this,
+    an edit to one article made the pass parse every catalog of the locale with a missing
+    entry, which under the memory engine is nearly all of them for good."""
+
+    def __init__(self, state: _RunState, locale: LocaleInfo, memory: TranslationMemory, memo: NoopMemo) -> None:
+        self.project, self.locale, self.memo = state.project, locale, memo
+        self.fingerprint = memory.fingerprint()
+        self.known = memo.untouched(locale, self.fingerprint)
+        self.now: dict[str, str] = {}
+        self.digests = project_digests(state.project.state_dir)
+        self.before: dict[str, str] = {}
+
+    def to_fill(self, group: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+        """The catalogs of ``group`` to fill; the others are kept as untouched."""
+        todo = []
+        for slug, path in group:
+            relative, digest = self.project.relative(path), self.digests(path)
+            if self.known.get(relative) == digest:
+                self.now[relative] = digest
+            else:
+                self.before[relative] = digest
+                todo.append((slug, path))
+        return todo
+
+    def filled(self, group: list[tuple[str, Path]]) -> None:
+        """After the pass over ``group``: those it did not write are untouched."""
+        for _, path in group:
+            relative = self.project.relative(path)
+            if self.digests(path) == self.before.pop(relative, None):
+                self.now[relative] = self.digests(path)
+
+    def save(self) -> None:
+        self.memo.record_untouched(self.locale, self.fingerprint, self.now)
 
 
 class _LocaleRun:
