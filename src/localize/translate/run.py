@@ -4,8 +4,9 @@ For each target locale: the TM pass (SPEC section 7) fills what the project's
 own catalogs already know; the entries still missing (plus stale ones with
 --refresh-stale, and failed ones with --retry-failed) are masked, looked up
 in the cache and sent to the locale's engine; results are written as fuzzy
-machine entries and each catalog is saved atomically after its locale, or
-on Ctrl-C with whatever finished. The project lock is the caller's job (the
+machine entries and each catalog is saved atomically after its group of
+catalogs (a locale is taken about 20,000 entries at a time, so memory holds one
+group), or on Ctrl-C with whatever finished. The project lock is the caller's job (the
 CLI takes it), so build scripts may compose stages under one lock.
 
 With a shard (SPEC section 11) only the shard's own articles' catalogs are
