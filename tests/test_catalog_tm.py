@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from localize.catalog import tm
+from localize.catalog import near
 from localize.catalog.merge import SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, mark_machine, save_po
 from localize.catalog.state import entry_state
@@ -189,7 +189,7 @@ def test_indexed_near_search_equals_exhaustive_extract_one() -> None:
 
 def test_direct_near_search_before_the_counts_equals_exhaustive_extract_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The first queries of a run, scored over their length window alone, agree with extractOne too."""
-    monkeypatch.setattr(tm, "DIRECT_QUERIES", 10**6)
+    monkeypatch.setattr(near, "DIRECT_QUERIES", 10**6)
     rng = random.Random(11)
     sources = [random_sentence(rng, cjk=rng.random() < 0.4) for _ in range(800)]
     memory = TranslationMemory(TMMatch(s, s.upper(), True, 1.0, "a.po") for s in sources)
