@@ -354,8 +354,8 @@ def new_catalog(metadata: Mapping[str, str], header_comment: str = "") -> polib.
     return po
 
 
-def po_files_under(base: Path) -> Iterator[tuple[str, str]]:
-    """(slug, path) of every ``*.po`` file under ``base``, as ``Path.rglob`` finds them (symlinked
+def po_files_under(base: Path, suffix: str = ".po") -> Iterator[tuple[str, str]]:
+    """(slug, path) of every ``*<suffix>`` file under ``base``, as ``Path.rglob`` finds them (symlinked
     directories are not entered), in no particular order: walked with ``os.scandir`` on strings,
     since a project's thousands of catalogs made pathlib's objects a cost of every run."""
     pending = [(os.fspath(base), "")]
@@ -368,5 +368,5 @@ def po_files_under(base: Path) -> Iterator[tuple[str, str]]:
         for entry in entries:
             if entry.is_dir() and not entry.is_symlink():
                 pending.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith(".po") and len(entry.name) > 3:
-                yield f"{prefix}{entry.name[:-3]}", entry.path
+            elif entry.name.endswith(suffix) and len(entry.name) > len(suffix):
+                yield f"{prefix}{entry.name[:-len(suffix)]}", entry.path

@@ -16,7 +16,7 @@ from typing import Any
 import polib
 
 from localize.catalog.memo import DigestMemo, bytes_digest
-from localize.catalog.pofile import load_po
+from localize.catalog.pofile import load_po, po_files_under
 from localize.catalog.state import entry_state
 from localize.failures import FailureLog
 from localize.locales import LocaleInfo
@@ -29,21 +29,16 @@ COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "o
 
 def template_slugs(project: Project) -> dict[str, Path]:
     """Slug -> POT path, sorted."""
-    base = project.locales_dir / "templates"
-    if not base.is_dir():
-        return {}
-    found = {p.relative_to(base).with_suffix("").as_posix(): p for p in base.rglob("*.pot")}
-    return dict(sorted(found.items()))
+    return {slug: Path(path) for slug, path in sorted(po_files_under(project.locales_dir / "templates", ".pot"))}
 
 
 def article_templates(project: Project, locales: Sequence[LocaleInfo]) -> dict[str, Path]:
     """Slug -> the catalog that lists its entries: the POT, else (templates not kept) a PO."""
     found = template_slugs(project)
     for locale in locales:
-        base = project.locales_dir / locale.posix / "LC_MESSAGES"
-        if base.is_dir():
-            for path in sorted(base.rglob("*.po")):
-                found.setdefault(path.relative_to(base).with_suffix("").as_posix(), path)
+        for slug, path in po_files_under(project.locales_dir / locale.posix / "LC_MESSAGES"):
+            if slug not in found:
+                found[slug] = Path(path)
     return dict(sorted(found.items()))
 
 
