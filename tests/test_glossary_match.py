@@ -316,3 +316,20 @@ def test_the_word_table_marks_exactly_the_characters_is_word_char_describes() ->
     assert table == expected
     assert table[ord("a")] == table[ord("_")] == table[ord("é")] == 1
     assert table[ord("中")] == table[ord(" ")] == table[ord("。")] == 0
+
+
+def test_a_prepared_glossary_is_shared_by_the_processes_forked_after_it() -> None:
+    """``prepare`` builds the matcher up front, so ``--jobs`` workers need not each build one."""
+    from localize.parallel import parallel_map
+
+    glossary = _glossary("Gemma 4", "裝置端").prepare()
+    assert glossary.prepare() is glossary
+    texts = ["在裝置端跑 Gemma 4。", "沒有術語。"] * 4
+    built = parallel_map(_matcher_built_and_found, texts, 2, glossary)
+    assert [found for _, found in built] == [_found(glossary, text) for text in texts]
+    assert all(already for already, _ in built)  # the workers found it built, not rebuilt
+
+
+def _matcher_built_and_found(glossary: Glossary, text: str) -> tuple[bool, list[tuple[str, int, int, str]]]:
+    already = glossary._matcher is not None
+    return already, _found(glossary, text)

@@ -104,6 +104,8 @@ def extract_project(
     wanted = None if slugs is None else frozenset(slugs)
     context = _Context(project, glossary, wanted, shard)
     changed = [(path, source) for path, source, _, slug in found if slug is None]
+    if changed and jobs != 1:
+        glossary.prepare()
     plans: list[_Plan] = []
     by_slug: dict[str, str] = {}
     with StagedWrites() as staged, contextlib.closing(

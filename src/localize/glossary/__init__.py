@@ -109,6 +109,13 @@ class Glossary:
             found = self._found[text] = tuple(self._matcher.find(text))
         return list(found)
 
+    def prepare(self) -> Glossary:
+        """Build the matcher now: ``--jobs`` processes forked after this share it (and its
+        character tables) instead of each building its own on its first sentence."""
+        if self.terms and self._matcher is None:
+            self._matcher = TermMatcher(self.terms)
+        return self
+
     def get(self, source: str) -> Term | None:
         """The term whose source is exactly ``source`` (as written in the glossary)."""
         return self._by_source.get(source)

@@ -85,6 +85,8 @@ def check_project(
             key = file_key(digests(path), (locale.bcp47, slug, item.file), glossary, ignore, item.failures)
             files.append((item, key, memo.get_file(item.file, key)))
     todo = [item for item, _, known in files if known is None]
+    if todo and jobs != 1:
+        glossary.prepare()
     checked = iter(parallel_map(_check_file, todo, jobs, (glossary, ignore)))
     for item, key, known in files:
         if known is None:

@@ -276,8 +276,10 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
     inputs, or with ``ahead`` their pages when those depend on no other article); the stamps
     of the files hashed to read them go to ``cache``."""
     by_slug: dict[str, Path] = {}
-    fresh = _read_plans([path for path, _, _, _, plan in found if plan is None],
-                        (project, global_key, publish, ahead), jobs)
+    to_read = [path for path, _, _, _, plan in found if plan is None]
+    if to_read and jobs != 1:
+        project_glossary(project).prepare()  # once here, not once per worker
+    fresh = _read_plans(to_read, (project, global_key, publish, ahead), jobs)
     for path, source_rel, _, key, plan in found:
         inputs = rendered = None
         if plan is None:

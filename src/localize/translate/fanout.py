@@ -59,6 +59,8 @@ def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int
     bounds = [len(items) * k // count for k in range(count + 1)]
     groups = [(bounds[k], bounds[k + 1]) for k in range(count)]
     context.progress.start(context.label, len(items))
+    if context.glossary is not None:
+        context.glossary.prepare()
     quiet = replace(context, progress=Progress())
     outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)))
     tally = RoundTally()
