@@ -378,7 +378,9 @@ def main() -> None:
                     f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); files touched: {changed}")
                 (project / "content/news/a00001.md").write_text(article(1, edit=1), "utf-8")
                 edited = localize_run(project, None)
-                row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold")
+                edited_goal = max(0.05 * cold.wall, 1.0) + cold.wall / size  # the no-op's, plus its share
+                row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
+                    f"(goal <= {edited_goal:.2f} s)")
                 if locales == "one":
                     cpu: dict[int, float] = {}
                     for count in jobs:
