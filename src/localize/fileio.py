@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 _deferred: set[Path] | None = None  # directories to fsync when the current batch ends
 
@@ -172,6 +174,27 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
         return False
     atomic_write_bytes(path, data, durable)
     return True
+
+
+def read_cache(path: Path, version: str) -> dict[str, Any] | None:
+    """The ``files`` of a cache written by :func:`write_cache` with ``version``; None when the
+    file is missing, unreadable or of another version (a cache miss, never an error)."""
+    with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+        data = json.loads(path.read_text("utf-8"))
+        if isinstance(data, dict) and data.get("version") == version and isinstance(data.get("files"), dict):
+            return data["files"]
+    return None
+
+
+def write_cache(path: Path, version: str, files: dict[str, Any]) -> None:
+    """Keep ``files`` for :func:`read_cache`, rewriting the file only when it changed; nothing
+    when there is no state directory yet, and never an error (a read-only checkout still runs)."""
+    if not path.parent.is_dir():
+        return
+    text = json.dumps({"version": version, "files": dict(sorted(files.items()))},
+                      ensure_ascii=False, separators=(",", ":"))
+    with contextlib.suppress(OSError):
+        write_if_changed(path, (text + "\n").encode("utf-8"), durable=False)
 
 
 def _same_content(path: Path, data: bytes) -> bool:

@@ -16,16 +16,14 @@ missing, unreadable or other-version file only means reading the files again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import write_if_changed
+from localize.fileio import read_cache, write_cache
 
 #: A file modified this close (ns) before it was digested may change again within the same
 #: stamp: a few clock ticks, or two seconds where mtimes come in whole seconds (FAT, HFS+).
@@ -34,8 +32,12 @@ RACY_COARSE_NS = 2_000_000_000
 DIGESTS_NAME = "digests.json"
 
 
-def blake2_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def blake2_digest(data: bytes, *extra: bytes) -> str:
+    """The digest catalogs are known by (and memo keys: the bytes and whatever else shaped them)."""
+    digest = hashlib.blake2b(data, digest_size=16)
+    for part in extra:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def sha256_digest(data: bytes) -> str:
@@ -72,11 +74,14 @@ class StampedDigests:
         self.used[key] = [*stamp, digest, _settled(stamp)]
         return digest
 
-    def remember(self, path: Path | str, data: bytes) -> None:
+    def remember(self, path: Path | str, data: bytes) -> str:
         """Record a file this process just wrote with ``data`` (its digest is taken here, not
         read back). Trusted at once: our writes replace the file, so its inode is new, and
-        only another writer changing it in place within the same clock tick would go unseen."""
-        self.remember_digest(path, self.digest(data))
+        only another writer changing it in place within the same clock tick would go unseen.
+        Returns the digest."""
+        digest = self.digest(data)
+        self.remember_digest(path, digest)
+        return digest
 
     def remember_digest(self, path: Path | str, digest: str) -> None:
         """``remember`` for a caller that has the digest of the bytes it wrote."""
@@ -124,22 +129,15 @@ def project_digests(state_dir: Path) -> StampedDigests:
     key = os.fspath(state_dir)
     digests = _projects.get(key)
     if digests is None:
-        previous = None
-        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
-            data = json.loads((state_dir / DIGESTS_NAME).read_text("utf-8"))
-            if isinstance(data, dict) and data.get("version") == __version__:
-                previous = data.get("files")
-        digests = _projects[key] = StampedDigests(previous)
+        digests = _projects[key] = StampedDigests(read_cache(state_dir / DIGESTS_NAME, __version__))
     return digests
 
 
 def save_project_digests(state_dir: Path) -> None:
     """Keep this process's records for the next run; never an error (a read-only checkout still runs)."""
     digests = _projects.get(os.fspath(state_dir))
-    if digests is None or not state_dir.is_dir():
+    if digests is None:
         return
     kept = digests.to_json()
-    text = json.dumps({"version": __version__, "files": kept}, separators=(",", ":"))
-    with contextlib.suppress(OSError):
-        write_if_changed(state_dir / DIGESTS_NAME, (text + "\n").encode("utf-8"), durable=False)
-        digests.previous, digests.used = kept, {}  # what the next save compares with
+    write_cache(state_dir / DIGESTS_NAME, __version__, kept)
+    digests.previous, digests.used = kept, {}  # what the next save compares with

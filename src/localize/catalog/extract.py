@@ -21,7 +21,6 @@ from typing import Any
 import polib
 
 from localize.catalog.hashes import ExtractState, content_hash, global_key
-from localize.catalog.memo import bytes_digest
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
 from localize.catalog.tm import catalog_pairs, remember_facts
@@ -35,7 +34,7 @@ from localize.parallel import parallel_iter
 from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.shard import Shard
-from localize.stamps import project_digests, save_project_digests
+from localize.stamps import blake2_digest, project_digests, save_project_digests
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def extract_project(
             by_slug[plan.slug] = plan.source
             for path, data in plan.writes:  # staged now: memory holds no article's bytes for long
                 staged.stage(path, data)
-                plan.outputs.append((path, bytes_digest(data)))
+                plan.outputs.append((path, blake2_digest(data)))
             plan.writes.clear()
             plans.append(plan)
         for slug in slugs or ():

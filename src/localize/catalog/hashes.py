@@ -2,7 +2,7 @@
 
 ``.localize/extract.json`` records, per source file, a content hash (source
 bytes + glossary fingerprint + the settings that shape catalogs + the tool
-version) and the size and mtime of every catalog it wrote. An article is
+version) and the stamp (mtime, size, inode) of every catalog it wrote. An article is
 skipped only when its hash matches and none of its catalogs was touched since
 (a translator's edit, a ``translate`` run or a deleted file makes it merge again,
 which also re-validates that PO).
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from localize import __version__
 from localize.fileio import write_if_changed
 from localize.project import Project
+from localize.stamps import stamp_of
 
 #: Bump when the catalog layout changes so every article is extracted again.
 CATALOG_FORMAT = "1"
@@ -42,14 +44,6 @@ def global_key(project: Project, glossary_fingerprint: str) -> str:
 def content_hash(source_digest: bytes, key: str) -> str:
     """An article's hash: its source bytes (by their digest) and everything else shaping its catalogs."""
     return hashlib.sha256(key.encode("ascii") + b"\x00" + source_digest).hexdigest()
-
-
-def file_stamp(path: Path) -> list[int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_mtime_ns, stat.st_size]
 
 
 @dataclass
@@ -79,7 +73,7 @@ class ExtractState:
         if not isinstance(outputs, dict) or not outputs:
             return None
         for relative, stamp in outputs.items():
-            if file_stamp(project.root / relative) != stamp:
+            if stamp_of(os.path.join(project.root, relative)) != stamp:
                 return None
         slug = record.get("slug")
         return slug if isinstance(slug, str) else None
@@ -88,12 +82,12 @@ class ExtractState:
         self.files[source] = {
             "sha": digest,
             "slug": slug,
-            "outputs": {project.relative(p): file_stamp(p) for p in outputs},
+            "outputs": {project.relative(p): stamp_of(os.fspath(p)) for p in outputs},
         }
 
     def output_stamps(self, project: Project) -> dict[str, list[int] | None]:
         """The current stamp of every recorded catalog (see ``restamp``)."""
-        return {relative: file_stamp(project.root / relative)
+        return {relative: stamp_of(os.path.join(project.root, relative))
                 for record in self.files.values() if isinstance(record, dict)
                 for relative in (record.get("outputs") or {})}
 
@@ -112,7 +106,7 @@ class ExtractState:
                 continue
             for relative, stamp in outputs.items():
                 if before.get(relative) == stamp:
-                    outputs[relative] = file_stamp(project.root / relative)
+                    outputs[relative] = stamp_of(os.path.join(project.root, relative))
         self.save()
 
     def forget_missing(self, present: set[str]) -> None:

@@ -10,21 +10,12 @@ run are kept, so deleted catalogs drop out.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import write_if_changed
-
-
-def bytes_digest(data: bytes, *extra: bytes) -> str:
-    """The key a memo keeps facts under: the catalog's bytes (and whatever else shaped them)."""
-    key = hashlib.blake2b(data, digest_size=16)
-    for part in extra:
-        key.update(part)
-    return key.hexdigest()
+from localize.fileio import read_cache, write_cache, write_if_changed
 
 
 class DigestMemo:
@@ -33,11 +24,7 @@ class DigestMemo:
     def __init__(self, path: Path, kind: str):
         self.path = path
         self.version = f"{__version__}/{kind}"  # facts of another release or shape are not reused
-        self.known: dict[str, list[Any]] = {}
-        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
-            data = json.loads(path.read_text("utf-8"))
-            if isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("files"), dict):
-                self.known = data["files"]
+        self.known: dict[str, list[Any]] = read_cache(path, self.version) or {}
         self.used: dict[str, list[Any]] = {}
 
     def get(self, relative: str, digest: str) -> Any | None:
@@ -53,12 +40,7 @@ class DigestMemo:
 
     def save(self) -> None:
         """Write what this run used, if it differs; never an error (a read-only checkout still runs)."""
-        if not self.path.parent.is_dir():
-            return  # no state directory yet: nothing to keep it in
-        text = json.dumps({"version": self.version, "files": dict(sorted(self.used.items()))},
-                          ensure_ascii=False, separators=(",", ":"))
-        with contextlib.suppress(OSError):
-            write_if_changed(self.path, (text + "\n").encode("utf-8"), durable=False)
+        write_cache(self.path, self.version, self.used)
 
 
 class FactsLog:

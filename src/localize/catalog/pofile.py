@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import polib
@@ -354,10 +354,11 @@ def new_catalog(metadata: Mapping[str, str], header_comment: str = "") -> polib.
     return po
 
 
-def po_files_under(base: Path, suffix: str = ".po") -> Iterator[tuple[str, str]]:
-    """(slug, path) of every ``*<suffix>`` file under ``base``, as ``Path.rglob`` finds them (symlinked
-    directories are not entered), in no particular order: walked with ``os.scandir`` on strings,
+def po_files_under(base: Path, suffix: str = ".po") -> dict[str, Path]:
+    """Slug -> path of every ``*<suffix>`` file under ``base``, sorted by slug, as ``Path.rglob``
+    finds them (symlinked directories are not entered): walked with ``os.scandir`` on strings,
     since a project's thousands of catalogs made pathlib's objects a cost of every run."""
+    found: dict[str, str] = {}
     pending = [(os.fspath(base), "")]
     while pending:
         directory, prefix = pending.pop()
@@ -369,4 +370,5 @@ def po_files_under(base: Path, suffix: str = ".po") -> Iterator[tuple[str, str]]
             if entry.is_dir() and not entry.is_symlink():
                 pending.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.name.endswith(suffix) and len(entry.name) > len(suffix):
-                yield f"{prefix}{entry.name[:-len(suffix)]}", entry.path
+                found[f"{prefix}{entry.name[:-len(suffix)]}"] = entry.path
+    return {slug: Path(path) for slug, path in sorted(found.items())}

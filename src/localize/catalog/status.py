@@ -15,7 +15,7 @@ from typing import Any
 
 import polib
 
-from localize.catalog.memo import DigestMemo, bytes_digest
+from localize.catalog.memo import DigestMemo
 from localize.catalog.pofile import load_po, po_files_under
 from localize.catalog.state import entry_state
 from localize.failures import FailureLog
@@ -29,16 +29,15 @@ COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "o
 
 def template_slugs(project: Project) -> dict[str, Path]:
     """Slug -> POT path, sorted."""
-    return {slug: Path(path) for slug, path in sorted(po_files_under(project.locales_dir / "templates", ".pot"))}
+    return po_files_under(project.locales_dir / "templates", ".pot")
 
 
 def article_templates(project: Project, locales: Sequence[LocaleInfo]) -> dict[str, Path]:
     """Slug -> the catalog that lists its entries: the POT, else (templates not kept) a PO."""
     found = template_slugs(project)
     for locale in locales:
-        for slug, path in po_files_under(project.locales_dir / locale.posix / "LC_MESSAGES"):
-            if slug not in found:
-                found[slug] = Path(path)
+        for slug, path in po_files_under(project.locales_dir / locale.posix / "LC_MESSAGES").items():
+            found.setdefault(slug, path)
     return dict(sorted(found.items()))
 
 
@@ -97,12 +96,13 @@ class _CountsMemo:
 
 def _digest(file_digest: str, failures: dict[str, str]) -> str:
     """The memo's key: the catalog's bytes (by their digest) and the failures counted with them."""
-    return bytes_digest(file_digest.encode("ascii"),
+    return blake2_digest(file_digest.encode("ascii"),
                         json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
 
 
-def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[str, str], dict[str, int]]]) -> None:
-    """Add counts a stage already made (path, the bytes it wrote, failures, counts) to the memo.
+def remember_counts(project: Project, counted: Sequence[tuple[Path, str, dict[str, str], dict[str, int]]]) -> None:
+    """Add counts a stage already made (path, the ``blake2_digest`` of the bytes it wrote,
+    failures, counts) to the memo.
 
     ``translate`` holds every catalog parsed when it saves them, so the table ``run``
     prints next need not parse them all again; a wrong guess only costs a recount.
@@ -110,9 +110,9 @@ def remember_counts(project: Project, counted: Sequence[tuple[Path, bytes, dict[
     memo = _CountsMemo(project)
     memo.memo.used = dict(memo.memo.known)
     digests = project_digests(project.state_dir)
-    for path, data, failures, counts in counted:
-        digests.remember(path, data)
-        memo.memo.put(project.relative(path), _digest(blake2_digest(data), failures), counts)
+    for path, digest, failures, counts in counted:
+        digests.remember_digest(path, digest)
+        memo.memo.put(project.relative(path), _digest(digest, failures), counts)
     memo.save()
 
 

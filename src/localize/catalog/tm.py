@@ -28,7 +28,7 @@ from typing import Any
 import polib
 from rapidfuzz import fuzz, process
 
-from localize.catalog.memo import FactsLog, bytes_digest
+from localize.catalog.memo import FactsLog
 from localize.catalog.merge import normalise_space
 from localize.catalog.near import NearIndex
 from localize.catalog.pofile import (
@@ -43,7 +43,7 @@ from localize.catalog.state import entry_state
 from localize.errors import InputError
 from localize.locales import LocaleInfo
 from localize.project import Project
-from localize.stamps import project_digests
+from localize.stamps import blake2_digest, project_digests
 
 MEMORY_ENGINE = "memory"
 #: A remembered pair as the memory keeps it: (source, translation, reviewed, file).
@@ -78,8 +78,7 @@ class FillReport:
 
 def locale_catalogs(project: Project, locale: LocaleInfo) -> dict[str, Path]:
     """Slug -> PO path for every catalog of ``locale`` on disk, sorted by slug."""
-    base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    return {slug: Path(path) for slug, path in sorted(po_files_under(base))}
+    return po_files_under(project.locales_dir / locale.posix / "LC_MESSAGES")
 
 
 def load_catalogs(project: Project, locale: LocaleInfo) -> dict[str, tuple[Path, polib.POFile]]:
@@ -123,7 +122,7 @@ class TranslationMemory:
 
     def fingerprint(self) -> str:
         """A digest of every remembered pair: what a fill from this memory depends on."""
-        return bytes_digest(repr(sorted(self._exact.values())).encode("utf-8"))
+        return blake2_digest(repr(sorted(self._exact.values())).encode("utf-8"))
 
     def matches(self) -> Iterator[TMMatch]:
         """Every remembered pair, as an exact match of its source."""
@@ -244,7 +243,7 @@ class CatalogFacts:
         digests = project_digests(project.state_dir)
         for path in paths.values():
             relative = project.relative(path)
-            digest = digests(path)  # bytes_digest of the bytes, read only when the file changed
+            digest = digests(path)  # blake2_digest of the bytes, read only when the file changed
             record = known.get(relative)
             facts = record[1] if record is not None and record[0] == digest else None
             if not _well_formed(facts):
@@ -283,12 +282,12 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
     ``translate`` holds each catalog parsed when it saves it; recording its pairs here
     spares the next run parsing it for the memory. A wrong guess only costs a parse.
     """
-    remember_facts(project, locale, [(path, bytes_digest(data), catalog_pairs(po)) for path, data, po in saved])
+    remember_facts(project, locale, [(path, blake2_digest(data), catalog_pairs(po)) for path, data, po in saved])
 
 
 def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, str, dict[str, Any]]]) -> None:
     """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers):
-    (path, ``bytes_digest`` of the bytes just written there, facts)."""
+    (path, ``blake2_digest`` of the bytes just written there, facts)."""
     digests = project_digests(project.state_dir)
     for path, digest, _ in known:
         digests.remember_digest(path, digest)
@@ -301,11 +300,11 @@ def _facts_log(project: Project, locale: LocaleInfo) -> FactsLog:
     return FactsLog(project.state_dir / f"tm-memo-{locale.posix}.jsonl", "tm")
 
 
-def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[TMMatch]:
+def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[Pair]:
     for source, record in sorted(imported.items()):
         translation = record.get("translation") if isinstance(record, Mapping) else None
         if isinstance(translation, str) and translation:
-            yield TMMatch(source, translation, True, 1.0, str(record.get("file", "tmx")))
+            yield source, translation, True, str(record.get("file", "tmx"))
 
 
 def fill_from_memory(
@@ -342,9 +341,7 @@ def _fill_streaming(project: Project, locale: LocaleInfo, slugs: Sequence[str] |
     entries are parsed again to be filled."""
     facts = CatalogFacts.read(project, locale)
     if memory is None:
-        memory = TranslationMemory(
-            [*_remembered_matches(facts.pairs), *_imported_matches(load_imported_pairs(project, locale))]
-        )
+        memory = TranslationMemory.from_facts(facts, load_imported_pairs(project, locale))
     tally = _FillTally()
     for slug, path in facts.paths.items():
         if (slugs is None or slug in slugs) and facts.pairs[project.relative(path)]["missing"]:

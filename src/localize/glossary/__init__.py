@@ -54,6 +54,7 @@ from localize.glossary.tables import read_table
 from localize.glossary.tbx import read_tbx
 from localize.glossary.terms import Term, TermMatch, TermRecord, Warn
 from localize.locales import LocaleInfo
+from localize.stamps import stamp_of
 
 if TYPE_CHECKING:
     from localize.project import Project
@@ -181,14 +182,11 @@ def load_project_glossary(project: Project) -> Glossary:
     Loaded once per process while its files keep their stamps (mtime, size, inode): the
     stages of one run (extract, translate, check, build) share it.
     """
-    files = []
-    for path in project.glossary_files():
-        stat = path.stat()
-        files.append((str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino))
-    return _load_project_glossary(project.root, project.settings.source_locale, tuple(files))
+    files = tuple((str(path), tuple(stamp_of(str(path)) or ())) for path in project.glossary_files())
+    return _load_project_glossary(project.root, project.settings.source_locale, files)
 
 
 @lru_cache(maxsize=4)
 def _load_project_glossary(root: Path, source: LocaleInfo,
-                           files: tuple[tuple[str, int, int, int], ...]) -> Glossary:
-    return load_glossary([Path(name) for name, *_ in files], source, root)
+                           files: tuple[tuple[str, tuple[int, ...]], ...]) -> Glossary:
+    return load_glossary([Path(name) for name, _ in files], source, root)

@@ -19,6 +19,7 @@ from pathlib import Path
 from localize.containment import contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
+from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
 from localize.mdout.render import render_article
 from localize.project import Project
@@ -33,7 +34,7 @@ from localize.site.build import (
 )
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
-from localize.site.plan import project_glossary, read_article
+from localize.site.plan import read_article
 from localize.site.urls import absolute_url, page_url_path
 
 CACHE_NAME = "markdown-build.json"
@@ -73,7 +74,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     chosen = make_layout(settings.markdown, layout, settings.source_locale, settings.target_locales)
     global_key = combined_key([
         "markdown-build", code_fingerprint(), _own_fingerprint(), file_sha256(project.config_path),
-        publish, project_glossary(project).fingerprint, chosen.name, chosen.pattern,
+        publish, load_project_glossary(project).fingerprint, chosen.name, chosen.pattern,
         json.dumps(dict(chosen.names), sort_keys=True),
     ])
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)

@@ -52,9 +52,8 @@ def _is_stale(entry: polib.POEntry) -> bool:
 
 def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
     """(slug, path) of every PO file of ``locale``, sorted."""
-    base = project.locales_dir / locale.posix / "LC_MESSAGES"
-    found = sorted(po_files_under(base), key=lambda item: item[1].split("/"))  # as Paths sort
-    return [(slug, Path(path)) for slug, path in found]
+    found = po_files_under(project.locales_dir / locale.posix / "LC_MESSAGES")
+    return sorted(found.items(), key=lambda item: item[1].parts)  # in path order, as before
 
 
 def check_project(

@@ -21,6 +21,7 @@ from typing import Any
 from localize.containment import contained, is_contained
 from localize.errors import InputError
 from localize.fileio import write_if_changed
+from localize.glossary import load_project_glossary
 from localize.parallel import parallel_iter
 from localize.project import Project
 from localize.qa.memo import memo
@@ -39,7 +40,6 @@ from localize.site.plan import (
     ArticlePlan,
     catalog_locales,
     plan_article,
-    project_glossary,
     read_article,
 )
 from localize.site.render import RenderedArticle, render_article, sitemap_urls, url_paths
@@ -162,7 +162,7 @@ def site_global_key(project: Project, template: PageTemplate, publish: str) -> s
     """What every page of an HTML build into one ``<out>`` depends on (the build cache's key)."""
     return combined_key([
         "site-build", code_fingerprint(), file_sha256(project.config_path), template.fingerprint, publish,
-        project_glossary(project).fingerprint,
+        load_project_glossary(project).fingerprint,
     ])
 
 
@@ -181,8 +181,7 @@ def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
         target = contained(out, MANIFEST_NAME, "manifest")
         if write_if_changed(target, manifest):
             written.append(MANIFEST_NAME)
-        cache.digests.remember(target, manifest)
-        cache.record_outputs("manifest", None, {MANIFEST_NAME: sha256_digest(manifest)})
+        cache.record_outputs("manifest", None, {MANIFEST_NAME: cache.digests.remember(target, manifest)})
     cache.save()
     return BuildReport(
         out=out,
@@ -278,8 +277,9 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
     by_slug: dict[str, Path] = {}
     to_read = [path for path, _, _, _, plan in found if plan is None]
     if to_read and jobs != 1:
-        project_glossary(project).prepare()  # once here, not once per worker
-    fresh = _read_plans(to_read, (project, global_key, publish, ahead), jobs)
+        load_project_glossary(project).prepare()  # once here, not once per worker
+    # one pool for the whole build; each result is let go as soon as its pages are written
+    fresh = parallel_iter(_read_plan, to_read, jobs, (project, global_key, publish, ahead))
     for path, source_rel, _, key, plan in found:
         inputs = rendered = None
         if plan is None:
@@ -290,12 +290,6 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
                              source_rel)
         by_slug[plan.slug] = path
         yield PlannedArticle(path, plan, key, inputs, rendered)
-
-
-def _read_plans(paths: list[Path], context: tuple[Project, str, str, RenderAhead | None],
-                jobs: int | None) -> Iterator[ReadPlan]:
-    # one pool for the whole build; each result is let go as soon as its pages are written
-    yield from parallel_iter(_read_plan, paths, jobs, context)
 
 
 def target_state(project: Project, target: str, article_pages: Mapping[str, Mapping[str, str]]) -> str:
@@ -323,7 +317,7 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
         else:
             inputs = article.inputs or read_article(project, article.path)[1]
             rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
-        write_pages(rendered, out, written, cache.digests)
+        write_pages(rendered, out, written, (cache.digests, shas))
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
@@ -339,15 +333,17 @@ def render_pages(project: Project, plan: ArticlePlan, inputs: ArticleInputs,
 
 
 def write_pages(rendered: RenderedArticle, out: Path, written: list[str],
-                digests: StampedDigests | None = None) -> None:
-    """Write the pages whose bytes changed, adding their paths to ``written`` (and every page's
-    stamp to ``digests``, so the next build need not read it back)."""
+                remember: tuple[StampedDigests, Mapping[str, str]] | None = None) -> None:
+    """Write the pages whose bytes changed, adding their paths to ``written``; with ``remember``
+    (digests and each page's sha256 from ``render_pages``) every page's stamp is recorded, so
+    the next build need not read it back."""
     for page in rendered.pages:
         target = contained(out, page.file_path, "page")
         if write_if_changed(target, page.content, durable=False):
             written.append(page.file_path)
-        if digests is not None:
-            digests.remember(target, page.content)
+        if remember is not None:
+            digests, shas = remember
+            digests.remember_digest(target, shas[page.file_path])
 
 
 def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
@@ -417,9 +413,8 @@ def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, 
     files = render_sitemaps(urls, base_url, limit)
     written = [name for name, data in sorted(files.items())
                if write_if_changed(contained(out, name, "sitemap"), data)]
-    for name, data in files.items():
-        cache.digests.remember(out / name, data)
-    cache.record_outputs("sitemaps", limit, {name: sha256_digest(data) for name, data in files.items()})
+    cache.record_outputs("sitemaps", limit, {name: cache.digests.remember(out / name, data)
+                                             for name, data in files.items()})
     for name in sorted(old_files - set(files)):
         if not _NUMBERED_SITEMAP.fullmatch(name) or not is_contained(out, out / name):
             continue  # not a name this tool writes (someone else's sitemap), or a symlink out

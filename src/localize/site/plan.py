@@ -79,11 +79,6 @@ def chooser_for(settings: Settings, inputs: ArticleInputs, locale: LocaleInfo, p
                           inputs.glossary, settings.qa_ignore, inputs.verdicts)
 
 
-def project_glossary(project: Project) -> Glossary:
-    """The project's glossary, loaded once per process (and again only when a file changes)."""
-    return load_project_glossary(project)
-
-
 def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
     """Read, segment and load the catalogs of one article; returns its slug too."""
     from localize.readers import read_document_body
@@ -98,7 +93,7 @@ def read_article(project: Project, path: Path) -> tuple[str, ArticleInputs]:
         locale.posix: load_catalog(project.po_path(slug, locale), locale)
         for locale in catalog_locales(settings)
     }
-    return slug, ArticleInputs(document, segments, catalogs, project_glossary(project), parsed=parsed)
+    return slug, ArticleInputs(document, segments, catalogs, load_project_glossary(project), parsed=parsed)
 
 
 def plan_article(project: Project, path: Path, slug: str, inputs: ArticleInputs, publish: str) -> ArticlePlan:

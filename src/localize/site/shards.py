@@ -23,6 +23,7 @@ from typing import Any
 
 from localize.errors import InputError
 from localize.fileio import write_if_changed
+from localize.glossary import load_project_glossary
 from localize.project import Project
 from localize.shard import Shard
 from localize.site import build as single
@@ -42,7 +43,7 @@ from localize.site.incremental import (
     plans_to_json,
 )
 from localize.site.pages import PageTemplate, load_template
-from localize.site.plan import ArticlePlan, plan_article, project_glossary, read_article
+from localize.site.plan import ArticlePlan, plan_article, read_article
 from localize.site.render import url_paths
 from localize.site.sitemap import MAX_URLS
 
@@ -69,7 +70,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
 def _settings_key(project: Project, template: PageTemplate, publish: str) -> str:
     """What every shard and the finalizer must agree on for their pages to fit together."""
     return combined_key([_page_settings(project), template.fingerprint, publish,
-                         project_glossary(project).fingerprint])
+                         load_project_glossary(project).fingerprint])
 
 
 def _page_settings(project: Project) -> str:

@@ -24,7 +24,7 @@ from localize import __version__
 from localize.catalog.state import entry_state
 from localize.catalog.tm import imported_pairs_path
 from localize.catalog.tm import locale_catalogs as catalog_paths
-from localize.fileio import atomic_write_bytes
+from localize.fileio import atomic_write_bytes, write_if_changed
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.shard import Shard
@@ -54,10 +54,8 @@ class NoopMemo:
     def key(self, locale: LocaleInfo, engine_settings: object) -> str:
         """The hash of everything the locale's pass reads (taken before the pass writes)."""
         digest = hashlib.sha256()
-        settings = self.project.settings
         self._engines[locale.posix] = engine_settings
-        head = (__version__, locale.posix, repr(engine_settings), settings.fuzzy_threshold,
-                settings.tm_trust_reviewed, self.flags, str(self.shard))
+        head = (__version__, locale.posix, repr(engine_settings), *self._settings())
         digest.update(repr(head).encode("utf-8"))
         digests = project_digests(self.project.state_dir)
         for slug, path in catalog_paths(self.project, locale).items():
@@ -94,13 +92,16 @@ class NoopMemo:
     def record_untouched(self, locale: LocaleInfo, memory_fingerprint: str, catalogs: dict[str, str]) -> None:
         """Remember the catalogs a memory-only pass (with this memory) left unchanged."""
         data = {"shape": self._shape(locale, memory_fingerprint), "catalogs": dict(sorted(catalogs.items()))}
-        atomic_write_bytes(self._untouched_path(locale), json.dumps(data).encode("utf-8"), durable=False)
+        write_if_changed(self._untouched_path(locale), json.dumps(data).encode("utf-8"), durable=False)
 
     def _shape(self, locale: LocaleInfo, memory_fingerprint: str) -> str:
-        settings = self.project.settings
-        head = (__version__, locale.posix, settings.fuzzy_threshold, settings.tm_trust_reviewed,
-                self.flags, str(self.shard), memory_fingerprint)
+        head = (__version__, locale.posix, *self._settings(), memory_fingerprint)
         return hashlib.sha256(repr(head).encode("utf-8")).hexdigest()
+
+    def _settings(self) -> tuple[object, ...]:
+        """What besides the catalogs shapes a pass: memory settings, flags, shard."""
+        settings = self.project.settings
+        return settings.fuzzy_threshold, settings.tm_trust_reviewed, self.flags, str(self.shard)
 
     def _untouched_path(self, locale: LocaleInfo) -> Path:
         return self.directory / f"{locale.posix}.memory.json"

@@ -454,7 +454,7 @@ class LocalePass:
         self.tally.translated += 1
         self.tally.capped.discard(index)
         self._finished.add(index)
-        self._iterators.pop(index, None)  # its masking is no longer needed: memory stays flat
+        self._iterators.pop(index, None)  # its later attempts are no longer needed
 
     def _forget_refused(self) -> None:
         """The engine refused everything: a configuration fault, not the entries' own.

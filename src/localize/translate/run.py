@@ -33,9 +33,10 @@ from localize.catalog.tm import (
     MEMORY_ENGINE,
     CatalogFacts,
     TranslationMemory,
+    catalog_pairs,
     fill_from_memory,
     load_imported_pairs,
-    remember_pairs,
+    remember_facts,
 )
 from localize.config import EngineSettings
 from localize.engines import get_engine
@@ -47,7 +48,7 @@ from localize.parallel import parallel_map
 from localize.project import Project
 from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
-from localize.stamps import project_digests, save_project_digests
+from localize.stamps import blake2_digest, project_digests, save_project_digests
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
@@ -234,12 +235,12 @@ def _translate_locale(
     memo: NoopMemo | None = None,
 ) -> EngineLocaleReport:
     """The locale's catalogs group by group (see ``GROUP_ENTRIES``), then its report row."""
-    run = _LocaleRun(state, locale, state.project.settings.engine_for(locale, engine_override),
-                     FailureLog.load(state.store, locale), refresh_stale, retry_failed)
     groups, entries = state.catalog_groups(locale, refresh_stale)
     # Lent to check and build only when all of it can be: a share of a large locale would cost
     # more memory than the parses it saves, which check and build share between processes.
-    run.lend = entries <= lending.BUDGET
+    run = _LocaleRun(state, locale, state.project.settings.engine_for(locale, engine_override),
+                     FailureLog.load(state.store, locale), (refresh_stale, retry_failed),
+                     lend=entries <= lending.BUDGET)
     if run.settings.name == "llm":  # its pass plans requests over the whole locale's articles
         groups = [[catalog for group in groups for catalog in group]]
     skipping = _UntouchedCatalogs(state, locale, run.memory, memo) if (
@@ -287,9 +288,9 @@ class _UntouchedCatalogs:
     def filled(self, group: list[tuple[str, Path]]) -> None:
         """After the pass over ``group``: those it did not write are untouched."""
         for _, path in group:
-            relative = self.project.relative(path)
-            if self.digests(path) == self.before.pop(relative, None):
-                self.now[relative] = self.digests(path)
+            relative, digest = self.project.relative(path), self.digests(path)
+            if digest == self.before.pop(relative, None):
+                self.now[relative] = digest
 
     def save(self) -> None:
         self.memo.record_untouched(self.locale, self.fingerprint, self.now)
@@ -299,9 +300,10 @@ class _LocaleRun:
     """One locale's pass over its groups of catalogs: what each group adds up to."""
 
     def __init__(self, state: _RunState, locale: LocaleInfo, settings: EngineSettings, failures: FailureLog,
-                 refresh_stale: bool, retry_failed: bool) -> None:
+                 flags: tuple[bool, bool], lend: bool) -> None:
         self.state, self.locale, self.settings, self.failures = state, locale, settings, failures
-        self.flags = (refresh_stale, retry_failed)
+        self.flags = flags  # (refresh_stale, retry_failed)
+        self.lend = lend  # whether to lend the catalogs it saves (see ``catalog.parsed``)
         self.memory = state.memories[locale.posix]
         self.tally = RoundTally()
         self.tm_hits = 0
@@ -310,7 +312,6 @@ class _LocaleRun:
         self.context: PassContext | None = None
         self.llm: ModuleType | None = None
         self.locale_pass: LocalePass | None = None
-        self.lend = True  # whether to lend the catalogs it saves (see ``catalog.parsed``)
 
     def translate(self, catalogs: list[Catalog], part: str) -> None:
         state, project = self.state, self.state.project
@@ -351,15 +352,17 @@ class _LocaleRun:
         finally:
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
             self.failures.save()
-        saved += [(c, c.path.read_bytes()) for i, c in enumerate(catalogs) if i not in touched]
+        digests = project_digests(project.state_dir)  # the TM pass saved the others: their stamps say
+        known = [(c, blake2_digest(data)) for c, data in saved]
+        known += [(c, digests(c.path)) for i, c in enumerate(catalogs) if i not in touched]
         remember_counts(project, [
-            (c.path, data, reasons, catalog_counts(c.po, reasons))
-            for c, data in saved
+            (c.path, digest, reasons, catalog_counts(c.po, reasons))
+            for c, digest in known
             for reasons in (self.failures.for_slug(c.slug),)
         ])
-        for catalog, _ in saved if self.lend else ():  # check and build read these next
+        for catalog in catalogs if self.lend else ():  # check and build read these next
             lending.keep(catalog.path, catalog.po)
-        remember_pairs(project, self.locale, [(c.path, data, c.po) for c, data in saved])
+        remember_facts(project, self.locale, [(c.path, digest, catalog_pairs(c.po)) for c, digest in known])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
             self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
