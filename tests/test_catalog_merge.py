@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import require_tool
 from localize.catalog.merge import (
     SourceEntry,
     citation_key,
     merge_catalog,
+    normalise_space,
     renumber,
     similarity,
 )
@@ -262,3 +266,8 @@ def test_plural_entry_is_not_rebuilt_without_its_plural_forms() -> None:
     )
     again = merge(po, "One sentence.", "%d file")
     assert obsolete(again)["%d  file"].msgstr_plural == {0: "%d ファイル"}
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "語", " ", "\t", "\n", "\u3000", "\u00a0", "\x1c", "\u2028", "b"])))
+def test_normalise_space_collapses_what_the_regex_would(text: str) -> None:
+    assert normalise_space(text) == re.sub(r"\s+", " ", text).strip()

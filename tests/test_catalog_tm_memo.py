@@ -3,10 +3,14 @@ hold, and only catalogs whose bytes changed since are parsed (SPEC section 7).""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import localize.catalog.tm as tm
 from localize.catalog.tm import TranslationMemory, fill_from_memory, load_catalogs, remember_pairs
@@ -142,3 +146,28 @@ def test_the_memo_is_appended_to_and_compacted_when_mostly_dead(tmp_path: Path) 
         sizes.append(len(memo.read_text("utf-8").splitlines()))
     assert sizes[0] == 4  # one line appended, not the file rewritten
     assert max(sizes) <= 2 * 3 + 16 + 1 and min(sizes[20:]) == 3  # compacted back to the live lines
+
+
+_texts = st.text(alphabet=st.sampled_from("ab \x1f\t語"), min_size=1, max_size=4)
+_flat_pairs = st.lists(st.tuples(_texts, _texts), max_size=4).map(lambda pairs: [t for p in pairs for t in p])
+_facts = st.fixed_dictionaries({"reviewed": _flat_pairs, "retired": _flat_pairs, "machine": _flat_pairs,
+                                "missing": st.integers(0, 3)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.dictionaries(st.sampled_from(["a.po", "b.po", "c.po"]), _facts),
+       imported=st.dictionaries(_texts, st.fixed_dictionaries({"translation": _texts, "file": st.just("x.tmx")})))
+def test_memory_from_facts_ranks_pairs_as_the_general_constructor(
+    pairs: dict[str, dict[str, Any]], imported: dict[str, dict[str, str]]
+) -> None:
+    facts = tm.CatalogFacts({}, dict(sorted(pairs.items())))
+    fast = TranslationMemory.from_facts(facts, imported)
+    reference = TranslationMemory([*tm._remembered_matches(facts.pairs), *tm._imported_matches(imported)])
+    assert snapshot(fast) == snapshot(reference)
+    assert fast._near_choices() == reference._near_choices()
+
+
+@given(facts=_facts)
+def test_stored_facts_load_back_as_they_were(facts: dict[str, Any]) -> None:
+    stored = json.loads(json.dumps(tm._stored_facts(facts)))
+    assert tm._loaded_facts(stored) == facts

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import localize.fileio as fileio
-from localize.fileio import atomic_write_bytes, write_if_changed
+from localize.fileio import atomic_write_bytes, json_bytes, write_if_changed
 
 
 def test_rewrite_keeps_the_files_permissions(tmp_path: Path) -> None:
@@ -98,3 +101,18 @@ def test_a_batch_that_fails_half_way_changes_nothing(tmp_path: Path, monkeypatch
         fileio.write_all_if_changed([(first, b"new"), (tmp_path / "second.po", b"x")])
     assert first.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["first.po"]  # no temp file left
+
+
+_json_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=6)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_json_text, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(_json_values, st.booleans(), st.booleans())
+def test_json_bytes_are_the_standard_encoders_bytes(value: object, sort_keys: bool, indent: bool) -> None:
+    expected = json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2 if indent else None,
+                          separators=(",", ": ") if indent else (",", ":"))
+    assert json_bytes(value, sort_keys=sort_keys, indent=indent) == expected.encode("utf-8")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 _deferred: set[Path] | None = None  # directories to fsync when the current batch ends
 
 
@@ -191,10 +193,23 @@ def write_cache(path: Path, version: str, files: dict[str, Any]) -> None:
     when there is no state directory yet, and never an error (a read-only checkout still runs)."""
     if not path.parent.is_dir():
         return
-    text = json.dumps({"version": version, "files": dict(sorted(files.items()))},
-                      ensure_ascii=False, separators=(",", ":"))
+    data = json_bytes({"version": version, "files": dict(sorted(files.items()))})
     with contextlib.suppress(OSError):
-        write_if_changed(path, (text + "\n").encode("utf-8"), durable=False)
+        write_if_changed(path, data + b"\n", durable=False)
+
+
+def json_bytes(data: Any, sort_keys: bool = False, indent: bool = False) -> bytes:
+    """``json.dumps(data, ensure_ascii=False)`` as UTF-8: compact, or indented by two spaces
+    with ``indent``, byte for byte. orjson writes it (the standard encoder is pure Python
+    when indenting, and several times slower when not); what orjson refuses (an integer
+    beyond 64 bits, a lone surrogate) goes to ``json``, which raises on the latter as before."""
+    option = (orjson.OPT_SORT_KEYS if sort_keys else 0) | (orjson.OPT_INDENT_2 if indent else 0)
+    try:
+        return orjson.dumps(data, option=option)
+    except TypeError:  # orjson.JSONEncodeError
+        text = json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, indent=2 if indent else None,
+                          separators=(",", ": ") if indent else (",", ":"))
+        return text.encode("utf-8")
 
 
 def _same_content(path: Path, data: bytes) -> bool:

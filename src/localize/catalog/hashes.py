@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import write_if_changed
+from localize.fileio import json_bytes, write_if_changed
 from localize.project import Project
 from localize.stamps import stamp_of
 
@@ -114,5 +114,4 @@ class ExtractState:
             del self.files[source]
 
     def save(self) -> None:
-        data = json.dumps({"files": self.files}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        write_if_changed(self.path, (data + "\n").encode("utf-8"))
+        write_if_changed(self.path, json_bytes({"files": self.files}, sort_keys=True) + b"\n")

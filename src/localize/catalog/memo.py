@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import read_cache, write_cache, write_if_changed
+from localize.fileio import json_bytes, read_cache, write_cache, write_if_changed
 
 
 class DigestMemo:
@@ -73,17 +73,17 @@ class FactsLog:
         """Add (relative, digest, facts) lines in one write; nothing when there is no state directory."""
         if not records or not self.path.parent.is_dir():
             return
-        text = "".join(self._line(*record) for record in records)
-        with contextlib.suppress(OSError), open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(text)
+        data = b"".join(self._line(*record) for record in records)
+        with contextlib.suppress(OSError), open(self.path, "ab") as handle:
+            handle.write(data)
 
     def compact(self, records: dict[str, tuple[str, Any]]) -> None:
         """Replace the file by exactly ``records`` (atomically; a cache, so not synced)."""
         if not self.path.parent.is_dir():
             return
-        text = "".join(self._line(relative, digest, facts) for relative, (digest, facts) in sorted(records.items()))
+        data = b"".join(self._line(relative, digest, facts) for relative, (digest, facts) in sorted(records.items()))
         with contextlib.suppress(OSError):
-            write_if_changed(self.path, text.encode("utf-8"), durable=False)
+            write_if_changed(self.path, data, durable=False)
 
-    def _line(self, relative: str, digest: str, facts: Any) -> str:
-        return json.dumps([self.version, relative, digest, facts], ensure_ascii=False, separators=(",", ":")) + "\n"
+    def _line(self, relative: str, digest: str, facts: Any) -> bytes:
+        return json_bytes([self.version, relative, digest, facts]) + b"\n"

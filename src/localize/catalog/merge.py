@@ -36,7 +36,6 @@ from rapidfuzz import fuzz, process
 from localize.catalog.pofile import PREVIOUS_PREFIX, add_translator_comment, new_catalog, set_fuzzy
 
 _CITATION = re.compile(r"\[(\^?)(\d+)\]")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,9 @@ class MergeStats:
 
 
 def normalise_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (``str.split`` and ``\\s`` agree on
+    what whitespace is)."""
+    return " ".join(text.split())
 
 
 def citation_key(text: str) -> str:

@@ -112,9 +112,12 @@ class TranslationMemory:
             current = best.get(pair[0])
             if current is None or (pair[2] and not current[2]):
                 best[pair[0]] = pair
+        self._take(best)
+
+    def _take(self, best: dict[str, Pair]) -> None:
         self._exact = best  # source -> (source, translation, reviewed, file): a match made on a hit
-        self._sources = list(best)
-        self._choices = [normalise_space(s) for s in self._sources]
+        self._sources: list[str] | None = None  # made with the near index, on first use
+        self._choices: list[str] = []
         self._index: NearIndex | None = None
 
     def __len__(self) -> int:
@@ -149,8 +152,28 @@ class TranslationMemory:
     def from_facts(
         cls, facts: CatalogFacts, imported: Mapping[str, Mapping[str, str]] | None = None
     ) -> TranslationMemory:
-        """The memory of catalogs known by their facts (``CatalogFacts.read``) and imported pairs."""
-        return cls([*_remembered_matches(facts.pairs), *_imported_matches(imported or {})])
+        """The memory of catalogs known by their facts (``CatalogFacts.read``) and imported pairs.
+
+        The same memory ``TranslationMemory(...)`` makes of the same pairs in ranking order,
+        made without a tuple per pair: reviewed and retired pairs come first, so the first
+        of a source wins; a machine pair only fills a source nothing reviewed has; an
+        imported pair (reviewed) fills a source or replaces a machine one.
+        """
+        best: dict[str, Pair] = {}
+        for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
+            for file, known in facts.pairs.items():
+                flat = known[kind]
+                for position in range(0, len(flat), 2):
+                    source = flat[position]
+                    if source not in best:
+                        best[source] = (source, flat[position + 1], reviewed, file)
+        for source, translation, _, file in _imported_matches(imported or {}):
+            current = best.get(source)
+            if current is None or not current[2]:
+                best[source] = (source, translation, True, file)
+        memory = cls.__new__(cls)
+        memory._take(best)
+        return memory
 
     @classmethod
     def from_catalogs(
@@ -166,23 +189,31 @@ class TranslationMemory:
 
     def near(self, msgid: str, threshold: float) -> TMMatch | None:
         """The most similar remembered source scoring at least ``threshold`` (0..1)."""
-        if not self._choices:
+        if not self._exact:
             return None
         if self._index is None:  # built on first use: a run with nothing missing never pays
-            self._index = NearIndex(self._choices)
+            self._index = NearIndex(self._near_choices())
         found = self._index.best(normalise_space(msgid), threshold * 100.0)
         return None if found is None else self._hit(*found)
 
     def near_exhaustive(self, msgid: str, threshold: float) -> TMMatch | None:
         """``near`` by scoring every source: the reference the index must agree with."""
-        if not self._choices:
+        if not self._exact:
             return None
         found = process.extractOne(
-            normalise_space(msgid), self._choices, scorer=fuzz.ratio, score_cutoff=threshold * 100.0
+            normalise_space(msgid), self._near_choices(), scorer=fuzz.ratio, score_cutoff=threshold * 100.0
         )
         return None if found is None else self._hit(found[2], found[1])
 
+    def _near_choices(self) -> list[str]:
+        """Every source whitespace-normalised, in the memory's order (what near look-ups score)."""
+        if self._sources is None:
+            self._sources = list(self._exact)
+            self._choices = [normalise_space(source) for source in self._sources]
+        return self._choices
+
     def _hit(self, position: int, score: float) -> TMMatch:
+        assert self._sources is not None
         source, translation, reviewed, file = self._exact[self._sources[position]]
         return TMMatch(source, translation, reviewed, score / 100.0, file)
 
@@ -194,7 +225,8 @@ def _catalog_matches(catalogs: Mapping[str, polib.POFile]) -> Iterable[Pair]:
 
 def catalog_pairs(po: polib.POFile) -> dict[str, Any]:
     """What one catalog gives the memory, as the TM memo keeps it: its reviewed, retired
-    (obsolete reviewed) and machine pairs, and how many live entries it lacks."""
+    (obsolete reviewed) and machine pairs, each kind one flat list (source, translation,
+    source, ...), and how many live entries it lacks."""
     facts: dict[str, Any] = {"reviewed": [], "retired": [], "machine": [], "missing": 0}
     for entry in po:
         state = entry_state(entry)
@@ -203,17 +235,23 @@ def catalog_pairs(po: polib.POFile) -> dict[str, Any]:
         if entry.msgctxt or entry.msgid_plural:
             continue
         if state == "reviewed":
-            facts["retired" if entry.obsolete else "reviewed"].append([entry.msgid, entry.msgstr])
+            facts["retired" if entry.obsolete else "reviewed"] += (entry.msgid, entry.msgstr)
         elif state == "machine" and not entry.obsolete:
-            facts["machine"].append([entry.msgid, entry.msgstr])
+            facts["machine"] += (entry.msgid, entry.msgstr)
     return facts
+
+
+def pair_count(facts: Mapping[str, Any], kind: str) -> int:
+    """How many pairs of ``kind`` a catalog's facts hold."""
+    return len(facts[kind]) // 2
 
 
 def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> Iterator[Pair]:
     """Every catalog's pairs, in the order ``TranslationMemory`` ranks them."""
     for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
         for file, facts in pairs.items():
-            for source, translation in facts[kind]:
+            flat = iter(facts[kind])
+            for source, translation in zip(flat, flat, strict=True):
                 yield source, translation, reviewed, file
 
 
@@ -245,15 +283,16 @@ class CatalogFacts:
             relative = project.relative(path)
             digest = digests(path)  # blake2_digest of the bytes, read only when the file changed
             record = known.get(relative)
-            facts = record[1] if record is not None and record[0] == digest else None
-            if not _well_formed(facts):
+            facts = _loaded_facts(record[1]) if record is not None and record[0] == digest else None
+            if facts is None:
                 po = load_po(path)
                 facts = catalog_pairs(po)
-                added.append((relative, digest, facts))
+                record = (digest, _stored_facts(facts))
+                added.append((relative, *record))
                 if facts["missing"]:
                     parsed[relative] = po
             pairs[relative] = facts
-            live[relative] = (digest, facts)
+            live[relative] = record
         if lines + len(added) > 2 * len(live) + 16:  # mostly lines no catalog matches any more
             log.compact(live)
         else:
@@ -261,19 +300,37 @@ class CatalogFacts:
         return cls(paths, pairs, parsed)
 
 
-def _well_formed(facts: Any) -> bool:
-    """Facts as ``catalog_pairs`` makes them (a memo edited by hand is worked out again).
-    Written as plain loops: every run that reads the memo checks every pair."""
-    if not isinstance(facts, dict) or not isinstance(facts.get("missing"), int):
-        return False
+_UNIT = "\x1f"  # joins a kind's pairs into one string on disk: one JSON string decodes far faster
+
+
+def _stored_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts as the TM memo writes them: each kind's flat list joined by ``_UNIT`` (kept a
+    list when a text holds that character, or when empty)."""
+    stored = dict(facts)
     for kind in ("reviewed", "retired", "machine"):
-        pairs = facts.get(kind)
-        if type(pairs) is not list:
-            return False
-        for pair in pairs:
-            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not str:
-                return False
-    return True
+        flat = facts[kind]
+        joined = _UNIT.join(flat)
+        if flat and joined.count(_UNIT) == len(flat) - 1:
+            stored[kind] = joined
+    return stored
+
+
+def _loaded_facts(stored: Any) -> dict[str, Any] | None:
+    """Facts as ``catalog_pairs`` makes them from what the memo holds; None when malformed
+    (a memo edited by hand is worked out again). Every run that reads the memo checks every kind."""
+    if not isinstance(stored, dict) or type(stored.get("missing")) is not int:
+        return None
+    facts = {"missing": stored["missing"]}
+    for kind in ("reviewed", "retired", "machine"):
+        flat = stored.get(kind)
+        if type(flat) is str:
+            flat = flat.split(_UNIT)
+        elif type(flat) is not list or not all(type(text) is str for text in flat):
+            return None
+        if len(flat) % 2:
+            return None
+        facts[kind] = flat
+    return facts
 
 
 def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[Path, bytes, polib.POFile]]) -> None:
@@ -292,12 +349,12 @@ def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[P
     for path, digest, _ in known:
         digests.remember_digest(path, digest)
     _facts_log(project, locale).append(
-        [(project.relative(path), digest, facts) for path, digest, facts in known]
+        [(project.relative(path), digest, _stored_facts(facts)) for path, digest, facts in known]
     )
 
 
 def _facts_log(project: Project, locale: LocaleInfo) -> FactsLog:
-    return FactsLog(project.state_dir / f"tm-memo-{locale.posix}.jsonl", "tm")
+    return FactsLog(project.state_dir / f"tm-memo-{locale.posix}.jsonl", "tm/flat")
 
 
 def _imported_matches(imported: Mapping[str, Mapping[str, str]]) -> Iterable[Pair]:

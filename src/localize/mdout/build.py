@@ -18,7 +18,7 @@ from pathlib import Path
 
 from localize.containment import contained
 from localize.errors import InputError
-from localize.fileio import write_if_changed
+from localize.fileio import json_bytes, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
 from localize.mdout.render import render_article
@@ -179,7 +179,7 @@ def _manifest(project: Project, layout: Layout, entries: list[ArticleEntry]) -> 
             for e in sorted(entries, key=lambda e: e.slug)
         ],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(data, indent=True) + b"\n"
 
 
 def _own_fingerprint() -> str:

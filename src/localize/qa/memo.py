@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from localize import __version__
-from localize.fileio import write_if_changed
+from localize.fileio import json_bytes, write_if_changed
 
 if TYPE_CHECKING:
     from localize.glossary import Glossary
@@ -148,8 +148,7 @@ class QAMemo:
         data = {"code": code_version(), "clean": "".join(clean),
                 "results": {key: results for key, results in ordered if results or len(key) != _KEY_CHARS},
                 "files": dict(sorted(self.files.items()))}
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        write_if_changed(state_dir / MEMO_NAME, (text + "\n").encode("utf-8"), durable=False)
+        write_if_changed(state_dir / MEMO_NAME, json_bytes(data) + b"\n", durable=False)
 
 
 memo = QAMemo()

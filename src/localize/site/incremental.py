@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from localize.fileio import write_if_changed
+from localize.fileio import json_bytes, write_if_changed
 from localize.locales import parse_locale
 from localize.site.manifest import Completion
 from localize.site.plan import ArticlePlan, LocalePlan
@@ -163,6 +163,4 @@ class BuildCache:
                 "articles": dict(sorted(self.articles.items())),
                 "outputs": dict(sorted(self.outputs.items())),
                 "stamps": self.digests.to_json()}
-        # compact: the C encoder (an indented dump is pure Python, a tenth of a no-op run)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        write_if_changed(self.path, (text + "\n").encode("utf-8"))
+        write_if_changed(self.path, json_bytes(data) + b"\n")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from localize.fileio import json_bytes
+
 MANIFEST_NAME = "manifest.json"
 
 
@@ -67,7 +69,7 @@ def render_manifest(base_url: str, source_locale: str, articles: Sequence[Articl
             for a in sorted(articles, key=lambda a: a.slug)
         ],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(data, indent=True) + b"\n"
 
 
 def previous_pages(out: Path) -> dict[str, str]:

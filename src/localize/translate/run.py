@@ -36,6 +36,7 @@ from localize.catalog.tm import (
     catalog_pairs,
     fill_from_memory,
     load_imported_pairs,
+    pair_count,
     remember_facts,
 )
 from localize.config import EngineSettings
@@ -127,7 +128,7 @@ class _RunState:
         for slug, path in facts.paths.items():
             pairs = facts.pairs[self.project.relative(path)]
             if (self.shard is None or self.shard.owns(slug)) and (refresh_stale or pairs["missing"]):
-                entries = pairs["missing"] + len(pairs["reviewed"]) + len(pairs["machine"])
+                entries = pairs["missing"] + pair_count(pairs, "reviewed") + pair_count(pairs, "machine")
                 if groups[-1] and size + entries > GROUP_ENTRIES:
                     groups.append([])
                     size = 0
