@@ -123,6 +123,14 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     Markdown (into ``site-md/``, in ``layout`` or ``[markdown] layout``); the Markdown
     output is written whole, so a shard leaves it to ``build --finalize``.
     """
+    from localize.fileio import stat_memo
+
+    with stat_memo():  # each stage looks at every catalog: stat each file once (see fileio)
+        return _run_stages(project, progress, quiet, shard, jobs, formats, layout)
+
+
+def _run_stages(project: Project, progress: bool, quiet: bool, shard: Shard | None, jobs: int | None,
+                formats: tuple[str, ...] | None, layout: str | None) -> PipelineOutcome:
     from localize.catalog.extract import extract_project
     from localize.catalog.hashes import ExtractState
     from localize.fileio import batched_dir_sync

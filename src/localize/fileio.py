@@ -16,6 +16,79 @@ from typing import Any
 import orjson
 
 _deferred: set[Path] | None = None  # directories to fsync when the current batch ends
+#: The stat memo of the running operation (see ``stat_memo``): path -> os.stat, and -> is a symlink.
+_stats: dict[str, os.stat_result | None] | None = None
+_links: dict[str, bool] = {}
+
+
+@contextlib.contextmanager
+def stat_memo() -> Iterator[None]:
+    """Within: each file is stat'ed once (``file_stat``, ``is_symlink``) until this process
+    writes or removes it through this module, which forgets it.
+
+    A run looks at every catalog and source in each of its stages (about thirty stats an
+    article); a file changed by someone else meanwhile is seen by the next run, as one
+    changed between two stages always was. Not entered by one around another, and worker
+    processes forked inside start without it.
+    """
+    global _stats
+    if _stats is not None:
+        yield
+        return
+    _stats = {}
+    try:
+        yield
+    finally:
+        _stats = None
+        _links.clear()
+
+
+def _leave_stat_memo() -> None:
+    global _stats
+    _stats = None
+    _links.clear()
+
+
+os.register_at_fork(after_in_child=_leave_stat_memo)
+
+
+def file_stat(path: str) -> os.stat_result | None:
+    """``os.stat(path)``, None when there is no such file; from the stat memo when one is entered."""
+    memo = _stats
+    if memo is not None and path in memo:
+        return memo[path]
+    try:
+        result: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        result = None
+    if memo is not None:
+        memo[path] = result
+    return result
+
+
+def is_symlink(path: str) -> bool:
+    """``os.path.islink``, from the stat memo when one is entered."""
+    if _stats is None:
+        return os.path.islink(path)
+    known = _links.get(path)
+    if known is None:
+        known = _links[path] = os.path.islink(path)
+    return known
+
+
+def forget_stat(path: Path | str) -> None:
+    """This process changed or removed ``path``: the stat memo must look again."""
+    if _stats is not None:
+        key = os.fspath(path)
+        for form in (key, os.path.abspath(key)):
+            _stats.pop(form, None)
+            _links.pop(form, None)
+
+
+def remove_file(path: Path) -> None:
+    """Remove ``path`` if it exists (and forget its stat)."""
+    Path(path).unlink(missing_ok=True)
+    forget_stat(path)
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -28,6 +101,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     tmp = _write_temp(path, data, durable)
     try:
         os.replace(tmp, path)
+        forget_stat(path)
     except BaseException as exc:
         _discard(tmp)
         _name_the_file(exc, path)
@@ -99,6 +173,7 @@ class StagedWrites:
                 _sync_filesystem(directory)
         for index, (tmp, path) in enumerate(staged):
             os.replace(tmp, path)
+            forget_stat(path)
             staged[index] = ("", path)
             self.committed = True
         directories = {path.parent for _, path in staged}

@@ -10,10 +10,12 @@ hostile file bounded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from localize.errors import InputError
+from localize.fileio import file_stat
 from localize.model import Segment
 
 __all__ = ["check_article_size", "check_segment_sizes"]
@@ -21,7 +23,8 @@ __all__ = ["check_article_size", "check_segment_sizes"]
 
 def check_article_size(path: Path, limit: int, shown: str | Path) -> None:
     """InputError when the file at ``path`` has more than ``limit`` bytes."""
-    size = Path(path).stat().st_size
+    stat = file_stat(os.fspath(path))
+    size = stat.st_size if stat is not None else Path(path).stat().st_size  # (raises as os.stat does)
     if size > limit:
         raise InputError(
             f"article has {size:,} bytes, more than max_article_bytes ({limit:,}); "

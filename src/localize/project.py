@@ -17,6 +17,7 @@ from pathlib import Path
 from localize.config import CONFIG_NAME, Settings, load_settings
 from localize.containment import contained
 from localize.errors import UnsafeSlugError
+from localize.fileio import is_symlink
 from localize.limits import check_article_size
 from localize.locales import LocaleInfo
 
@@ -167,7 +168,7 @@ def _resolved(path: str) -> str:
     files in a few directories per run, and resolving lstat's every component each time.
     The file itself is still checked, so a symlinked file resolves to its target."""
     directory, name = os.path.split(path)
-    if not os.path.isabs(path) or name in ("", ".", "..") or os.path.islink(path):
+    if not os.path.isabs(path) or name in ("", ".", "..") or is_symlink(path):
         return str(Path(path).resolve())
     return os.path.join(_resolved_dir(directory), name)
 

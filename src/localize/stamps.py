@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import read_cache, write_cache
+from localize.fileio import file_stat, read_cache, write_cache
 
 #: A file modified this close (ns) before it was digested may change again within the same
 #: stamp: a few clock ticks, or two seconds where mtimes come in whole seconds (FAT, HFS+).
@@ -97,7 +97,7 @@ class StampedDigests:
         even those a lookup has since found settled: a run that changed nothing rewrites nothing.
         """
         kept = {key: value for key, value in self.previous.items()
-                if key not in self.used and os.path.exists(key)}
+                if key not in self.used and file_stat(key) is not None}
         kept.update(self.used)
         if len(kept) == len(self.previous) and all(
                 isinstance(old := self.previous.get(key), list) and old[:4] == value[:4]
@@ -108,11 +108,8 @@ class StampedDigests:
 
 def stamp_of(path: str) -> list[int] | None:
     """A file's (mtime in ns, size, inode), None when there is no file."""
-    try:
-        stat = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return [stat.st_mtime_ns, stat.st_size, stat.st_ino]
+    stat = file_stat(path)
+    return None if stat is None else [stat.st_mtime_ns, stat.st_size, stat.st_ino]
 
 
 def _settled(stamp: list[int]) -> bool:

@@ -38,17 +38,19 @@ class NearIndex:
     """
 
     def __init__(self, choices: Sequence[str]):
-        import numpy as np
-
         self._choices = list(choices)
-        lengths = np.fromiter(map(len, self._choices), dtype=np.int64, count=len(self._choices))
-        self._order = np.argsort(lengths, kind="stable")  # positions sorted by length
-        self._lengths = lengths[self._order]
+        self._sizes = [len(choice) for choice in self._choices]
         self._queries = 0
         self._counts_made = False
 
     def _make_counts(self) -> None:
-        """The bucket counts: a pass over every source, worth it once a run asks many queries."""
+        """Sources sorted by length and their bucket counts: a pass over every source (and
+        numpy's import), worth it once a run asks many queries."""
+        import numpy as np
+
+        lengths = np.fromiter(self._sizes, dtype=np.int64, count=len(self._sizes))
+        self._order = np.argsort(lengths, kind="stable")  # positions sorted by length
+        self._lengths = lengths[self._order]
         self._bucket_of, self._counts = _bucket_counts(
             [self._choices[i] for i in self._order], self._lengths
         )
@@ -56,22 +58,26 @@ class NearIndex:
 
     def best(self, query: str, cutoff: float) -> tuple[int, float] | None:
         """(position, score) of the source ``extractOne`` would return for ``query``, or None."""
-        import numpy as np
-
         size = len(query)
         loosened = cutoff / 100.0 - 1e-4
         if size == 0 or loosened <= 0.0:
             return self._extract(range(len(self._choices)), query, cutoff)
-        low = np.searchsorted(self._lengths, size * loosened / (2.0 - loosened), "left")
-        high = np.searchsorted(self._lengths, size * (2.0 - loosened) / loosened, "right")
-        if low >= high:
+        shortest, longest = size * loosened / (2.0 - loosened), size * (2.0 - loosened) / loosened
+        if not self._counts_made and self._queries < DIRECT_QUERIES:  # an edit's few new sentences
+            window = [i for i, length in enumerate(self._sizes) if shortest <= length <= longest]
+            if window:
+                self._queries += 1
+                return self._extract(window, query, cutoff)
             return None
-        self._queries += 1
-        if not self._counts_made and self._queries <= DIRECT_QUERIES:  # an edit's few new sentences
-            return self._extract(np.sort(self._order[low:high]).tolist(), query, cutoff)
         if not self._counts_made:
             self._make_counts()
-        shared = self._shared_upper_bound(query, int(low), int(high))
+        import numpy as np
+
+        low = int(np.searchsorted(self._lengths, shortest, "left"))
+        high = int(np.searchsorted(self._lengths, longest, "right"))
+        if low >= high:
+            return None
+        shared = self._shared_upper_bound(query, low, high)
         bound = shared * 200.0 / (size + self._lengths[low:high])
         survivors = self._order[low + np.flatnonzero(bound >= cutoff - _SLACK)]
         return self._extract(np.sort(survivors).tolist(), query, cutoff)

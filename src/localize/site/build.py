@@ -20,7 +20,7 @@ from typing import Any
 
 from localize.containment import contained, is_contained
 from localize.errors import InputError
-from localize.fileio import write_if_changed
+from localize.fileio import remove_file, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.parallel import parallel_iter
 from localize.project import Project
@@ -390,7 +390,7 @@ def remove_unpublished(out: Path, pages: set[str], cache: BuildCache, assets: se
             log.warning("%s: not removed: it resolves outside %s", target, out)
             continue
         if target.is_file() and file_sha256(target) == sha:
-            target.unlink()
+            remove_file(target)
             removed.add(path)
             _prune_empty_dirs(target.parent, out)
     return removed
@@ -418,6 +418,6 @@ def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, 
     for name in sorted(old_files - set(files)):
         if not _NUMBERED_SITEMAP.fullmatch(name) or not is_contained(out, out / name):
             continue  # not a name this tool writes (someone else's sitemap), or a symlink out
-        (out / name).unlink(missing_ok=True)
+        remove_file(out / name)
         removed.add(name)
     return written
