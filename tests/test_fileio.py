@@ -116,3 +116,36 @@ def test_json_bytes_are_the_standard_encoders_bytes(value: object, sort_keys: bo
     expected = json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2 if indent else None,
                           separators=(",", ": ") if indent else (",", ":"))
     assert json_bytes(value, sort_keys=sort_keys, indent=indent) == expected.encode("utf-8")
+
+
+def test_the_stat_memo_sees_what_this_process_writes_and_removes(tmp_path: Path) -> None:
+    page, other = tmp_path / "page.html", tmp_path / "other.html"
+    page.write_bytes(b"one")
+    with fileio.stat_memo():
+        assert fileio.file_stat(str(page)).st_size == 3
+        atomic_write_bytes(page, b"longer", durable=False)
+        assert fileio.file_stat(str(page)).st_size == 6  # written through fileio: looked at again
+        with fileio.StagedWrites() as staged:
+            staged.stage(page, b"four")
+            staged.commit()
+        assert fileio.file_stat(str(page)).st_size == 4
+        fileio.remove_file(page)
+        assert fileio.file_stat(str(page)) is None
+        assert fileio.file_stat(str(other)) is None
+        other.write_bytes(b"x")  # behind the memo's back: the memo still answers for the run
+        assert fileio.file_stat(str(other)) is None
+    assert fileio.file_stat(str(other)).st_size == 1  # outside a memo every call looks
+
+
+def test_a_process_forked_inside_a_stat_memo_looks_for_itself(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    with fileio.stat_memo():
+        assert fileio.file_stat(str(page)) is None
+        page.write_bytes(b"made")
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: no memo, so it sees the file
+            os.write(write, b"1" if fileio.file_stat(str(page)) is not None else b"0")
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert os.read(read, 1) == b"1"
