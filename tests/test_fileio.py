@@ -149,3 +149,19 @@ def test_a_process_forked_inside_a_stat_memo_looks_for_itself(tmp_path: Path) ->
             os._exit(0)
         os.waitpid(pid, 0)
         assert os.read(read, 1) == b"1"
+
+
+def test_a_listing_in_a_stat_memo_is_taken_again_after_a_write_under_it(tmp_path: Path) -> None:
+    from localize.catalog.pofile import po_files_under
+
+    base = tmp_path / "LC_MESSAGES"
+    (base / "news").mkdir(parents=True)
+    (base / "news" / "one.po").write_bytes(b"")
+    with fileio.stat_memo():
+        assert list(po_files_under(base)) == ["news/one"]
+        (base / "news" / "behind.po").write_bytes(b"")  # not through fileio: the listing holds
+        assert list(po_files_under(base)) == ["news/one"]
+        atomic_write_bytes(base / "news" / "two.po", b"", durable=False)
+        assert list(po_files_under(base)) == ["news/behind", "news/one", "news/two"]
+        fileio.remove_file(base / "news" / "one.po")
+        assert list(po_files_under(base)) == ["news/behind", "news/two"]

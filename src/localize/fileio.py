@@ -11,14 +11,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
+T = TypeVar("T")
 _deferred: set[Path] | None = None  # directories to fsync when the current batch ends
 #: The stat memo of the running operation (see ``stat_memo``): path -> os.stat, and -> is a symlink.
 _stats: dict[str, os.stat_result | None] | None = None
 _links: dict[str, bool] = {}
+_listings: dict[tuple[str, str], Any] = {}
 
 
 @contextlib.contextmanager
@@ -39,14 +41,14 @@ def stat_memo() -> Iterator[None]:
     try:
         yield
     finally:
-        _stats = None
-        _links.clear()
+        _leave_stat_memo()
 
 
 def _leave_stat_memo() -> None:
     global _stats
     _stats = None
     _links.clear()
+    _listings.clear()
 
 
 os.register_at_fork(after_in_child=_leave_stat_memo)
@@ -76,6 +78,17 @@ def is_symlink(path: str) -> bool:
     return known
 
 
+def remembered_listing(base: str, kind: str, make: Callable[[], T]) -> T:
+    """``make()``, a listing of the files under the directory ``base``, taken once in a stat
+    memo until this process writes or removes a file under ``base`` through this module."""
+    if _stats is None:
+        return make()
+    key = (base, kind)
+    if key not in _listings:
+        _listings[key] = make()
+    return _listings[key]  # type: ignore[no-any-return]
+
+
 def forget_stat(path: Path | str) -> None:
     """This process changed or removed ``path``: the stat memo must look again."""
     if _stats is not None:
@@ -83,6 +96,8 @@ def forget_stat(path: Path | str) -> None:
         for form in (key, os.path.abspath(key)):
             _stats.pop(form, None)
             _links.pop(form, None)
+            for listed in [listed for listed in _listings if form.startswith(listed[0] + os.sep)]:
+                del _listings[listed]
 
 
 def remove_file(path: Path) -> None:

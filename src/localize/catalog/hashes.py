@@ -114,4 +114,5 @@ class ExtractState:
             del self.files[source]
 
     def save(self) -> None:
-        write_if_changed(self.path, json_bytes({"files": self.files}, sort_keys=True) + b"\n")
+        # not synced: lost in a power cut, it only makes the next run extract again (the same catalogs)
+        write_if_changed(self.path, json_bytes({"files": self.files}, sort_keys=True) + b"\n", durable=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from localize.errors import InputError
-from localize.fileio import write_if_changed
+from localize.fileio import remembered_listing, write_if_changed
 from localize.locales import LocaleInfo
 
 #: Header fields a translator (or their editor) owns; merges keep them as they are.
@@ -357,9 +357,15 @@ def new_catalog(metadata: Mapping[str, str], header_comment: str = "") -> polib.
 def po_files_under(base: Path, suffix: str = ".po") -> dict[str, Path]:
     """Slug -> path of every ``*<suffix>`` file under ``base``, sorted by slug, as ``Path.rglob``
     finds them (symlinked directories are not entered): walked with ``os.scandir`` on strings,
-    since a project's thousands of catalogs made pathlib's objects a cost of every run."""
+    since a project's thousands of catalogs made pathlib's objects a cost of every run, and
+    walked once while a stat memo holds (``fileio.stat_memo``: each stage of a run lists them)."""
+    root = os.fspath(base)
+    return dict(remembered_listing(root, suffix, lambda: _walk(root, suffix)))
+
+
+def _walk(root: str, suffix: str) -> dict[str, Path]:
     found: dict[str, str] = {}
-    pending = [(os.fspath(base), "")]
+    pending = [(root, "")]
     while pending:
         directory, prefix = pending.pop()
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,8 @@ class BuildCache:
         if not isinstance(entry, dict) or entry.get("key") != key or entry.get("targets") != targets:
             return False
         pages = entry.get("pages", {})
-        return bool(pages) and all(self.digests(out / path) == sha for path, sha in pages.items())
+        root = os.fspath(out)
+        return bool(pages) and all(self.digests(os.path.join(root, path)) == sha for path, sha in pages.items())
 
     def outputs_reusable(self, kind: str, out: Path, shape: object) -> dict[str, str] | None:
         """The files of ``kind`` (name -> sha256) the last build wrote, when this build's records
