@@ -269,3 +269,18 @@ def test_removed_asset_rebuilds_the_page_without_it(project) -> None:  # type: i
     build_site(project)  # added back: the page links the copy again
     src = page(out, "en/gemma/index.html").find(".//main//img").get("src")
     assert (out / "en/gemma" / src).resolve().read_bytes() == b"new image"
+
+
+def test_sitemaps_are_rewritten_only_when_the_published_pages_change(project) -> None:  # type: ignore[no-untyped-def]
+    out = build_site(project).out
+    sitemap = out / "sitemap.xml"
+    assert "/ja/gemma/" in sitemap.read_text(encoding="utf-8")
+    write_catalog(project, "guide", "en", tagged("EN2"))  # a page's text changes, not which pages exist
+    written = build_site(project).written
+    assert "en/guide/index.html" in written and "sitemap.xml" not in written
+    write_catalog(project, "gemma", "ja", lambda segment: None)  # ja falls below min_completion
+    written = build_site(project).written
+    assert "sitemap.xml" in written
+    assert "/ja/gemma/" not in sitemap.read_text(encoding="utf-8")
+    (project.state_dir / "site-build.json").unlink()
+    assert build_site(project).written == ()  # the same bytes a build without the cache writes

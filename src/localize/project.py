@@ -17,7 +17,7 @@ from pathlib import Path
 from localize.config import CONFIG_NAME, Settings, load_settings
 from localize.containment import contained
 from localize.errors import UnsafeSlugError
-from localize.fileio import is_symlink
+from localize.fileio import is_symlink, remembered_listing
 from localize.limits import check_article_size
 from localize.locales import LocaleInfo
 
@@ -122,6 +122,9 @@ class Project:
         """
         if not self.content_dir.is_dir():
             return []
+        return list(remembered_listing(str(self.content_dir), "sources", self._walk_sources))
+
+    def _walk_sources(self) -> list[Path]:
         found: list[tuple[Path, bool]] = []
         pending = [str(self.content_dir)]
         while pending:

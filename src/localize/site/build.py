@@ -45,7 +45,7 @@ from localize.site.plan import (
 from localize.site.render import RenderedArticle, render_article, sitemap_urls, url_paths
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
-from localize.stamps import StampedDigests, sha256_digest
+from localize.stamps import StampedDigests, blake2_digest, sha256_digest
 
 log = logging.getLogger("localize")
 _NUMBERED_SITEMAP = re.compile(r"sitemap-[1-9][0-9]*\.xml")
@@ -174,8 +174,9 @@ def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
     settings = project.settings
     written += copy_assets(project, out, all_assets, cache)
     removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
-    if cache.outputs_reusable("sitemaps", out, sitemap_limit) is None:
-        written += write_sitemaps(project, articles, out, sitemap_limit, removed, cache)
+    shape = [sitemap_limit, sitemap_shape(articles)]
+    if cache.outputs_reusable("sitemaps", out, shape, records_matter=False) is None:
+        written += write_sitemaps(project, articles, out, (sitemap_limit, shape), removed, cache)
     if cache.outputs_reusable("manifest", out, None) is None:
         manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
         target = contained(out, MANIFEST_NAME, "manifest")
@@ -405,15 +406,23 @@ def _prune_empty_dirs(directory: Path, out: Path) -> None:
         directory = directory.parent
 
 
-def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, limit: int,
-                    removed: set[str], cache: BuildCache) -> list[str]:
+def sitemap_shape(articles: list[PlannedArticle]) -> str:
+    """A digest of what the sitemaps say besides the settings (in the build's global key): each
+    article's slug and published locales. An edit that publishes the same pages leaves them be."""
+    parts = [f"{a.plan.slug}\0{','.join(p.locale.posix for p in a.plan.published)}" for a in articles]
+    return blake2_digest("\n".join(parts).encode("utf-8"))
+
+
+def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, shaped: tuple[int, object],
+                   removed: set[str], cache: BuildCache) -> list[str]:
+    limit, shape = shaped
     base_url = project.settings.base_url
     old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()
     urls = [url for article in articles for url in sitemap_urls(project, article.plan)]
     files = render_sitemaps(urls, base_url, limit)
     written = [name for name, data in sorted(files.items())
                if write_if_changed(contained(out, name, "sitemap"), data)]
-    cache.record_outputs("sitemaps", limit, {name: cache.digests.remember(out / name, data)
+    cache.record_outputs("sitemaps", shape, {name: cache.digests.remember(out / name, data)
                                              for name, data in files.items()})
     for name in sorted(old_files - set(files)):
         if not _NUMBERED_SITEMAP.fullmatch(name) or not is_contained(out, out / name):

@@ -126,13 +126,14 @@ class BuildCache:
         root = os.fspath(out)
         return bool(pages) and all(self.digests(os.path.join(root, path)) == sha for path, sha in pages.items())
 
-    def outputs_reusable(self, kind: str, out: Path, shape: object) -> dict[str, str] | None:
+    def outputs_reusable(self, kind: str, out: Path, shape: object, records_matter: bool = True) -> dict[str, str] | None:
         """The files of ``kind`` (name -> sha256) the last build wrote, when this build's records
-        are the last one's, ``shape`` (what else shaped them) is too and every file is intact:
-        then writing them again would give the same bytes."""
+        are the last one's (unless ``shape`` says all the files depend on), ``shape`` (what else
+        shaped them) is too and every file is intact: then writing them again would give the same bytes."""
         previous = self.previous_outputs.get(kind)
-        if (not self.articles or self.articles != self.previous or not isinstance(previous, dict)
-                or previous.get("shape") != shape or not isinstance(previous.get("files"), dict)):
+        if (not self.articles or (records_matter and self.articles != self.previous)
+                or not isinstance(previous, dict) or previous.get("shape") != shape
+                or not isinstance(previous.get("files"), dict)):
             return None
         files: dict[str, str] = previous["files"]
         if not files or any(self.digests(out / name) != sha for name, sha in files.items()):
