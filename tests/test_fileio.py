@@ -165,3 +165,23 @@ def test_a_listing_in_a_stat_memo_is_taken_again_after_a_write_under_it(tmp_path
         assert list(po_files_under(base)) == ["news/behind", "news/one", "news/two"]
         fileio.remove_file(base / "news" / "one.po")
         assert list(po_files_under(base)) == ["news/behind", "news/two"]
+
+
+def test_paths_resolved_in_a_stat_memo_follow_symlinks_as_pathlib_does(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    (real / "news").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(real)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (real / "news" / "page.html").write_bytes(b"")
+    (real / "news" / "out.html").symlink_to(tmp_path / "elsewhere.html")
+    paths = [tmp_path / "link" / "news" / "page.html", real / "news" / "out.html", real / "news" / "new" / "x.html",
+             tmp_path / "link" / "news" / ".." / "news", tmp_path]
+    with fileio.stat_memo():
+        for path in paths * 2:
+            assert fileio.resolved_text(path) == str(path.resolve())
+        with pytest.raises((OSError, RuntimeError)):
+            fileio.resolved_text(tmp_path / "loop" / "x")
+        (real / "news" / "page.html").unlink()
+        (real / "news" / "page.html").symlink_to(tmp_path / "elsewhere.html")
+        fileio.forget_stat(real / "news" / "page.html")  # as a write through fileio does
+        assert fileio.resolved_text(real / "news" / "page.html") == str(tmp_path / "elsewhere.html")

@@ -395,3 +395,18 @@ def test_plain_inline_text_renders_as_the_parser_renders_it(text: str) -> None:
     from localize.readers.markdown import parse_inline_html
 
     assert render_markdown_inline(text) == parse_inline_html(text)
+
+
+@pytest.mark.parametrize("text", [
+    "See [the guide](guide.md) and ![a chart](chart.png).",
+    'Raw <a href="guide.md">HTML</a> too.',
+    "Gemma 4 **runs** on phones[3][5] with `pip install gemma`.",
+])
+def test_a_remembered_inline_rendering_still_follows_each_pages_links(text: str) -> None:
+    from localize.readers.markdown import parse_inline_html
+
+    first = parse_inline_html(text, lambda url: f"/ja/{url}")
+    second = parse_inline_html(text, lambda url: f"/en/{url}")
+    assert parse_inline_html(text, lambda url: f"/ja/{url}") == first
+    assert (first == second) == ("guide.md" not in text)
+    assert ("/en/guide.md" in second) == ("guide.md" in text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from localize.errors import InputError
+from localize.fileio import resolved_text
 
 __all__ = ["contained", "is_contained"]
 
@@ -18,9 +19,10 @@ __all__ = ["contained", "is_contained"]
 def is_contained(root: Path, path: Path) -> bool:
     """Whether ``path``, every symlink on it followed, lies under ``root`` (also resolved)."""
     try:
-        return Path(path).resolve().is_relative_to(Path(root).resolve())
+        inside, top = resolved_text(path), resolved_text(root)
     except (OSError, RuntimeError):  # a symlink loop
         return False
+    return inside == top or inside.startswith(top if top.endswith("/") else top + "/")
 
 
 def contained(root: Path, relative: str | Path, what: str, shown: str | Path | None = None) -> Path:

@@ -21,6 +21,7 @@ _deferred: set[Path] | None = None  # directories to fsync when the current batc
 _stats: dict[str, os.stat_result | None] | None = None
 _links: dict[str, bool] = {}
 _listings: dict[tuple[str, str], Any] = {}
+_resolved: dict[str, str] = {}
 
 
 @contextlib.contextmanager
@@ -49,6 +50,7 @@ def _leave_stat_memo() -> None:
     _stats = None
     _links.clear()
     _listings.clear()
+    _resolved.clear()
 
 
 os.register_at_fork(after_in_child=_leave_stat_memo)
@@ -78,6 +80,29 @@ def is_symlink(path: str) -> bool:
     return known
 
 
+def resolved_text(path: Path | str) -> str:
+    """``str(Path(path).resolve())``; in a stat memo each directory on the way is resolved once
+    (pathlib lstat's every component of every path: a dozen calls for each page a build writes)."""
+    text = os.fspath(path)
+    if _stats is None or not os.path.isabs(text) or os.path.normpath(text) != text:
+        return str(Path(text).resolve())
+    return _resolve_normal(text)
+
+
+def _resolve_normal(text: str) -> str:
+    known = _resolved.get(text)
+    if known is None:
+        parent, name = os.path.split(text)
+        if not name:  # the root
+            known = text
+        elif is_symlink(text):  # the whole walk, symlink loops included
+            known = str(Path(text).resolve())
+        else:
+            known = os.path.join(_resolve_normal(parent), name)
+        _resolved[text] = known
+    return known
+
+
 def remembered_listing(base: str, kind: str, make: Callable[[], T]) -> T:
     """``make()``, a listing of the files under the directory ``base``, taken once in a stat
     memo until this process writes or removes a file under ``base`` through this module."""
@@ -96,6 +121,7 @@ def forget_stat(path: Path | str) -> None:
         for form in (key, os.path.abspath(key)):
             _stats.pop(form, None)
             _links.pop(form, None)
+            _resolved.pop(form, None)
             for listed in [listed for listed in _listings if form.startswith(listed[0] + os.sep)]:
                 del _listings[listed]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import polib
 
 from localize.catalog.pofile import load_po
+from localize.fileio import resolved_text
 from localize.stamps import stamp_of
 
 __all__ = ["BUDGET", "forget", "keep", "lent", "read_shared"]
@@ -37,7 +38,7 @@ def keep(path: Path, po: polib.POFile) -> None:
     """Remember ``po`` as the parse of what ``path`` holds: bytes this process just wrote there
     (or read from it)."""
     global _size
-    key = str(Path(path).resolve())
+    key = resolved_text(path)
     old = _kept.pop(key, None)
     if old is not None:
         _size -= len(old[1])
@@ -60,7 +61,7 @@ def read_shared(path: Path) -> polib.POFile:
 
 def lent(path: Path) -> polib.POFile | None:
     """The kept parse of ``path`` while the file holds exactly the bytes it was kept with."""
-    key = str(Path(path).resolve())
+    key = resolved_text(path)
     kept = _kept.get(key)
     if kept is None or stamp_of(key) != kept[0]:
         return None

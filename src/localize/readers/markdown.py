@@ -359,20 +359,37 @@ def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> 
     return parse_inline_html(text, rewrite_url)
 
 
+#: text -> its inline HTML, for texts whose HTML no URL rewriting can change (no link, image
+#: or raw HTML): a site renders the same sentence on many pages.
+_INLINE_HTML: dict[str, str] = {}
+_INLINE_HTML_LIMIT = 50_000
+_URL_BEARING = frozenset({"link_open", "image", "html_inline"})
+
+
 def parse_inline_html(text: str, rewrite_url: RewriteUrl | None = None) -> str:
     """``render_markdown_inline`` through markdown-it's parser whatever ``text`` holds."""
+    known = _INLINE_HTML.get(text)
+    if known is not None:
+        return known
     parser = markdown_parser(inline_only=True)
     env: dict[str, Any] = {}
     # footnote_tail appends a (here empty) footnote list for every reference: inline tokens only
     tokens = [token for token in parser.parseInline(text, env) if token.type == "inline"]
+    url_bearing = False
     for token in tokens:
         children = token.children or []
         for child in children:
             if child.type == "html_inline" and not is_safe_inline_html(child.content):
                 child.type, child.tag = "text", ""
+            url_bearing = url_bearing or child.type in _URL_BEARING
         if rewrite_url is not None:
             _rewrite_inline_urls(children, rewrite_url)
-    return parser.renderer.render(tokens, parser.options, env)
+    html = parser.renderer.render(tokens, parser.options, env)
+    if not url_bearing:
+        if len(_INLINE_HTML) >= _INLINE_HTML_LIMIT:
+            _INLINE_HTML.clear()
+        _INLINE_HTML[text] = html
+    return html
 
 
 def _token(kind: str, content: str) -> Token:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from localize.config import Settings
+from localize.fileio import resolved_text
 from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
@@ -109,5 +110,5 @@ def plan_article(project: Project, path: Path, slug: str, inputs: ArticleInputs,
             published.append(plan)
         else:
             left_out.append(plan)
-    content_rel = path.resolve().relative_to(project.content_dir.resolve()).as_posix()
+    content_rel = Path(resolved_text(path)).relative_to(resolved_text(project.content_dir)).as_posix()
     return ArticlePlan(slug, project.relative(path), content_rel, tuple(published), tuple(left_out))
