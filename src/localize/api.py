@@ -123,7 +123,7 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     Markdown (into ``site-md/``, in ``layout`` or ``[markdown] layout``); the Markdown
     output is written whole, so a shard leaves it to ``build --finalize``.
     """
-    from localize.fileio import stat_memo
+    from localize.statmemo import stat_memo
 
     with stat_memo():  # each stage looks at every catalog: stat each file once (see fileio)
         return _run_stages(project, progress, quiet, shard, jobs, formats, layout)

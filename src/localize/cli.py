@@ -337,7 +337,7 @@ def run(ctx: Context, formats: tuple[str, ...], layout: str | None, shard: Shard
     their fallback (another locale's translation or the source text).
     """
     from localize.api import run_pipeline
-    from localize.fileio import stat_memo
+    from localize.statmemo import stat_memo
 
     with project_lock(ctx.project, shard), stat_memo():  # the summary looks at the files the run did
         outcome = run_pipeline(ctx.project, progress=not ctx.quiet, quiet=ctx.quiet, shard=shard, jobs=jobs,

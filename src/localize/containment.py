@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from localize.errors import InputError
-from localize.fileio import resolved_text
+from localize.statmemo import resolved_text
 
 __all__ = ["contained", "is_contained"]
 

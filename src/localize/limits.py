@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from localize.errors import InputError
-from localize.fileio import file_stat
 from localize.model import Segment
+from localize.statmemo import file_stat
 
 __all__ = ["check_article_size", "check_segment_sizes"]
 

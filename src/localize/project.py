@@ -17,9 +17,9 @@ from pathlib import Path
 from localize.config import CONFIG_NAME, Settings, load_settings
 from localize.containment import contained
 from localize.errors import UnsafeSlugError
-from localize.fileio import is_symlink, remembered_listing
 from localize.limits import check_article_size
 from localize.locales import LocaleInfo
+from localize.statmemo import is_symlink, remembered_listing
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _SLUG = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import file_stat, read_cache, write_cache
+from localize.fileio import read_cache, write_cache
+from localize.statmemo import file_stat
 
 #: A file modified this close (ns) before it was digested may change again within the same
 #: stamp: a few clock ticks, or two seconds where mtimes come in whole seconds (FAT, HFS+).

@@ -22,8 +22,8 @@ from pathlib import Path
 import polib
 
 from localize.catalog.pofile import load_po
-from localize.fileio import resolved_text
 from localize.stamps import stamp_of
+from localize.statmemo import resolved_text
 
 __all__ = ["BUDGET", "forget", "keep", "lent", "read_shared"]
 

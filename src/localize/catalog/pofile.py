@@ -17,8 +17,9 @@ from pathlib import Path
 import polib
 
 from localize.errors import InputError
-from localize.fileio import remembered_listing, write_if_changed
+from localize.fileio import write_if_changed
 from localize.locales import LocaleInfo
+from localize.statmemo import remembered_listing
 
 #: Header fields a translator (or their editor) owns; merges keep them as they are.
 TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from localize.config import Settings
-from localize.fileio import resolved_text
 from localize.glossary import Glossary, load_project_glossary
 from localize.limits import check_segment_sizes
 from localize.locales import LocaleInfo
@@ -21,6 +20,7 @@ from localize.site.translations import (
     load_catalog,
     qualifies,
 )
+from localize.statmemo import resolved_text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,122 @@
+"""What this process knows about files while one operation runs: each file is stat'ed once.
+
+A run looks at every catalog and source in each of its stages (about thirty stats an
+article at N=3,000, and pathlib lstat's every component of a path it resolves). Inside
+``stat_memo`` the answers are remembered until this process writes or removes the file
+through ``localize.fileio``, which calls ``forget_stat``. A file changed by someone else
+meanwhile is seen by the next run, as one changed between two stages always was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: The stat memo of the running operation (see ``stat_memo``): path -> os.stat, and -> is a symlink.
+_stats: dict[str, os.stat_result | None] | None = None
+_links: dict[str, bool] = {}
+_listings: dict[tuple[str, str], Any] = {}
+_resolved: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def stat_memo() -> Iterator[None]:
+    """Within: each file is stat'ed once (``file_stat``, ``is_symlink``, ``resolved_text``,
+    ``remembered_listing``) until this process writes or removes it through ``localize.fileio``.
+    Not entered again by one around another; worker processes forked inside start without it.
+    """
+    global _stats
+    if _stats is not None:
+        yield
+        return
+    _stats = {}
+    try:
+        yield
+    finally:
+        _leave_stat_memo()
+
+
+def _leave_stat_memo() -> None:
+    global _stats
+    _stats = None
+    _links.clear()
+    _listings.clear()
+    _resolved.clear()
+
+
+os.register_at_fork(after_in_child=_leave_stat_memo)
+
+
+def file_stat(path: str) -> os.stat_result | None:
+    """``os.stat(path)``, None when there is no such file; from the stat memo when one is entered."""
+    memo = _stats
+    if memo is not None and path in memo:
+        return memo[path]
+    try:
+        result: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        result = None
+    if memo is not None:
+        memo[path] = result
+    return result
+
+
+def is_symlink(path: str) -> bool:
+    """``os.path.islink``, from the stat memo when one is entered."""
+    if _stats is None:
+        return os.path.islink(path)
+    known = _links.get(path)
+    if known is None:
+        known = _links[path] = os.path.islink(path)
+    return known
+
+
+def resolved_text(path: Path | str) -> str:
+    """``str(Path(path).resolve())``; in a stat memo each directory on the way is resolved once
+    (pathlib lstat's every component of every path: a dozen calls for each page a build writes)."""
+    text = os.fspath(path)
+    if _stats is None or not os.path.isabs(text) or os.path.normpath(text) != text:
+        return str(Path(text).resolve())
+    return _resolve_normal(text)
+
+
+def _resolve_normal(text: str) -> str:
+    known = _resolved.get(text)
+    if known is None:
+        parent, name = os.path.split(text)
+        if not name:  # the root
+            known = text
+        elif is_symlink(text):  # the whole walk, symlink loops included
+            known = str(Path(text).resolve())
+        else:
+            known = os.path.join(_resolve_normal(parent), name)
+        _resolved[text] = known
+    return known
+
+
+def remembered_listing(base: str, kind: str, make: Callable[[], T]) -> T:
+    """``make()``, a listing of the files under the directory ``base``, taken once in a stat
+    memo until this process writes or removes a file under ``base`` through ``localize.fileio``."""
+    if _stats is None:
+        return make()
+    key = (base, kind)
+    if key not in _listings:
+        _listings[key] = make()
+    return _listings[key]  # type: ignore[no-any-return]
+
+
+def forget_stat(path: Path | str) -> None:
+    """This process changed or removed ``path``: the stat memo must look again."""
+    if _stats is not None:
+        key = os.fspath(path)
+        for form in (key, os.path.abspath(key)):
+            _stats.pop(form, None)
+            _links.pop(form, None)
+            _resolved.pop(form, None)
+            for listed in [listed for listed in _listings if form.startswith(listed[0] + os.sep)]:
+                del _listings[listed]
