@@ -362,7 +362,7 @@ def render_markdown_inline(text: str, rewrite_url: RewriteUrl | None = None) -> 
 #: text -> its inline HTML, for texts whose HTML no URL rewriting can change (no link, image
 #: or raw HTML): a site renders the same sentence on many pages.
 _INLINE_HTML: dict[str, str] = {}
-_INLINE_HTML_LIMIT = 50_000
+_INLINE_HTML_LIMIT = 20_000  # a few MB a process
 _URL_BEARING = frozenset({"link_open", "image", "html_inline"})
 
 
