@@ -83,7 +83,7 @@ def test_a_groups_outcomes_are_written_as_the_pass_writes_them(tmp_path: Path) -
                                   segments=frozenset({0, 1}), sent=frozenset({"x"}), requests=1, retries=0,
                                   verdicts={})
     tally = RoundTally()
-    fanout._apply(Context(), items, 1, outcome, tally)  # the group starts at item 1
+    fanout._apply(Context(), items, [[1, 2]], [outcome], tally)  # the group holds items 1 and 2
     assert po[0].msgstr == ""
     assert po[1].msgstr == "第二句" and "fuzzy" in po[1].flags
     assert po[1].tcomment.startswith("machine translation: opencc")
@@ -141,3 +141,15 @@ def test_a_locale_is_lent_to_check_and_build_only_when_all_of_it_can_be(
     parsed.forget()
     assert lent["small"] and not any(lent["small"])
     assert any(lent["large"])
+
+
+def test_every_entry_of_a_text_goes_to_the_same_group(tmp_path: Path) -> None:
+    """No text is masked, translated and verified in two processes; the groups cover every item."""
+    items, _ = _items(tmp_path)
+    repeated = [*items, *items, items[0]]
+    groups = fanout.text_groups(repeated, 2)
+    assert sorted(i for group in groups for i in group) == list(range(len(repeated)))
+    assert all(group == sorted(group) for group in groups)
+    owner = {repeated[i].msgid: number for number, group in enumerate(groups) for i in group}
+    assert all(owner[repeated[i].msgid] == number for number, group in enumerate(groups) for i in group)
+    assert len(groups) == 2

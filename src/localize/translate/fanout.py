@@ -2,12 +2,13 @@
 
 An offline engine (OpenCC, pseudo) translates on this machine's CPU, as do the
 masking and the verification around every entry, so one process leaves the
-other cores idle. Here the work items are split into contiguous groups; each
-worker (forked, so it reads the parent's parsed catalogs without copying them)
-runs an ordinary :class:`LocalePass` over its group and returns each entry's
-outcome. The parent applies the outcomes in item order, exactly as the pass
-would have, so the catalogs and failure records written are the same as with
-one process. ``characters`` counts each distinct text once, as one process
+other cores idle. Here the work items are split into groups, every entry of one
+source text in the same group (so no text is masked, translated and verified by
+two processes); each worker (forked, so it reads the parent's parsed catalogs
+without copying them) runs an ordinary :class:`LocalePass` over its group and
+returns each entry's outcome. The parent applies the outcomes in item order,
+exactly as the pass would have, so the catalogs and failure records written are
+the same as with one process. ``characters`` counts each distinct text once, as one process
 sends it; ``requests`` is the sum of the workers' batches.
 
 Not used for engines that send requests (the driver's threads already keep a
@@ -34,7 +35,7 @@ MIN_ITEMS_PER_WORKER = 1000
 
 @dataclass(frozen=True)
 class GroupOutcome:
-    """What one worker's pass did to its group (indices are the group's own)."""
+    """What one worker's pass did to its group (indices are positions in the group)."""
 
     translations: dict[int, str]
     failures: dict[int, str]  # index -> why the entry failed
@@ -55,9 +56,7 @@ def fan_out_workers(context: PassContext, items: Sequence[WorkItem], jobs: int |
 
 def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int) -> RoundTally:
     """The pass over ``items`` in ``workers`` processes; entries and failures written here."""
-    count = workers * 4  # a few groups per process, so a slow one does not hold the rest
-    bounds = [len(items) * k // count for k in range(count + 1)]
-    groups = [(bounds[k], bounds[k + 1]) for k in range(count)]
+    groups = text_groups(items, workers * 4)  # a few per process, so a slow one does not hold the rest
     context.progress.start(context.label, len(items))
     if context.glossary is not None:
         context.glossary.prepare()
@@ -65,8 +64,8 @@ def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int
     outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)))
     tally = RoundTally()
     sent: set[str] = set()
-    for (first, _), outcome in zip(groups, outcomes, strict=True):
-        _apply(context, items, first, outcome, tally)
+    _apply(context, items, groups, outcomes, tally)
+    for outcome in outcomes:
         for key, results in outcome.verdicts.items():  # check and build need not judge them again
             qa_memo.put(key, results)
         sent |= outcome.sent
@@ -78,19 +77,36 @@ def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int
     return tally
 
 
-def _apply(context: PassContext, items: Sequence[WorkItem], first: int, outcome: GroupOutcome,
-           tally: RoundTally) -> None:
-    """Write one group's results as ``LocalePass._succeed`` and ``_fail`` would have."""
-    tally.segments.update(first + index for index in outcome.segments)
-    for index in sorted(outcome.translations.keys() | outcome.failures.keys()):
-        item = items[first + index]
-        if index in outcome.translations:
-            mark_machine(item.entry, outcome.translations[index], context.engine.provenance)
+def text_groups(items: Sequence[WorkItem], count: int) -> list[list[int]]:
+    """Item indices in about ``count`` groups of as many distinct texts each (texts in the
+    order they first occur), every item of a text in its group, each group in item order."""
+    by_text: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_text.setdefault(item.msgid, []).append(index)
+    texts = list(by_text.values())
+    bounds = [len(texts) * k // count for k in range(count + 1)]
+    groups = [sorted(i for indices in texts[bounds[k]:bounds[k + 1]] for i in indices) for k in range(count)]
+    return [group for group in groups if group]
+
+
+def _apply(context: PassContext, items: Sequence[WorkItem], groups: Sequence[Sequence[int]],
+           outcomes: Sequence[GroupOutcome], tally: RoundTally) -> None:
+    """Write every group's results in item order, as ``LocalePass._succeed`` and ``_fail`` would have."""
+    translated: dict[int, str] = {}
+    failed: dict[int, str] = {}
+    for group, outcome in zip(groups, outcomes, strict=True):
+        tally.segments.update(group[position] for position in outcome.segments)
+        translated.update((group[position], text) for position, text in outcome.translations.items())
+        failed.update((group[position], reason) for position, reason in outcome.failures.items())
+    for index in sorted(translated.keys() | failed.keys()):
+        item = items[index]
+        if index in translated:
+            mark_machine(item.entry, translated[index], context.engine.provenance)
             context.failures.clear(item.slug, item.msgid)
             tally.translated += 1
         else:
-            context.failures.record(item.slug, item.msgid, outcome.failures[index])
-            tally.failures.append(Failure(item.slug, item.msgid, outcome.failures[index]))
+            context.failures.record(item.slug, item.msgid, failed[index])
+            tally.failures.append(Failure(item.slug, item.msgid, failed[index]))
 
 
 class _RecordingPass(LocalePass):
@@ -110,12 +126,11 @@ class _RecordingPass(LocalePass):
         super()._fail(index, reason)
 
 
-def _run_group(shared: tuple[PassContext, list[WorkItem]], group: tuple[int, int]) -> GroupOutcome:
-    """Worker: an ordinary pass over ``items[first:last]`` (its entries are this process's copies)."""
+def _run_group(shared: tuple[PassContext, list[WorkItem]], group: list[int]) -> GroupOutcome:
+    """Worker: an ordinary pass over the group's items (its entries are this process's copies)."""
     context, items = shared
-    first, last = group
     qa_memo.added.clear()
-    locale_pass = _RecordingPass(context, items[first:last])
+    locale_pass = _RecordingPass(context, [items[index] for index in group])
     tally = locale_pass.run()
     return GroupOutcome(
         translations=locale_pass.translations,
