@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,6 @@ from localize.site.render import RenderedArticle, render_article, sitemap_urls, 
 from localize.site.sitemap import MAX_URLS, read_sitemaps, render_sitemaps
 from localize.site.urls import absolute_url, page_file_path
 from localize.stamps import StampedDigests, blake2_digest, sha256_digest
-from localize.statmemo import forget_stat
 
 log = logging.getLogger("localize")
 _NUMBERED_SITEMAP = re.compile(r"sitemap-[1-9][0-9]*\.xml")
@@ -76,7 +75,7 @@ class PlannedArticle:
     plan: ArticlePlan
     key: str
     inputs: ArticleInputs | None
-    rendered: Rendered | None = None  # pages rendered (and written) as it was read
+    rendered: tuple[RenderedArticle, dict[str, str]] | None = None  # pages rendered as it was read
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
@@ -102,7 +101,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     articles: list[PlannedArticle] = []
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    ahead = RenderAhead(settings.template, template.fingerprint, all_articles, str(out))
+    ahead = RenderAhead(settings.template, template.fingerprint, all_articles)
     for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
@@ -209,15 +208,13 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str, diges
 
 @dataclass(frozen=True)
 class RenderAhead:
-    """What a reader needs to render an article's pages as soon as it is planned, and write them:
-    the template (loaded again in a worker, by name, and used only if its content is what the
-    build loaded), every article of the build (a link to another one waits for the build's
-    plans) and ``<out>``."""
+    """What a reader needs to render an article's pages as soon as it is planned: the template
+    (loaded again in a worker, by name, and used only if its content is what the build loaded)
+    and every article of the build (a link to another one waits for the build's plans)."""
 
     template: str
     fingerprint: str
     articles: frozenset[str]
-    out: str
 
 
 @lru_cache(maxsize=4)
@@ -226,18 +223,15 @@ def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
     return template if template.fingerprint == fingerprint else None
 
 
-#: Pages rendered as their article was read: the pages, their sha256 by path, and the paths
-#: of those the reader wrote (None: not written yet, the build writes them).
-Rendered = tuple[RenderedArticle, dict[str, str], tuple[str, ...] | None]
 #: What reading one changed article gives: its cache key, its inputs (unless rendered), its
-#: plan, its pages (when rendered), and the stamps of the files it hashed.
-ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, Rendered | None, dict[str, list[Any]]]
+#: plan, its pages and their sha256 (when rendered), and the stamps of the files it hashed.
+ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, tuple[RenderedArticle, dict[str, str]] | None,
+                 dict[str, list[Any]]]
 
 
 def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path) -> ReadPlan:
-    """One changed article read and planned, and rendered and written unless it links to another
-    article (a worker's share of ``--jobs``: the kernel's work of making each page's directory
-    and file is shared out too); the inputs are kept only when not rendered."""
+    """One changed article read and planned, and rendered unless it links to another article
+    (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
     project, global_key, publish, ahead = context
     slug, inputs = read_article(project, path)
     digests = StampedDigests(digest=sha256_digest)
@@ -249,23 +243,9 @@ def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path
     pages = ArticlePages(ahead.articles)
     pages.add(plan.content_rel, url_paths(project, plan))
     try:
-        rendered, shas = render_pages(project, plan, inputs, pages, template, publish)
+        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish), digests.used
     except Unplanned:
         return key, inputs, plan, None, digests.used
-    written = _write_ahead(Path(ahead.out), rendered)
-    if written is not None:  # the bytes need not travel back
-        rendered = replace(rendered, pages=tuple(replace(page, content=b"") for page in rendered.pages))
-    return key, None, plan, (rendered, shas, written), digests.used
-
-
-def _write_ahead(out: Path, rendered: RenderedArticle) -> tuple[str, ...] | None:
-    """Write an article's pages whose bytes changed; the paths written, or None (nothing
-    written) when a page would resolve outside ``out``: the build refuses it, naming it."""
-    if not all(is_contained(out, out / page.file_path) for page in rendered.pages):
-        return None
-    written: list[str] = []
-    write_pages(rendered, out, written)
-    return tuple(written)
 
 
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
@@ -333,20 +313,12 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
         shas = dict(previous["pages"])
         assets = set(previous.get("assets", []))
     else:
-        ahead: tuple[str, ...] | None = None
         if article.rendered is not None:
-            rendered, shas, ahead = article.rendered
+            rendered, shas = article.rendered
         else:
             inputs = article.inputs or read_article(project, article.path)[1]
             rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
-        if ahead is None:
-            write_pages(rendered, out, written, (cache.digests, shas))
-        else:  # written by the reader (perhaps another process): what this one knows of them is old
-            written += ahead
-            for page in rendered.pages:
-                target = out / page.file_path
-                forget_stat(target)
-                cache.digests.remember_digest(target, shas[page.file_path])
+        write_pages(rendered, out, written, (cache.digests, shas))
         assets = set(rendered.assets)
         targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
