@@ -61,6 +61,8 @@ def test_run_with_two_jobs_writes_the_same_bytes_as_one(tmp_path: Path, monkeypa
     api.run_pipeline(one, progress=False, quiet=True, jobs=1)
     api.run_pipeline(two, progress=False, quiet=True, jobs=2)
     assert _files(two.root) == _files(one.root)
+    again = api.run_pipeline(two, progress=False, quiet=True, jobs=2)  # nothing changed: nothing written
+    assert again.reports["build"].written == ()
 
 
 def test_bad_input_in_a_worker_names_the_file_and_line_as_with_one_job(tmp_path: Path) -> None:
