@@ -28,7 +28,7 @@ _resolved: dict[str, str] = {}
 def stat_memo() -> Iterator[None]:
     """Within: each file is stat'ed once (``file_stat``, ``is_symlink``, ``resolved_text``,
     ``remembered_listing``) until this process writes or removes it through ``localize.fileio``.
-    Not entered again by one around another; worker processes forked inside start without it.
+    One entered inside another does nothing; worker processes forked inside start without one.
     """
     global _stats
     if _stats is not None:
