@@ -49,7 +49,18 @@ def _leave_stat_memo() -> None:
     _resolved.clear()
 
 
-os.register_at_fork(after_in_child=_leave_stat_memo)
+_inherited: list[object] = []
+
+
+def _start_without_memo() -> None:
+    """In a forked worker: no memo, and the parent's left untouched. Clearing or freeing it
+    here would write to every string it holds, copying those pages into the worker."""
+    global _stats, _links, _listings, _resolved
+    _inherited.append((_stats, _links, _listings, _resolved))
+    _stats, _links, _listings, _resolved = None, {}, {}, {}
+
+
+os.register_at_fork(after_in_child=_start_without_memo)
 
 
 def file_stat(path: str) -> os.stat_result | None:
