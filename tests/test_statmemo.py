@@ -80,3 +80,21 @@ def test_paths_resolved_in_a_stat_memo_follow_symlinks_as_pathlib_does(tmp_path:
         (real / "news" / "page.html").symlink_to(tmp_path / "elsewhere.html")
         statmemo.forget_stat(real / "news" / "page.html")  # as a write through fileio does
         assert statmemo.resolved_text(real / "news" / "page.html") == str(tmp_path / "elsewhere.html")
+
+
+def test_a_stage_runs_in_a_stat_memo_of_its_own_or_the_one_around_it(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+
+    @statmemo.in_stat_memo
+    def stage() -> bool:
+        before = statmemo.file_stat(str(page))
+        page.write_bytes(b"behind")  # not through fileio: the memo still answers within the stage
+        return statmemo.file_stat(str(page)) == before
+
+    assert stage() and page.exists()
+    page.unlink()
+    assert statmemo.file_stat(str(page)) is None  # outside: no memo left behind
+    with statmemo.stat_memo():
+        statmemo.file_stat(str(page))
+        assert stage()  # the memo around it: what it knew before the stage still holds
+        assert statmemo.file_stat(str(page)) is None

@@ -125,7 +125,7 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     """
     from localize.statmemo import stat_memo
 
-    with stat_memo():  # each stage looks at every catalog: stat each file once (see fileio)
+    with stat_memo():  # one memo across the stages: each file is stat'ed once in the run
         return _run_stages(project, progress, quiet, shard, jobs, formats, layout)
 
 

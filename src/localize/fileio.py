@@ -18,10 +18,6 @@ import orjson
 from localize.statmemo import forget_stat
 
 _deferred: set[Path] | None = None  # directories to fsync when the current batch ends
-def remove_file(path: Path) -> None:
-    """Remove ``path`` if it exists (and forget its stat)."""
-    Path(path).unlink(missing_ok=True)
-    forget_stat(path)
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -184,6 +180,12 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
         return False
     atomic_write_bytes(path, data, durable)
     return True
+
+
+def remove_file(path: Path) -> None:
+    """Remove ``path`` if it exists (and forget its stat)."""
+    Path(path).unlink(missing_ok=True)
+    forget_stat(path)
 
 
 def read_cache(path: Path, version: str) -> dict[str, Any] | None:

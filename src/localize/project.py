@@ -7,7 +7,6 @@ project directory.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import unicodedata
@@ -19,7 +18,7 @@ from localize.containment import contained
 from localize.errors import UnsafeSlugError
 from localize.limits import check_article_size
 from localize.locales import LocaleInfo
-from localize.statmemo import is_symlink, remembered_listing
+from localize.statmemo import remembered_listing, resolved_text
 
 SOURCE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _SLUG = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
@@ -104,7 +103,7 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""
-        resolved = _resolved(os.fspath(path))
+        resolved = resolved_text(path)
         root = str(self.root)  # resolved by ``open``
         if resolved.startswith(root) and resolved[len(root):len(root) + 1] == "/":
             return resolved[len(root) + 1:]
@@ -164,18 +163,3 @@ class Project:
                 self.relative(path),
             )
         return slug
-
-
-def _resolved(path: str) -> str:
-    """``os.path.realpath`` with the directory part remembered: ``relative`` names thousands of
-    files in a few directories per run, and resolving lstat's every component each time.
-    The file itself is still checked, so a symlinked file resolves to its target."""
-    directory, name = os.path.split(path)
-    if not os.path.isabs(path) or name in ("", ".", "..") or is_symlink(path):
-        return str(Path(path).resolve())
-    return os.path.join(_resolved_dir(directory), name)
-
-
-@functools.lru_cache(maxsize=1024)
-def _resolved_dir(directory: str) -> str:
-    return str(Path(directory).resolve())

@@ -2,20 +2,23 @@
 
 A run looks at every catalog and source in each of its stages (about thirty stats an
 article at N=3,000, and pathlib lstat's every component of a path it resolves). Inside
-``stat_memo`` the answers are remembered until this process writes or removes the file
-through ``localize.fileio``, which calls ``forget_stat``. A file changed by someone else
-meanwhile is seen by the next run, as one changed between two stages always was.
+``stat_memo`` (which each stage enters, and ``run`` around all of them) the answers are
+remembered until this process writes or removes the file through ``localize.fileio``,
+which calls ``forget_stat``. A file changed by someone else meanwhile is seen by the next
+command, as one changed between two stages always was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 #: The stat memo of the running operation (see ``stat_memo``): path -> os.stat, and -> is a symlink.
 _stats: dict[str, os.stat_result | None] | None = None
@@ -39,6 +42,18 @@ def stat_memo() -> Iterator[None]:
         yield
     finally:
         _leave_stat_memo()
+
+
+def in_stat_memo(operation: Callable[P, T]) -> Callable[P, T]:
+    """``operation`` (a stage: extract, translate, check, build, status) run in a stat memo,
+    or in the one already entered around it (``run`` spans its stages with one)."""
+
+    @functools.wraps(operation)
+    def within(*args: P.args, **kwargs: P.kwargs) -> T:
+        with stat_memo():
+            return operation(*args, **kwargs)
+
+    return within
 
 
 def _leave_stat_memo() -> None:

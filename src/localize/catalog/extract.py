@@ -35,6 +35,7 @@ from localize.project import Project
 from localize.protect.placeables import placeables_comment, terms_comment
 from localize.shard import Shard
 from localize.stamps import blake2_digest, project_digests, save_project_digests
+from localize.statmemo import in_stat_memo
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class _Plan:
     facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (outputs[1:])
 
 
+@in_stat_memo
 def extract_project(
     project: Project,
     slugs: Sequence[str] | None = None,
@@ -131,6 +133,10 @@ def extract_project(
             state.record(project, source, digest, plan.slug, [path for path, _ in plan.outputs])
     state.forget_missing({source for _, source, _, _ in found})
     state.save()
+    digests = project_digests(project.state_dir)
+    for plan in merged:
+        for path, digest in plan.outputs[1:]:  # the catalogs just written: no need to read them back
+            digests.remember_digest(path, digest)
     for number, locale in enumerate(project.settings.target_locales if merged else ()):
         # the translation memory need not parse what was just merged
         remember_facts(project, locale, [(*plan.outputs[number + 1], plan.facts[number]) for plan in merged])

@@ -359,7 +359,7 @@ def po_files_under(base: Path, suffix: str = ".po") -> dict[str, Path]:
     """Slug -> path of every ``*<suffix>`` file under ``base``, sorted by slug, as ``Path.rglob``
     finds them (symlinked directories are not entered): walked with ``os.scandir`` on strings,
     since a project's thousands of catalogs made pathlib's objects a cost of every run, and
-    walked once while a stat memo holds (``fileio.stat_memo``: each stage of a run lists them)."""
+    walked once while a stat memo holds (``statmemo.stat_memo``: each stage of a run lists them)."""
     root = os.fspath(base)
     return dict(remembered_listing(root, suffix, lambda: _walk(root, suffix)))
 

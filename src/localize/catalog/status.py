@@ -22,6 +22,7 @@ from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.stamps import blake2_digest, project_digests, save_project_digests
+from localize.statmemo import in_stat_memo
 from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
@@ -101,7 +102,7 @@ def _digest(file_digest: str, failures: dict[str, str]) -> str:
 
 
 def remember_counts(project: Project, counted: Sequence[tuple[Path, str, dict[str, str], dict[str, int]]]) -> None:
-    """Add counts a stage already made (path, the ``blake2_digest`` of the bytes it wrote,
+    """Add counts a stage already made (path, the ``blake2_digest`` of the catalog's bytes,
     failures, counts) to the memo.
 
     ``translate`` holds every catalog parsed when it saves them, so the table ``run``
@@ -109,13 +110,12 @@ def remember_counts(project: Project, counted: Sequence[tuple[Path, str, dict[st
     """
     memo = _CountsMemo(project)
     memo.memo.used = dict(memo.memo.known)
-    digests = project_digests(project.state_dir)
     for path, digest, failures, counts in counted:
-        digests.remember_digest(path, digest)
         memo.memo.put(project.relative(path), _digest(digest, failures), counts)
     memo.save()
 
 
+@in_stat_memo
 def project_status(project: Project) -> dict[str, Any]:
     """The ``status --json`` document: articles x target locales, plus totals per locale."""
     locales = project.settings.target_locales

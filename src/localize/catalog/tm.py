@@ -339,15 +339,14 @@ def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[P
     ``translate`` holds each catalog parsed when it saves it; recording its pairs here
     spares the next run parsing it for the memory. A wrong guess only costs a parse.
     """
-    remember_facts(project, locale, [(path, blake2_digest(data), catalog_pairs(po)) for path, data, po in saved])
+    digests = project_digests(project.state_dir)
+    remember_facts(project, locale, [(path, digests.remember(path, data), catalog_pairs(po))
+                                     for path, data, po in saved])
 
 
 def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, str, dict[str, Any]]]) -> None:
-    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers):
-    (path, ``blake2_digest`` of the bytes just written there, facts)."""
-    digests = project_digests(project.state_dir)
-    for path, digest, _ in known:
-        digests.remember_digest(path, digest)
+    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)
+    and recorded the digests of what it wrote: (path, ``blake2_digest`` of its bytes, facts)."""
     _facts_log(project, locale).append(
         [(project.relative(path), digest, _stored_facts(facts)) for path, digest, facts in known]
     )

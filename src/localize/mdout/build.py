@@ -36,6 +36,7 @@ from localize.site.incremental import BuildCache, code_fingerprint, combined_key
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
 from localize.site.plan import read_article
 from localize.site.urls import absolute_url, page_url_path
+from localize.statmemo import in_stat_memo
 
 CACHE_NAME = "markdown-build.json"
 
@@ -59,6 +60,7 @@ class MarkdownReport:
         return text
 
 
+@in_stat_memo
 def build_markdown(project: Project, out: Path | None = None, publish: str | None = None,
                    layout: str | None = None, jobs: int | None = 1) -> MarkdownReport:
     """Write the localized Markdown tree of ``project`` into ``out`` (default ``<project>/site-md``).
@@ -80,7 +82,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
     found = find_articles(project, cache, global_key)
     article_files = ArticlePages(frozenset(content_rel for _, _, content_rel, _, _ in found))
-    pending: dict[str, bytes] = {}
+    pending: dict[str, tuple[bytes, str]] = {}  # path -> (content, sha256) to write
     articles: list[PlannedArticle] = []
     entries: list[ArticleEntry] = []
     deferred: list[tuple[int, PlannedArticle]] = []
@@ -97,9 +99,9 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     previous = previous_pages(out)
     targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
     _refuse_foreign(out, pending, previous)
-    written = [path for path, data in sorted(pending.items()) if write_if_changed(targets[path], data)]
-    for path, data in pending.items():
-        cache.digests.remember(targets[path], data)  # the next build need not read them back
+    written = [path for path, (data, _) in sorted(pending.items()) if write_if_changed(targets[path], data)]
+    for path, (_, sha) in pending.items():
+        cache.digests.remember_digest(targets[path], sha)  # the next build need not read them back
     kept = {p.path for e in entries for p in e.pages}
     removed = remove_unpublished(out, kept, cache, set())
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):
@@ -123,7 +125,7 @@ def _files(layout: Layout, article: PlannedArticle) -> dict[str, str]:
 
 def _article(project: Project, article: PlannedArticle, layout: Layout, publish: str,
              article_files: Mapping[str, Mapping[str, str]], cache: BuildCache, out: Path,
-             pending: dict[str, bytes]) -> ArticleEntry:
+             pending: dict[str, tuple[bytes, str]]) -> ArticleEntry:
     """The article's manifest entry; its files go to ``pending`` unless last build's still stand."""
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
@@ -138,7 +140,7 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
         shas = {}
         for file in rendered.files:
             shas[file.path] = hashlib.sha256(file.content).hexdigest()
-            pending[file.path] = file.content
+            pending[file.path] = (file.content, shas[file.path])
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, (), shas)
     settings = project.settings
@@ -154,9 +156,9 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
     return ArticleEntry(plan.slug, plan.source_rel, tuple(pages))
 
 
-def _refuse_foreign(out: Path, pending: Mapping[str, bytes], previous: Mapping[str, str]) -> None:
+def _refuse_foreign(out: Path, pending: Mapping[str, tuple[bytes, str]], previous: Mapping[str, str]) -> None:
     """Exit 2, before writing anything, when a file to write exists and localize did not write it."""
-    for path, data in sorted(pending.items()):
+    for path, (data, _) in sorted(pending.items()):
         target = out / path
         if path in previous or not target.exists():
             continue

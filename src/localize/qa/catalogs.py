@@ -22,6 +22,7 @@ from localize.qa.checks import check_translation
 from localize.qa.memo import FileResult, file_key, memo
 from localize.qa.report import Finding, QAReport
 from localize.stamps import project_digests, save_project_digests
+from localize.statmemo import in_stat_memo
 from localize.store import open_store
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def po_files(project: Project, locale: LocaleInfo) -> list[tuple[str, Path]]:
     return sorted(found.items(), key=lambda item: item[1].parts)  # in path order, as before
 
 
+@in_stat_memo
 def check_project(
     project: Project, locales: Sequence[LocaleInfo] | None = None, shard: Shard | None = None,
     jobs: int | None = 1,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from localize import __version__
 from localize.fileio import json_bytes, write_if_changed
+from localize.stamps import blake2_digest
 
 if TYPE_CHECKING:
     from localize.glossary import Glossary
@@ -64,10 +65,9 @@ def file_key(file_digest: str, context: tuple[str, ...], glossary: Glossary | No
              ignore: frozenset[str], failures: dict[str, str]) -> str:
     """What a PO file's findings depend on: its bytes (by their digest), locale/slug/path,
     glossary, waivers, failures."""
-    digest = hashlib.blake2b(file_digest.encode("ascii"), digest_size=16)
     extra = [*context, glossary.fingerprint if glossary is not None else "-", *sorted(ignore)]
-    digest.update(json.dumps([extra, sorted(failures.items())], ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
+    return blake2_digest(file_digest.encode("ascii"),
+                         json.dumps([extra, sorted(failures.items())], ensure_ascii=False).encode("utf-8"))
 
 
 #: A checked file: how many entries were checked, and (severity, check, line, msgid, message) rows.

@@ -176,7 +176,7 @@ def finish_build(project: Project, out: Path, articles: list[PlannedArticle],
     removed = remove_unpublished(out, {p.path for e in entries for p in e.pages}, cache, all_assets)
     shape = [sitemap_limit, sitemap_shape(articles)]
     if cache.outputs_reusable("sitemaps", out, shape, records_matter=False) is None:
-        written += write_sitemaps(project, articles, out, (sitemap_limit, shape), removed, cache)
+        written += write_sitemaps(project, articles, out, sitemap_limit, removed, cache, shape)
     if cache.outputs_reusable("manifest", out, None) is None:
         manifest = render_manifest(settings.base_url, settings.source_locale.bcp47, entries)
         target = contained(out, MANIFEST_NAME, "manifest")
@@ -413,9 +413,10 @@ def sitemap_shape(articles: list[PlannedArticle]) -> str:
     return blake2_digest("\n".join(parts).encode("utf-8"))
 
 
-def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, shaped: tuple[int, object],
-                   removed: set[str], cache: BuildCache) -> list[str]:
-    limit, shape = shaped
+def write_sitemaps(project: Project, articles: list[PlannedArticle], out: Path, limit: int,
+                   removed: set[str], cache: BuildCache, shape: object) -> list[str]:
+    """The sitemaps of ``articles``, recorded in ``cache`` with their ``shape``; numbered ones
+    no longer needed are removed (added to ``removed``)."""
     base_url = project.settings.base_url
     old_files = set(read_sitemaps(out, base_url).files) if (out / "sitemap.xml").is_file() else set()
     urls = [url for article in articles for url in sitemap_urls(project, article.plan)]

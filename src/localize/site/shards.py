@@ -46,12 +46,14 @@ from localize.site.pages import PageTemplate, load_template
 from localize.site.plan import ArticlePlan, plan_article, read_article
 from localize.site.render import url_paths
 from localize.site.sitemap import MAX_URLS
+from localize.statmemo import in_stat_memo
 
 SHARDS_DIR = ".shards"
 RECORD_FORMAT = 1
 _RECORD_NAME = re.compile(r"^([0-9]+)-of-([0-9]+)\.json$")
 
 
+@in_stat_memo
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
                *args: Any, shard: Shard | None = None, finalize: bool = False,
                **kwargs: Any) -> BuildReport:

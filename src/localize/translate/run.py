@@ -49,7 +49,8 @@ from localize.parallel import parallel_map
 from localize.project import Project
 from localize.qa.memo import memo as qa_memo
 from localize.shard import Shard
-from localize.stamps import blake2_digest, project_digests, save_project_digests
+from localize.stamps import project_digests, save_project_digests
+from localize.statmemo import in_stat_memo
 from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
@@ -173,6 +174,7 @@ class _RunState:
         self.store.close()
 
 
+@in_stat_memo
 def translate_project(
     project: Project,
     locales: Sequence[LocaleInfo] | None = None,
@@ -353,9 +355,9 @@ class _LocaleRun:
         finally:
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
             self.failures.save()
-        digests = project_digests(project.state_dir)  # the TM pass saved the others: their stamps say
-        known = [(c, blake2_digest(data)) for c, data in saved]
-        known += [(c, digests(c.path)) for i, c in enumerate(catalogs) if i not in touched]
+        digests = project_digests(project.state_dir)  # what it wrote is recorded as written
+        known = [(c, digests.remember(c.path, data)) for c, data in saved]
+        known += [(c, digests(c.path)) for i, c in enumerate(catalogs) if i not in touched]  # saved by the TM pass, if at all
         remember_counts(project, [
             (c.path, digest, reasons, catalog_counts(c.po, reasons))
             for c, digest in known
