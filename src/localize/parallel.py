@@ -12,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -107,6 +105,9 @@ def parallel_iter(
     if workers <= 1:
         yield from (fn(context, item) for item in items)
         return
+    import multiprocessing  # here: a run with nothing to share out never pays for importing it
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(len(items) // (workers * 4), MAX_CHUNK))

@@ -8,7 +8,6 @@ wins over an entry point of the same name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 
 from localize.config import EngineSettings
 from localize.engines.base import Engine
@@ -54,7 +53,13 @@ def _builtin(name: str) -> Callable[[EngineSettings], Engine] | None:
 
 
 def plugin_engines() -> dict[str, object]:
-    """Entry points of the ``localize.engines`` group, by name (not loaded)."""
+    """Entry points of the ``localize.engines`` group, by name (not loaded).
+
+    Imported here: reading every installed package's metadata is needed only for a name
+    that is not built in, and importing it cost a built-in engine's run about 20 ms.
+    """
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
