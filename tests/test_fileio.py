@@ -78,12 +78,30 @@ def test_a_batch_write_replaces_only_changed_files_and_syncs_once(tmp_path: Path
     filesystem: list[Path] = []
     monkeypatch.setattr(fileio, "_sync_filesystem", filesystem.append)
     monkeypatch.setattr(fileio, "_syncfs", lambda: len)  # a platform with syncfs
+    monkeypatch.setattr(fileio, "FEW_FILES", 1)  # two files make a batch here
     targets = [(same, b"same"), (tmp_path / "a" / "new.po", b"new"), (tmp_path / "b" / "c.pot", b"pot")]
     assert fileio.write_all_if_changed(targets) == [tmp_path / "a" / "new.po", tmp_path / "b" / "c.pot"]
     assert [p.read_bytes() for p, _ in targets] == [b"same", b"new", b"pot"]
     assert len(filesystem) == 1  # one sync makes every new file durable before any rename
     assert len(synced) == 2  # then each directory written to, once; no file one by one
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "c.pot", "new.po", "same.po"]
+
+
+def test_a_few_files_are_synced_one_by_one_not_the_whole_filesystem(tmp_path: Path, monkeypatch) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")),
+                                                 real_fsync(fd)))
+    filesystem: list[Path] = []
+    monkeypatch.setattr(fileio, "_sync_filesystem", filesystem.append)
+    monkeypatch.setattr(fileio, "_syncfs", lambda: len)  # a platform with syncfs
+    targets = [(tmp_path / "a" / "new.po", b"new"), (tmp_path / "b" / "c.pot", b"pot")]
+    assert fileio.write_all_if_changed(targets) == [path for path, _ in targets]
+    assert filesystem == []  # syncfs would also flush what others left dirty
+    temp_files = [name for name in synced if name.endswith(".tmp")]
+    assert [Path(name).name.split(".")[1:3] for name in temp_files] == [["new", "po"], ["c", "pot"]]
+    assert sorted(synced[len(temp_files):]) == [str(tmp_path / "a"), str(tmp_path / "b")]
+    assert [path.read_bytes() for path, _ in targets] == [b"new", b"pot"]
 
 
 def test_a_batch_that_fails_half_way_changes_nothing(tmp_path: Path, monkeypatch) -> None:
