@@ -17,6 +17,7 @@ from localize.qa.checks import (
     WARNING_CHECKS,
     blocking_problems,
     check_translation,
+    waived_checks,
 )
 from localize.qa.report import Finding, QAReport
 
@@ -31,4 +32,5 @@ __all__ = [
     "check_translation",
     "entry_format",
     "po_files",
+    "waived_checks",
 ]

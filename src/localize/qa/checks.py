@@ -297,13 +297,18 @@ def check_translation(
     ignore: Iterable[str] = frozenset(),
 ) -> list[Result]:
     """Every (severity, check, message) for one translation; waived checks left out."""
-    waived = set(ignore) | {flag[len("ignore-") :] for flag in flags if flag.startswith("ignore-")}
+    waived = waived_checks(flags, ignore)
     key = memo_key(source, translation, fmt, target, glossary)
     results = memo.get(key)
     if results is None:
         results = tuple(_all_results(source, translation, fmt, target, glossary))
         memo.put(key, results)
     return [result for result in results if result[1] not in waived]
+
+
+def waived_checks(flags: Iterable[str], ignore: Iterable[str]) -> set[str]:
+    """The checks ``check_translation`` leaves out: ``ignore`` and the entry's ``ignore-*`` flags."""
+    return set(ignore) | {flag[len("ignore-") :] for flag in flags if flag.startswith("ignore-")}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -98,15 +98,15 @@ class SegmentChooser:
         """Safe markup (plain-text kinds are always escaped) and no QA error."""
         key = (segment.text, translation, locale.posix, flags)
         if key not in self._safe:
-            from localize.qa import check_translation
+            from localize.qa import check_translation, waived_checks
 
             # QA's unsafe-markup check is exactly protect's markup check; the unwaived answer
             # comes from the QA memo (a waiver may hide it from QA, never from the page)
             unwaived = check_translation(segment.text, translation, self.fmt, locale, self.glossary)
             safe = segment.kind in PLAIN_TEXT_KINDS or all(check != UNSAFE_MARKUP for _, check, _ in unwaived)
-            results = check_translation(segment.text, translation, self.fmt, locale, self.glossary,
-                                        flags, self.qa_ignore)
-            self._safe[key] = safe and not any(severity == "error" for severity, _, _ in results)
+            waived = waived_checks(flags, self.qa_ignore)
+            self._safe[key] = safe and not any(severity == "error" and check not in waived
+                                               for severity, check, _ in unwaived)
         return self._safe[key]
 
     def choose(self, segment: Segment) -> Choice:
