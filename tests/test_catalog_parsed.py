@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +91,92 @@ def test_check_reports_the_files_own_line_numbers_for_a_lent_catalog(tmp_path: P
     findings = [f for f in check_project(Project.open(root)).findings if f.msgid == "第 5 句見[5]。"]
     line = data.decode().splitlines().index("#: content/a.md:5") + 1  # where the entry starts
     assert findings and {f.line for f in findings} == {line}
+
+
+# -- within a run, what does not fit is spilled ---------------------------------------------------------
+def _msgstrs(_context: None, path: Path) -> list[str]:
+    """A forked worker's view of a lent catalog (module level: sent to workers by name)."""
+    po = parsed.lent(path)
+    return [] if po is None else [entry.msgstr for entry in po]
+
+
+def _three_past_a_budget_of_three(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    monkeypatch.setattr(parsed, "BUDGET", 3)
+    paths = {}
+    for name in ("a", "b", "c"):
+        path = paths[name] = tmp_path / f"{name}.po"
+        _, po = _catalog(path, [f"{name}1", f"{name}2"])
+        parsed.keep(path, po)
+    return paths
+
+
+def test_within_a_run_catalogs_past_the_budget_are_spilled_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / ".localize"
+    with parsed.sharing(state):
+        paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+        monkeypatch.setattr(parsed, "load_po", lambda path: pytest.fail(f"{path} parsed again"))
+        assert [e.msgstr for e in parsed.read_shared(paths["a"])] == ["A1", "A2"]  # unpickled
+        assert [e.msgstr for e in parsed.read_shared(paths["b"])] == ["B1", "B2"]
+        assert os.listdir(state) == []  # the spill file has no name: nothing to clean up, nothing to read
+    monkeypatch.undo()
+    assert parsed.lent(paths["a"]) is None  # the run is over
+
+
+def test_a_spilled_catalog_whose_file_changed_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with parsed.sharing(tmp_path / ".localize"):
+        paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+        _catalog(paths["a"], ["a1", "a2", "a3"])
+        assert parsed.lent(paths["a"]) is None
+        assert [e.msgid for e in parsed.read_shared(paths["a"])] == ["a1", "a2", "a3"]
+
+
+def test_forked_workers_read_the_spilled_catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from localize.parallel import parallel_map
+
+    with parsed.sharing(tmp_path / ".localize"):
+        paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+        seen = parallel_map(_msgstrs, [paths["a"], paths["b"]] * 4, jobs=2)
+    assert seen == [["A1", "A2"], ["B1", "B2"]] * 4
+
+
+def test_a_full_disk_ends_spilling_without_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "pwrite", full)
+    with parsed.sharing(tmp_path / ".localize"):
+        assert parsed.spilling()
+        paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+        assert not parsed.spilling()
+        assert parsed.lent(paths["a"]) is None
+        assert [e.msgstr for e in parsed.read_shared(paths["a"])] == ["A1", "A2"]  # parsed
+
+
+def test_outside_a_run_nothing_is_spilled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not parsed.spilling()
+    paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+    assert parsed.lent(paths["a"]) is None
+    parsed.spill(paths["c"], parsed.read_shared(paths["c"]))  # a no-op
+    assert not (tmp_path / ".localize").exists()
+
+
+def test_a_run_past_the_budget_builds_from_spilled_catalogs_the_same_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample config's five locales, none of which fits a budget of 5 entries."""
+    from localize import api
+    from test_parallel import _files, _project
+
+    monkeypatch.setattr(parsed, "BUDGET", 5)
+    spilled, parsing = _project(tmp_path / "spilled"), _project(tmp_path / "parsing")
+    parses: list[Path] = []
+    real_load_po = parsed.load_po
+    monkeypatch.setattr(parsed, "load_po", lambda path: parses.append(path) or real_load_po(path))
+    api.run_pipeline(spilled, progress=False, jobs=1)
+    assert parses == []  # check, the site and the Markdown output all read translate's parses
+    monkeypatch.setattr(parsed._SpillFile, "put", lambda *_: None)  # spill nothing
+    api.run_pipeline(parsing, progress=False, jobs=1)
+    assert len(parses) >= 2 * len(list((tmp_path / "parsing/locales").rglob("*.po")))  # site and Markdown
+    assert _files(spilled.root) == _files(parsing.root)

@@ -123,9 +123,12 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     Markdown (into ``site-md/``, in ``layout`` or ``[markdown] layout``); the Markdown
     output is written whole, so a shard leaves it to ``build --finalize``.
     """
+    from localize.catalog.parsed import sharing
     from localize.statmemo import stat_memo
 
-    with stat_memo():  # one memo across the stages: each file is stat'ed once in the run
+    # one memo across the stages: each file is stat'ed once in the run; and catalogs
+    # translate holds are handed to check and the builds (spilled when they do not fit)
+    with stat_memo(), sharing(project.state_dir):
         return _run_stages(project, progress, quiet, shard, jobs, formats, layout)
 
 

@@ -12,12 +12,24 @@ The objects are shared: a caller of :func:`read_shared` only reads them. Their
 written, so a reader that reports line numbers parses the file itself
 (``load_po``) for that. At most :data:`BUDGET` entries are kept, oldest out
 first, so memory stays bounded on large projects.
+
+Within ``localize run`` (:func:`sharing`), what does not fit is not dropped but
+spilled: pickled into an unnamed temporary file beside the project's state, which
+only this process and the workers it forks can read, and which vanishes with them.
+Unpickling a catalog costs a fifth of parsing it, and ``check``, ``build`` and the
+Markdown output each read every catalog of every locale.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
+import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import polib
 
@@ -25,13 +37,87 @@ from localize.catalog.pofile import load_po
 from localize.stamps import stamp_of
 from localize.statmemo import resolved_text
 
-__all__ = ["BUDGET", "forget", "keep", "lent", "read_shared"]
+__all__ = ["BUDGET", "forget", "keep", "lent", "read_shared", "sharing", "spill", "spilling"]
 
 #: Entries kept at most, over all catalogs (a few KB each, parsed).
 BUDGET = 40_000
 
 _kept: OrderedDict[str, tuple[list[int], polib.POFile]] = OrderedDict()
 _size = 0
+
+
+class _SpillFile:
+    """Pickled catalogs in one unnamed temporary file: path -> (stamp, offset, length).
+
+    Written by this process only; forked workers inherit the descriptor and the index and
+    read with ``pread``. Any OSError (a full disk) ends spilling: readers then parse.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.file: IO[bytes] | None = None
+        self.index: dict[str, tuple[list[int], int, int]] = {}
+        self.end = 0
+        self.broken = False
+
+    def put(self, key: str, stamp: list[int], po: polib.POFile) -> None:
+        if self.broken:
+            return
+        data = pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            if self.file is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 (closed by close())
+            written = os.pwrite(self.file.fileno(), data, self.end)
+        except OSError:
+            written = -1
+        if written != len(data):  # a short write is a full disk too
+            self.broken = True
+            return
+        self.index[key] = (stamp, self.end, written)
+        self.end += written
+
+    def get(self, key: str, stamp: list[int] | None) -> polib.POFile | None:
+        found = self.index.get(key)
+        if found is None or found[0] != stamp or self.file is None:
+            return None
+        try:
+            data = os.pread(self.file.fileno(), found[2], found[1])
+        except OSError:
+            return None
+        return pickle.loads(data) if len(data) == found[2] else None  # this process pickled it
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+_spill: _SpillFile | None = None
+
+
+@contextlib.contextmanager
+def sharing(state_dir: Path) -> Iterator[None]:
+    """For the stages of one run: catalogs that do not fit the budget are spilled, not dropped."""
+    global _spill
+    outer, _spill = _spill, _SpillFile(state_dir)
+    try:
+        yield
+    finally:
+        _spill.close()
+        _spill = outer
+
+
+def spilling() -> bool:
+    """Whether catalogs beyond the budget are spilled (inside :func:`sharing`)."""
+    return _spill is not None and not _spill.broken
+
+
+def spill(path: Path, po: polib.POFile) -> None:
+    """Keep ``po`` as the parse of ``path`` in the spill file only (a locale too large to keep)."""
+    key = resolved_text(path)
+    stamp = stamp_of(key)
+    if _spill is not None and stamp is not None:
+        _spill.put(key, stamp, po)
 
 
 def keep(path: Path, po: polib.POFile) -> None:
@@ -43,13 +129,19 @@ def keep(path: Path, po: polib.POFile) -> None:
     if old is not None:
         _size -= len(old[1])
     stamp = stamp_of(key)
-    if len(po) > BUDGET or stamp is None:
+    if stamp is None:
+        return
+    if len(po) > BUDGET:
+        if _spill is not None:
+            _spill.put(key, stamp, po)
         return
     _kept[key] = (stamp, po)
     _size += len(po)
     while _size > BUDGET:
-        _, (_, dropped) = _kept.popitem(last=False)
+        dropped_key, (dropped_stamp, dropped) = _kept.popitem(last=False)
         _size -= len(dropped)
+        if _spill is not None:
+            _spill.put(dropped_key, dropped_stamp, dropped)
 
 
 def read_shared(path: Path) -> polib.POFile:
@@ -63,7 +155,9 @@ def lent(path: Path) -> polib.POFile | None:
     """The kept parse of ``path`` while the file holds exactly the bytes it was kept with."""
     key = resolved_text(path)
     kept = _kept.get(key)
-    if kept is None or stamp_of(key) != kept[0]:
+    if kept is None:
+        return _spill.get(key, stamp_of(key)) if _spill is not None else None
+    if stamp_of(key) != kept[0]:
         return None
     _kept.move_to_end(key)
     return kept[1]
@@ -74,3 +168,5 @@ def forget() -> None:
     global _size
     _kept.clear()
     _size = 0
+    if _spill is not None:
+        _spill.index.clear()

@@ -239,8 +239,8 @@ def _translate_locale(
 ) -> EngineLocaleReport:
     """The locale's catalogs group by group (see ``GROUP_ENTRIES``), then its report row."""
     groups, entries = state.catalog_groups(locale, refresh_stale)
-    # Lent to check and build only when all of it can be: a share of a large locale would cost
-    # more memory than the parses it saves, which check and build share between processes.
+    # Lent to check and build in memory only when all of it can be: a share of a large locale
+    # would cost more memory than the parses it saves; within a run, it is spilled instead.
     run = _LocaleRun(state, locale, state.project.settings.engine_for(locale, engine_override),
                      FailureLog.load(state.store, locale), (refresh_stale, retry_failed),
                      lend=entries <= lending.BUDGET)
@@ -330,6 +330,8 @@ class _LocaleRun:
             # The memory alone gives the same catalogs the same answers: a pass that filled
             # nothing left the locale as it found it, so the next one may skip it too.
             self.settled = self.settled and (filled == 0 or settled([c.po for c in catalogs], self.flags[0]))
+            if not state.dry_run:
+                self._lend(catalogs)  # as the memory pass saved them
             return
         context = replace(self._context(), part=part)
         llm = self.llm
@@ -363,13 +365,20 @@ class _LocaleRun:
             for c, digest in known
             for reasons in (self.failures.for_slug(c.slug),)
         ])
-        for catalog in catalogs if self.lend else ():  # check and build read these next
-            lending.keep(catalog.path, catalog.po)
+        self._lend(catalogs)
         remember_facts(project, self.locale, [(c.path, digest, catalog_pairs(c.po)) for c, digest in known])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
             self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
         return tally
+
+    def _lend(self, catalogs: list[Catalog]) -> None:
+        """Hand the catalogs, as saved, to check and build, which read them next (``catalog.parsed``)."""
+        for catalog in catalogs:
+            if self.lend:
+                lending.keep(catalog.path, catalog.po)
+            elif lending.spilling():
+                lending.spill(catalog.path, catalog.po)
 
     def _context(self) -> PassContext:
         """The engine and what its passes share, made when the first group needs them."""
