@@ -167,16 +167,31 @@ def test_a_run_past_the_budget_builds_from_spilled_catalogs_the_same_pages(
 ) -> None:
     """The sample config's five locales, none of which fits a budget of 5 entries."""
     from localize import api
-    from test_parallel import _files, _project
+    from localize.translate import run as translate_run
+    from test_parallel import _project
 
     monkeypatch.setattr(parsed, "BUDGET", 5)
     spilled, parsing = _project(tmp_path / "spilled"), _project(tmp_path / "parsing")
     parses: list[Path] = []
     real_load_po = parsed.load_po
     monkeypatch.setattr(parsed, "load_po", lambda path: parses.append(path) or real_load_po(path))
+    translate_parses: list[Path] = []
+    monkeypatch.setattr(translate_run, "load_po", lambda path: translate_parses.append(path) or real_load_po(path))
     api.run_pipeline(spilled, progress=False, jobs=1)
-    assert parses == []  # check, the site and the Markdown output all read translate's parses
-    monkeypatch.setattr(parsed._SpillFile, "put", lambda *_: None)  # spill nothing
+    assert translate_parses == []  # translate reads what extract spilled
+    assert parses == []  # check, the site and the Markdown output read what translate spilled
+    monkeypatch.setattr(parsed._SpillFile, "put_pickled", lambda *_: None)  # spill nothing
     api.run_pipeline(parsing, progress=False, jobs=1)
-    assert len(parses) >= 2 * len(list((tmp_path / "parsing/locales").rglob("*.po")))  # site and Markdown
-    assert _files(spilled.root) == _files(parsing.root)
+    catalogs = len(list((tmp_path / "parsing/locales").rglob("*.po")))
+    assert len(translate_parses) == catalogs
+    assert len(parses) >= 2 * catalogs  # the site and the Markdown output
+    assert _outputs(spilled.root) == _outputs(parsing.root)
+    forked = _project(tmp_path / "forked")  # workers unpickle what the parent spilled
+    api.run_pipeline(forked, progress=False, jobs=2)
+    assert _outputs(forked.root) == _outputs(parsing.root)
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    """Catalogs, templates, pages and the Markdown tree, by path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for top in ("locales", "site", "site-md") for p in sorted((root / top).rglob("*")) if p.is_file()}

@@ -20,6 +20,7 @@ from typing import Any
 
 import polib
 
+from localize.catalog import parsed as lending
 from localize.catalog.hashes import ExtractState, content_hash, global_key
 from localize.catalog.merge import MergeStats, SourceEntry, merge_catalog
 from localize.catalog.pofile import catalog_header, load_po, new_catalog, now_stamp, po_bytes
@@ -78,6 +79,7 @@ class _Plan:
     segments: int = 0
     merged: bool = False
     facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (outputs[1:])
+    pickles: list[bytes] = field(default_factory=list)  # each PO pickled, when a run spills (``catalog.parsed``)
 
 
 @in_stat_memo
@@ -119,13 +121,17 @@ def extract_project(
             for path, data in plan.writes:  # staged now: memory holds no article's bytes for long
                 staged.stage(path, data)
                 plan.outputs.append((path, blake2_digest(data)))
+            for (path, _), data in zip(plan.writes[1:], plan.pickles, strict=False):
+                lending.spill_pickled(path, data)  # translate reads these next, unpickled
             plan.writes.clear()
+            plan.pickles.clear()
             plans.append(plan)
         for slug in slugs or ():
             if slug not in by_slug:
                 raise InputError(f"no article has the slug {slug!r}")
         written = staged.commit()
     merged = [plan for plan in plans if plan.merged]
+    lending.settle([path for plan in merged for path, _ in plan.outputs[1:]])
     stats = MergeStats()
     for plan, (_, source, digest, _) in zip(plans, found, strict=True):
         if plan.merged:
@@ -311,6 +317,9 @@ def _plan_article(context: _Context, document: Document, source: str, slug: str)
         plan.stats.add(stats)
         plan.writes.append((po_path, po_bytes(po)))
         plan.facts.append(catalog_pairs(po))
+        pickled = lending.pickled(po)
+        if pickled is not None:
+            plan.pickles.append(pickled)
     return plan
 
 

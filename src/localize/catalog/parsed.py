@@ -37,7 +37,8 @@ from localize.catalog.pofile import load_po
 from localize.stamps import stamp_of
 from localize.statmemo import resolved_text
 
-__all__ = ["BUDGET", "forget", "keep", "lent", "read_shared", "sharing", "spill", "spilling"]
+__all__ = ["BUDGET", "forget", "fresh", "keep", "lent", "pickled", "read_shared", "settle", "sharing", "spill",
+           "spill_pickled", "spilling"]
 
 #: Entries kept at most, over all catalogs (a few KB each, parsed).
 BUDGET = 40_000
@@ -56,14 +57,18 @@ class _SpillFile:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.file: IO[bytes] | None = None
-        self.index: dict[str, tuple[list[int], int, int]] = {}
+        self.index: dict[str, tuple[list[int] | None, int, int]] = {}
         self.end = 0
         self.broken = False
 
-    def put(self, key: str, stamp: list[int], po: polib.POFile) -> None:
+    def put(self, key: str, stamp: list[int] | None, po: polib.POFile) -> None:
+        if not self.broken:
+            self.put_pickled(key, stamp, pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, key: str, stamp: list[int] | None, data: bytes) -> None:
+        """Spill ``data``; a stamp of None is set by ``settle`` once the file is in place."""
         if self.broken:
             return
-        data = pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             if self.file is None:
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -77,9 +82,18 @@ class _SpillFile:
         self.index[key] = (stamp, self.end, written)
         self.end += written
 
+    def settle(self, key: str) -> None:
+        found = self.index.get(key)
+        if found is not None and found[0] is None:
+            stamp = stamp_of(key)
+            if stamp is None:
+                del self.index[key]
+            else:
+                self.index[key] = (stamp, found[1], found[2])
+
     def get(self, key: str, stamp: list[int] | None) -> polib.POFile | None:
         found = self.index.get(key)
-        if found is None or found[0] != stamp or self.file is None:
+        if found is None or found[0] is None or found[0] != stamp or self.file is None:
             return None
         try:
             data = os.pread(self.file.fileno(), found[2], found[1])
@@ -118,6 +132,35 @@ def spill(path: Path, po: polib.POFile) -> None:
     stamp = stamp_of(key)
     if _spill is not None and stamp is not None:
         _spill.put(key, stamp, po)
+
+
+def pickled(po: polib.POFile) -> bytes | None:
+    """``po`` as :func:`spill_pickled` takes it, made where the catalog is (a worker); None
+    when nothing is spilled."""
+    return pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL) if spilling() else None
+
+
+def spill_pickled(path: Path, data: bytes) -> None:
+    """Spill what :func:`pickled` made of the catalog about to be written to ``path``: lent
+    once :func:`settle` has taken the stamp of the file in place."""
+    if _spill is not None:
+        _spill.put_pickled(resolved_text(path), None, data)
+
+
+def settle(paths: Iterator[Path] | list[Path]) -> None:
+    """The files :func:`spill_pickled` was told about are written: lend them from now on."""
+    if _spill is not None:
+        for path in paths:
+            _spill.settle(resolved_text(path))
+
+
+def fresh(path: Path) -> polib.POFile | None:
+    """A copy of the spilled parse of ``path`` for a caller that changes it (never a kept
+    object, which others share), while the file is unchanged; else None."""
+    if _spill is None:
+        return None
+    key = resolved_text(path)
+    return _spill.get(key, stamp_of(key))
 
 
 def keep(path: Path, po: polib.POFile) -> None:

@@ -139,13 +139,15 @@ class _RunState:
         return groups, total
 
     def parse(self, locale: LocaleInfo, group: list[tuple[str, Path]]) -> list[Catalog]:
-        """A group's catalogs parsed (or as the TM snapshot already parsed them).
+        """A group's catalogs parsed (or as the TM snapshot parsed them, or as extract spilled
+        them in this run: ``catalog.parsed``).
 
         Parsing is most of this stage's own work on a cold run, so ``jobs`` processes
         parse a large group and send the catalogs back (unpickling is a fifth of parsing).
         """
         parsed = self.facts[locale.posix].parsed
         known = [parsed.pop(self.project.relative(path), None) for _, path in group]
+        known = [lending.fresh(path) if po is None else po for (_, path), po in zip(group, known, strict=True)]
         todo = [path for (_, path), po in zip(group, known, strict=True) if po is None]
         fresh = iter(parallel_map(_load_catalog, todo, self.jobs if len(todo) >= PARALLEL_PARSE else 1))
         return [Catalog(slug, path, po if po is not None else next(fresh))
