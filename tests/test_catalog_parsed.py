@@ -195,3 +195,22 @@ def _outputs(root: Path) -> dict[str, bytes]:
     """Catalogs, templates, pages and the Markdown tree, by path."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for top in ("locales", "site", "site-md") for p in sorted((root / top).rglob("*")) if p.is_file()}
+
+
+def _spill_here(_context: None, path: Path) -> bool:
+    """What a worker's attempt to spill does (module level: sent to workers by name)."""
+    parsed.spill(path, parsed.read_shared(path))
+    return parsed.lent(path) is not None
+
+
+def test_only_the_process_that_spills_writes_to_the_spill_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's write would land where the parent writes next: workers only read."""
+    from localize.parallel import parallel_map
+
+    with parsed.sharing(tmp_path / ".localize"):
+        paths = _three_past_a_budget_of_three(tmp_path, monkeypatch)
+        _, late = _catalog(tmp_path / "late.po", ["late"])
+        assert parallel_map(_spill_here, [tmp_path / "late.po"] * 8, jobs=2) == [False] * 8
+        parsed.spill(tmp_path / "late.po", late)
+        assert [e.msgstr for e in parsed.read_shared(paths["a"])] == ["A1", "A2"]
+        assert [e.msgstr for e in parsed.lent(tmp_path / "late.po")] == ["LATE"]

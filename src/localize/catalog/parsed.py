@@ -27,7 +27,7 @@ import os
 import pickle
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -50,12 +50,13 @@ _size = 0
 class _SpillFile:
     """Pickled catalogs in one unnamed temporary file: path -> (stamp, offset, length).
 
-    Written by this process only; forked workers inherit the descriptor and the index and
-    read with ``pread``. Any OSError (a full disk) ends spilling: readers then parse.
+    Written by the process that made it only; forked workers inherit the descriptor and the
+    index and read with ``pread``. Any OSError (a full disk) ends spilling: readers then parse.
     """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.owner = os.getpid()  # a worker's write would land where the parent writes next
         self.file: IO[bytes] | None = None
         self.index: dict[str, tuple[list[int] | None, int, int]] = {}
         self.end = 0
@@ -67,7 +68,7 @@ class _SpillFile:
 
     def put_pickled(self, key: str, stamp: list[int] | None, data: bytes) -> None:
         """Spill ``data``; a stamp of None is set by ``settle`` once the file is in place."""
-        if self.broken:
+        if self.broken or os.getpid() != self.owner:
             return
         try:
             if self.file is None:
@@ -147,7 +148,7 @@ def spill_pickled(path: Path, data: bytes) -> None:
         _spill.put_pickled(resolved_text(path), None, data)
 
 
-def settle(paths: Iterator[Path] | list[Path]) -> None:
+def settle(paths: Iterable[Path]) -> None:
     """The files :func:`spill_pickled` was told about are written: lend them from now on."""
     if _spill is not None:
         for path in paths:
