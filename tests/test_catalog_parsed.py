@@ -214,3 +214,21 @@ def test_only_the_process_that_spills_writes_to_the_spill_file(tmp_path: Path, m
         parsed.spill(tmp_path / "late.po", late)
         assert [e.msgstr for e in parsed.read_shared(paths["a"])] == ["A1", "A2"]
         assert [e.msgstr for e in parsed.lent(tmp_path / "late.po")] == ["LATE"]
+
+
+def test_extract_spills_only_the_catalogs_it_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog extract leaves as it was may change before the batch ends: translate parses it."""
+    from localize import fileio
+    from localize.catalog.extract import extract_project
+    from test_parallel import _project
+
+    project = _project(tmp_path / "project")
+    kept_as_it_was = project.po_path("news/a00", project.settings.target_locales[0])
+    real_stage = fileio.StagedWrites.stage
+    monkeypatch.setattr(fileio.StagedWrites, "stage",
+                        lambda self, path, data: real_stage(self, path, data) and path != kept_as_it_was)
+    with parsed.sharing(project.state_dir):
+        extract_project(project, jobs=1)
+        written = project.po_path("news/a01", project.settings.target_locales[0])
+        assert parsed.fresh(written) is not None
+        assert parsed.fresh(kept_as_it_was) is None

@@ -118,11 +118,14 @@ def extract_project(
             if plan.slug in by_slug:
                 raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
             by_slug[plan.slug] = plan.source
-            for path, data in plan.writes:  # staged now: memory holds no article's bytes for long
-                staged.stage(path, data)
+            pickles: list[bytes | None] = [None, *plan.pickles] if plan.pickles else [None] * len(plan.writes)
+            for (path, data), pickled in zip(plan.writes, pickles, strict=True):
+                # staged now: memory holds no article's bytes for long
+                if staged.stage(path, data) and pickled is not None:
+                    # translate reads this next, unpickled; a file left as it was is not spilled,
+                    # since it may change before the batch ends and the spill takes its stamp
+                    lending.spill_pickled(path, pickled)
                 plan.outputs.append((path, blake2_digest(data)))
-            for (path, _), data in zip(plan.writes[1:], plan.pickles, strict=False):
-                lending.spill_pickled(path, data)  # translate reads these next, unpickled
             plan.writes.clear()
             plan.pickles.clear()
             plans.append(plan)
