@@ -266,14 +266,22 @@ def _has_words(children: list[Token]) -> bool:
     return False
 
 
-def _rewrite_inline_urls(children: list[Token], rewrite_url: RewriteUrl) -> None:
+def _rewrite_inline_urls(children: list[Token], rewrite_url: RewriteUrl, keep: bool = True) -> None:
+    """Rewrite each URL of ``children``; with ``keep`` False only ask ``rewrite_url`` (children
+    about to be replaced whole: the page still records what they link to, as it always did)."""
     for child in children:
         if child.type == "link_open" and "href" in child.attrs:
-            child.attrSet("href", rewrite_url(str(child.attrs["href"])))
+            href = rewrite_url(str(child.attrs["href"]))
+            if keep:
+                child.attrSet("href", href)
         elif child.type == "image" and "src" in child.attrs:
-            child.attrSet("src", rewrite_url(str(child.attrs["src"])))
+            src = rewrite_url(str(child.attrs["src"]))
+            if keep:
+                child.attrSet("src", src)
         elif child.type == "html_inline":
-            child.content = rewrite_raw_html_urls(child.content, rewrite_url)
+            content = rewrite_raw_html_urls(child.content, rewrite_url)
+            if keep:
+                child.content = content
 
 
 def _rewrite_urls(tokens: list[Token], rewrite_url: RewriteUrl) -> None:
@@ -292,24 +300,54 @@ def render_markdown_body(
 
     ``parsed``: the body as ``read_markdown_body`` read it with ``document`` (else parsed again).
     """
+    body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
     if parsed is not None:
-        copies: dict[int, Token] = {}
-        tokens = [_copy_token(token, copies) for token in parsed.tokens]
-        slots = [_Slot(s.kind, s.line, s.text, copies[id(s.token)], s.piece) for s in parsed.slots]
+        if len(parsed.slots) != len(body_blocks):
+            raise InputError("document changed since it was read", document.source_path)
+        replacements = [block_html(block) for block in body_blocks]
+        tokens, slots = _private_tokens(parsed, replacements, rewrite_url)
     else:
         _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
         tokens = _parse_body(body, body_line, document.source_path)
-        slots = _slots(tokens)
+        slots = list(_slots(tokens))
+        if len(slots) != len(body_blocks):
+            raise InputError("document changed since it was read", document.source_path)
+        replacements = [block_html(block) for block in body_blocks]
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
-    body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
-    if len(slots) != len(body_blocks):
-        raise InputError("document changed since it was read", document.source_path)
+    _replace(tokens, slots, replacements)
+    parser = markdown_parser()
+    return parser.renderer.render(tokens, parser.options, {})
+
+
+def _private_tokens(parsed: MarkdownBody, replacements: list[str | None],
+                    rewrite_url: RewriteUrl | None) -> tuple[list[Token], list[_Slot | None]]:
+    """Copies of the parsed tokens that rendering may change, and the slots on them.
+
+    An inline token whose text is replaced whole gets no copy of its children, which would
+    be thrown away; a slot among those children (an image's ``alt``) is None.
+    """
+    whole = {id(slot.token) for slot, html in zip(parsed.slots, replacements, strict=True)
+             if html is not None and slot.piece is None and slot.kind != "alt"}
+    copies: dict[int, Token] = {}
+    tokens: list[Token] = []
+    for token in parsed.tokens:
+        replaced = id(token) in whole
+        if replaced and rewrite_url is not None:
+            _rewrite_inline_urls(token.children or [], rewrite_url, keep=False)
+        tokens.append(_copy_token(token, copies, with_children=not replaced))
+    slots = [None if copy is None else _Slot(s.kind, s.line, s.text, copy, s.piece)
+             for s in parsed.slots for copy in (copies.get(id(s.token)),)]
+    return tokens, slots
+
+
+def _replace(tokens: list[Token], slots: list[_Slot] | list[_Slot | None],
+             replacements: list[str | None]) -> None:
+    """Put each block's replacement in its slot (None: the block renders as written)."""
     in_html: dict[int, tuple[Token, list[tuple[HtmlPiece, str]]]] = {}
     titles: dict[str, str] = {}
-    for block, slot in zip(body_blocks, slots, strict=True):
-        replacement = block_html(block)
-        if replacement is None:
+    for slot, replacement in zip(slots, replacements, strict=True):
+        if replacement is None or slot is None:
             continue
         if slot.kind == "abbreviation":
             titles[str(tokens[_index_of(tokens, slot.token) - 1].meta["abbreviation"])] = _plain(replacement)
@@ -319,18 +357,17 @@ def render_markdown_body(
             slot.token.children = [_token("text", replacement)]
         else:
             slot.token.children = [_token("html_inline", replacement)]
-    for token, replacements in in_html.values():
-        token.content = replace_pieces(token.content, replacements)
+    for token, pieces in in_html.values():
+        token.content = replace_pieces(token.content, pieces)
     if titles:
         set_abbreviation_titles(tokens, titles)
-    parser = markdown_parser()
-    return parser.renderer.render(tokens, parser.options, {})
 
 
-def _copy_token(token: Token, copies: dict[int, Token]) -> Token:
+def _copy_token(token: Token, copies: dict[int, Token], with_children: bool = True) -> Token:
     """A copy rendering may change (attributes, children, content) without touching ``token``;
-    ``copies`` maps ``id`` of each original to its copy."""
-    children = token.children
+    ``copies`` maps ``id`` of each original to its copy. Without ``with_children`` the copy
+    has none (its children are about to be replaced)."""
+    children = token.children if with_children else []
     copy = Token(token.type, token.tag, token.nesting, dict(token.attrs), token.map, token.level,
                  None if children is None else [_copy_token(child, copies) for child in children],
                  token.content, token.markup, token.info, dict(token.meta), token.block, token.hidden)
