@@ -60,7 +60,7 @@ class _SpillFile:
         self.file: IO[bytes] | None = None
         self.index: dict[str, tuple[list[int] | None, int, int]] = {}
         self.end = 0
-        self.broken = False
+        self.broken = not hasattr(os, "pwrite")  # Windows: no positioned I/O, so no spilling
 
     def put(self, key: str, stamp: list[int] | None, po: polib.POFile) -> None:
         if not self.broken:
