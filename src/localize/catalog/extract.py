@@ -79,7 +79,7 @@ class _Plan:
     segments: int = 0
     merged: bool = False
     facts: list[dict[str, Any]] = field(default_factory=list)  # each PO's TM facts (outputs[1:])
-    pickles: list[bytes] = field(default_factory=list)  # each PO pickled, when a run spills (``catalog.parsed``)
+    pickles: list[bytes | None] = field(default_factory=list)  # each PO pickled when a run spills (``catalog.parsed``)
 
 
 @in_stat_memo
@@ -118,9 +118,8 @@ def extract_project(
             if plan.slug in by_slug:
                 raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
             by_slug[plan.slug] = plan.source
-            pickles: list[bytes | None] = [None, *plan.pickles] if plan.pickles else [None] * len(plan.writes)
-            for (path, data), pickled in zip(plan.writes, pickles, strict=True):
-                # staged now: memory holds no article's bytes for long
+            for number, (path, data) in enumerate(plan.writes):  # staged now: memory holds no article's bytes for long
+                pickled = plan.pickles[number - 1] if number else None  # the template is not spilled
                 if staged.stage(path, data) and pickled is not None:
                     # translate reads this next, unpickled; a file left as it was is not spilled,
                     # since it may change before the batch ends and the spill takes its stamp
@@ -320,9 +319,7 @@ def _plan_article(context: _Context, document: Document, source: str, slug: str)
         plan.stats.add(stats)
         plan.writes.append((po_path, po_bytes(po)))
         plan.facts.append(catalog_pairs(po))
-        pickled = lending.pickled(po)
-        if pickled is not None:
-            plan.pickles.append(pickled)
+        plan.pickles.append(lending.pickled(po))
     return plan
 
 
