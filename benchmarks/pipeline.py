@@ -12,11 +12,12 @@ names, inline code, links, a source list) and runs, in the same process tree:
 * po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
   ``po4a --no-update``; Debian's package ``po4a``, installed with apt-get if missing).
 
-localize is byte-compiled first, as ``pip install`` leaves it. It prints wall times, stage times, peak memory (the process tree summed, each
-process by its proportional set size, so forked workers are not charged for
-pages they share; sampled every 50 ms, and never below the largest single
-process's maximum RSS the kernel reports) and the
-acceptance figures of issue 14 as ratios; it asserts nothing.
+localize is byte-compiled first, as ``pip install`` leaves it. It prints wall
+times, stage times, peak memory (the process tree summed, each process by its
+proportional set size, so forked workers are not charged for pages they share;
+sampled every 50 ms, and never below the largest single process's maximum RSS
+the kernel reports) and the acceptance figures of issue 14 as ratios; it asserts
+nothing.
 
     .venv/bin/python benchmarks/pipeline.py --sizes 250,1000 --locales one
     .venv/bin/python benchmarks/pipeline.py                      # 250, 1000, 3000; one and five

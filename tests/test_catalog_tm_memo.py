@@ -13,9 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import localize.catalog.tm as tm
-from localize.catalog.tm import TranslationMemory, fill_from_memory, load_catalogs, remember_pairs
+from localize.catalog.tm import (
+    TranslationMemory,
+    catalog_pairs,
+    fill_from_memory,
+    load_catalogs,
+    remember_facts,
+)
 from localize.errors import InputError
 from localize.project import Project
+from localize.stamps import project_digests
 from test_catalog_tm import JA, entry, make_project, write_catalog
 
 
@@ -111,7 +118,8 @@ def test_pairs_remembered_by_the_writer_spare_the_next_parse(tmp_path: Path, par
     project = project_with_memory(tmp_path)
     TranslationMemory.for_locale(project, JA)
     path = write_catalog(project, "one", {"Gemma 4 is open.": "新しい訳。"})
-    remember_pairs(project, JA, [(path, path.read_bytes(), tm.load_po(path))])
+    digest = project_digests(project.state_dir).remember(path, path.read_bytes())  # as the writer records it
+    remember_facts(project, JA, [(path, digest, catalog_pairs(tm.load_po(path)))])
     parses.clear()
     memory = TranslationMemory.for_locale(project, JA)
     assert parses == []

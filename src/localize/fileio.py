@@ -107,7 +107,7 @@ class StagedWrites:
             devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
             for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
                 _sync_filesystem(directory)
-        elif _syncfs() is not None:  # a few files: not worth flushing what others left dirty
+        elif staged and _syncfs() is not None:  # a few files: not worth flushing what others left dirty
             for tmp, path in staged:
                 _fsync_file(tmp, path)
         for index, (tmp, path) in enumerate(staged):

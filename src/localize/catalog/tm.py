@@ -333,20 +333,12 @@ def _loaded_facts(stored: Any) -> dict[str, Any] | None:
     return facts
 
 
-def remember_pairs(project: Project, locale: LocaleInfo, saved: Sequence[tuple[Path, bytes, polib.POFile]]) -> None:
-    """Add catalogs a stage just wrote (path, the bytes written, the catalog) to the TM memo.
-
-    ``translate`` holds each catalog parsed when it saves it; recording its pairs here
-    spares the next run parsing it for the memory. A wrong guess only costs a parse.
-    """
-    digests = project_digests(project.state_dir)
-    remember_facts(project, locale, [(path, digests.remember(path, data), catalog_pairs(po))
-                                     for path, data, po in saved])
-
-
 def remember_facts(project: Project, locale: LocaleInfo, known: Sequence[tuple[Path, str, dict[str, Any]]]) -> None:
-    """``remember_pairs`` for a stage that took ``catalog_pairs`` itself (extract, in its workers)
-    and recorded the digests of what it wrote: (path, ``blake2_digest`` of its bytes, facts)."""
+    """Add the facts of catalogs a stage just wrote to the TM memo: (path, ``blake2_digest``
+    of the bytes written, ``catalog_pairs`` of the catalog), the digest recorded by the writer.
+
+    Extract and translate hold each catalog when they write it; recording its pairs here
+    spares the next run parsing it for the memory. A wrong guess only costs a parse."""
     _facts_log(project, locale).append(
         [(project.relative(path), digest, _stored_facts(facts)) for path, digest, facts in known]
     )

@@ -13,6 +13,7 @@ single catalog (issue 14). Anything that changes an input changes the hash.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from localize import __version__
 from localize.catalog.state import entry_state
 from localize.catalog.tm import imported_pairs_path
 from localize.catalog.tm import locale_catalogs as catalog_paths
-from localize.fileio import atomic_write_bytes, write_if_changed
+from localize.fileio import atomic_write_bytes, read_cache, write_cache
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.shard import Shard
@@ -80,19 +81,13 @@ class NoopMemo:
     def untouched(self, locale: LocaleInfo, memory_fingerprint: str) -> dict[str, str]:
         """Catalogs (path -> digest) a memory-only pass left unchanged, when the memory and the
         settings are as they were then: filling them again would change nothing."""
-        try:
-            data = json.loads(self._untouched_path(locale).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("shape") != self._shape(locale, memory_fingerprint):
-            return {}
-        catalogs = data.get("catalogs")
-        return catalogs if isinstance(catalogs, dict) else {}
+        return read_cache(self._untouched_path(locale), self._shape(locale, memory_fingerprint)) or {}
 
     def record_untouched(self, locale: LocaleInfo, memory_fingerprint: str, catalogs: dict[str, str]) -> None:
         """Remember the catalogs a memory-only pass (with this memory) left unchanged."""
-        data = {"shape": self._shape(locale, memory_fingerprint), "catalogs": dict(sorted(catalogs.items()))}
-        write_if_changed(self._untouched_path(locale), json.dumps(data).encode("utf-8"), durable=False)
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+        write_cache(self._untouched_path(locale), self._shape(locale, memory_fingerprint), catalogs)
 
     def _shape(self, locale: LocaleInfo, memory_fingerprint: str) -> str:
         head = (__version__, locale.posix, *self._settings(), memory_fingerprint)
