@@ -149,7 +149,17 @@ class Measured:
     wall: float
     rss_mb: float
     stages: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
     returncode: int = 0
+
+    def cpu_note(self) -> str:
+        """How busy the cores were in the stages, and the least wall time that CPU allows."""
+        if not self.cpu:
+            return ""
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        busy, wall = sum(self.cpu.values()), sum(self.stages.values())
+        return (f"CPU {busy:.1f} s in {wall:.1f} s of stages ({busy / wall:.2f} of {cores} cores; "
+                f"{busy / cores:.1f} s at best)")
 
 
 def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -174,7 +184,8 @@ def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None
     usage_peak = _child_maxrss_kb()
     result = Measured(wall, max(peak, usage_peak) / 1024, returncode=process.returncode)
     if out:
-        result.stages = json.loads(out.decode().strip().splitlines()[-1])
+        report = json.loads(out.decode().strip().splitlines()[-1])
+        result.stages, result.cpu = report["stages"], report["cpu"]
     if process.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace")[-2000:])
     return result
@@ -217,23 +228,34 @@ def localize_run(project: Path, jobs: int | None) -> Measured:
     return measure(argv, stdout=subprocess.PIPE)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it has waited for (a stage's workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def child(project_dir: str, jobs: int | None) -> None:
-    """Run the CLI's ``run`` with each stage function wrapped in a timer; print the times as JSON."""
+    """Run the CLI's ``run`` with each stage function wrapped in a timer; print each stage's
+    wall and CPU seconds (its workers' included) as JSON."""
     import localize.catalog.extract as extract
     import localize.qa as qa
     import localize.site as site
     import localize.translate as translate
     stages: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def timed(module: object, name: str, label: str) -> None:
         original = getattr(module, name)
 
         def wrapper(*args: object, **kwargs: object) -> object:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), _cpu_seconds()
             try:
                 return original(*args, **kwargs)
             finally:
                 stages[label] = stages.get(label, 0.0) + time.perf_counter() - started
+                cpu[label] = cpu.get(label, 0.0) + _cpu_seconds() - cpu_started
 
         setattr(module, name, wrapper)
 
@@ -245,7 +267,7 @@ def child(project_dir: str, jobs: int | None) -> None:
     if jobs is not None:
         argv.append(f"--jobs={jobs}")
     code = _invoke_cli(argv)
-    sys.stdout.write(json.dumps(stages) + "\n")
+    sys.stdout.write(json.dumps({"stages": stages, "cpu": cpu}) + "\n")
     sys.exit(code)
 
 
@@ -368,7 +390,7 @@ def main() -> None:
                 project = Path(tmp) / "project"
                 write_corpus(project, size, locales)
                 cold = localize_run(project, None)
-                row(size, f"localize run, {locales} locale(s), cold", cold)
+                row(size, f"localize run, {locales} locale(s), cold", cold, cold.cpu_note())
                 per_article.setdefault(locales, {})[size] = cold.wall / size
                 before = snapshot(project)
                 noop = localize_run(project, None)
@@ -389,7 +411,8 @@ def main() -> None:
                         write_corpus(project, size, locales)
                         measured = localize_run(project, count)
                         cpu[count] = sum(measured.stages.get(s, 0.0) for s in CPU_STAGES)
-                        row(size, f"  cold, --jobs {count}", measured, f"CPU stages {cpu[count]:.2f} s")
+                        row(size, f"  cold, --jobs {count}", measured,
+                            f"CPU stages {cpu[count]:.2f} s; {measured.cpu_note()}")
                     if len(cpu) > 1:
                         least, most = min(cpu), max(cpu)
                         print(f"{size:>5}   --jobs {most} against --jobs {least} on the CPU stages "
@@ -397,7 +420,8 @@ def main() -> None:
                     if ttk is not None:
                         peer = translate_toolkit(ttk, project)
                         row(size, "translate-toolkit md2po+podebug+po2md", peer,
-                            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000)")
+                            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000, "
+                            f"a run of {peer.wall / 5:.1f} s)")
                     if has_po4a:
                         peer = po4a(project)
                         row(size, "po4a gettextize+msgen+translate", peer,
