@@ -156,7 +156,9 @@ class Measured:
         """How busy the cores were in the stages, and the least wall time that CPU allows."""
         if not self.cpu:
             return ""
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        from localize.parallel import default_jobs
+
+        cores = default_jobs()  # the cores this process may use, as --jobs counts them
         busy, wall = sum(self.cpu.values()), sum(self.stages.values())
         return (f"CPU {busy:.1f} s in {wall:.1f} s of stages ({busy / wall:.2f} of {cores} cores; "
                 f"{busy / cores:.1f} s at best)")

@@ -234,3 +234,24 @@ def test_pages_render_from_the_kept_parse_as_from_a_fresh_one(path: Path) -> Non
     for _ in range(2):
         for block_html, rewrite in pages:
             assert render_body(document, block_html, rewrite, parsed) == render_body(document, block_html, rewrite)
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_body_that_no_longer_matches_its_blocks_is_an_error_before_any_block_is_asked(
+    tmp_path: Path, with_parse: bool
+) -> None:
+    from dataclasses import replace
+
+    from localize.errors import InputError
+    from localize.readers import read_document_body
+
+    source = tmp_path / "a.md"
+    source.write_text("# Gemma 4\n\nOne paragraph.\n", encoding="utf-8")
+    document, parsed = read_document_body(source, "content/a.md")
+    source.write_text("# Gemma 4\n\nOne paragraph.\n\nAnd a new one.\n", encoding="utf-8")
+    grown, grown_parse = read_document_body(source, "content/a.md")
+    asked: list[Block] = []
+    stale = replace(document, text=grown.text) if not with_parse else document
+    with pytest.raises(InputError, match="document changed since it was read") as raised:
+        render_body(stale, asked.append, parsed=grown_parse if with_parse else None)
+    assert raised.value.file == "content/a.md" and asked == []

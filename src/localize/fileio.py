@@ -103,13 +103,14 @@ class StagedWrites:
     def commit(self) -> list[Path]:
         """Replace every staged target (durably); the paths written, in order."""
         staged = self.staged
-        if len(staged) > FEW_FILES and _syncfs() is not None:
-            devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
-            for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
-                _sync_filesystem(directory)
-        elif staged and _syncfs() is not None:  # a few files: not worth flushing what others left dirty
-            for tmp, path in staged:
-                _fsync_file(tmp, path)
+        if staged and _syncfs() is not None:  # else each was fsynced as it was written
+            if len(staged) > FEW_FILES:
+                devices = {os.stat(directory).st_dev: directory for directory in {path.parent for _, path in staged}}
+                for directory in devices.values():  # each filesystem written to (a symlinked locale may be on another)
+                    _sync_filesystem(directory)
+            else:  # a few files: not worth flushing what others left dirty
+                for tmp, path in staged:
+                    _fsync_file(tmp, path)
         for index, (tmp, path) in enumerate(staged):
             os.replace(tmp, path)
             forget_stat(path)

@@ -62,13 +62,16 @@ class _SpillFile:
         self.end = 0
         self.broken = not hasattr(os, "pwrite")  # Windows: no positioned I/O, so no spilling
 
+    def writable(self) -> bool:
+        return not self.broken and os.getpid() == self.owner
+
     def put(self, key: str, stamp: list[int] | None, po: polib.POFile) -> None:
-        if not self.broken:
+        if self.writable():  # a worker would pickle for nothing
             self.put_pickled(key, stamp, pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_pickled(self, key: str, stamp: list[int] | None, data: bytes) -> None:
         """Spill ``data``; a stamp of None is set by ``settle`` once the file is in place."""
-        if self.broken or os.getpid() != self.owner:
+        if not self.writable():
             return
         try:
             if self.file is None:
@@ -129,9 +132,11 @@ def spilling() -> bool:
 
 def spill(path: Path, po: polib.POFile) -> None:
     """Keep ``po`` as the parse of ``path`` in the spill file only (a locale too large to keep)."""
+    if _spill is None:
+        return
     key = resolved_text(path)
     stamp = stamp_of(key)
-    if _spill is not None and stamp is not None:
+    if stamp is not None:
         _spill.put(key, stamp, po)
 
 

@@ -301,18 +301,16 @@ def render_markdown_body(
     ``parsed``: the body as ``read_markdown_body`` read it with ``document`` (else parsed again).
     """
     body_blocks = [b for b in document.blocks if b.kind not in _FRONT_MATTER_KINDS]
-    if parsed is not None:
-        if len(parsed.slots) != len(body_blocks):
-            raise InputError("document changed since it was read", document.source_path)
-        replacements = [block_html(block) for block in body_blocks]
-        tokens, slots = _private_tokens(parsed, replacements, rewrite_url)
-    else:
+    slots: list[_Slot] | list[_Slot | None]
+    if parsed is None:
         _, body, body_line = locate_front_matter(document.text, document.source_path)  # YAML read already
         tokens = _parse_body(body, body_line, document.source_path)
-        slots = list(_slots(tokens))
-        if len(slots) != len(body_blocks):
-            raise InputError("document changed since it was read", document.source_path)
-        replacements = [block_html(block) for block in body_blocks]
+        slots = _slots(tokens)
+    if len(parsed.slots if parsed is not None else slots) != len(body_blocks):
+        raise InputError("document changed since it was read", document.source_path)
+    replacements = [block_html(block) for block in body_blocks]
+    if parsed is not None:  # rendering changes tokens: a page works on its own copies
+        tokens, slots = _private_tokens(parsed, replacements, rewrite_url)
     if rewrite_url is not None:
         _rewrite_urls(tokens, rewrite_url)
     _replace(tokens, slots, replacements)
