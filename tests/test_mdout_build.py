@@ -209,6 +209,7 @@ def test_a_foreign_file_where_a_file_would_go_stops_the_build_before_any_write(t
         build_markdown(project)
     assert theirs.read_text(encoding="utf-8") == "their own translation\n"
     assert not (out / "manifest.json").exists() and not (out / "content/en").exists()
+    assert [p for p in out.rglob("*") if p.is_file()] == [theirs]  # no staged file left behind
 
 
 def test_locale_names_rename_and_must_be_valid_and_distinct(tmp_path: Path) -> None:

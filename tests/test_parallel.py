@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from localize import api
 from localize.cli import cli, invoke
 from localize.errors import InputError
-from localize.parallel import parallel_map
+from localize.parallel import CHUNKS_AHEAD, MAX_CHUNK, parallel_iter, parallel_map
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 24
@@ -19,6 +20,11 @@ ARTICLES = 24
 
 def _pid(_context: None, _item: int) -> int:
     return os.getpid()
+
+
+def _mark(directory: Path, item: int) -> int:
+    (directory / str(item)).touch()
+    return item
 
 
 def _project(root: Path) -> api.Project:
@@ -45,6 +51,16 @@ def test_workers_are_other_processes_and_results_keep_the_items_order() -> None:
     pids = parallel_map(_pid, range(16), jobs=2)
     assert len(pids) == 16 and os.getpid() not in pids
     assert parallel_map(_pid, range(16), jobs=1) == [os.getpid()] * 16
+
+
+def test_a_slow_caller_holds_a_few_chunks_of_results_not_all_of_them(tmp_path: Path) -> None:
+    items = 40 * MAX_CHUNK
+    results = parallel_iter(_mark, range(items), 2, tmp_path)
+    assert next(results) == 0
+    time.sleep(1.0)  # unbounded, the workers would finish every item meanwhile
+    started = len(list(tmp_path.iterdir()))
+    assert started <= (2 * CHUNKS_AHEAD + 1) * MAX_CHUNK < items
+    assert list(results) == list(range(1, items))
 
 
 def test_run_with_two_jobs_writes_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

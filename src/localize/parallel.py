@@ -13,8 +13,9 @@ import contextlib
 import copyreg
 import gc
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from itertools import islice
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -26,7 +27,10 @@ Result = TypeVar("Result")
 #: Fewer items than this per extra process are not worth a process's start-up.
 MIN_PER_WORKER = 4
 #: Items sent to a worker at once at most: a chunk's results come back together.
-MAX_CHUNK = 64
+MAX_CHUNK = 16
+#: Chunks handed out ahead per process: results the caller has not taken yet wait in this
+#: process's memory, so a caller slower than its workers holds this many, not all of them.
+CHUNKS_AHEAD = 2
 
 _context: Any = None
 
@@ -80,8 +84,17 @@ def _close_inherited_locks() -> None:
                 os.close(int(name))
 
 
-def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
-    return fn(_context, item)
+def _release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system before forking: what a stage freed
+    would otherwise be counted again in every worker that shares it (glibc only)."""
+    import ctypes  # here: only a run that forks pays for it
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _call_chunk(fn: Callable[[Any, Any], Any], chunk: list[Any]) -> list[Any]:
+    return [fn(_context, item) for item in chunk]
 
 
 def parallel_map(
@@ -113,10 +126,16 @@ def parallel_iter(
     chunk = max(1, min(len(items) // (workers * 4), MAX_CHUNK))
     # A forked worker's collections would walk (and so copy, page by page) the whole heap it
     # inherited; frozen, the parent's objects are left out of them.
+    _release_free_memory()
     gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,))
+    chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))
     try:
-        yield from pool.map(partial(_call, fn), items, chunksize=chunk)
+        ahead = deque(pool.submit(_call_chunk, fn, part) for part in islice(chunks, workers * CHUNKS_AHEAD))
+        while ahead:
+            results = ahead.popleft().result()
+            ahead.extend(pool.submit(_call_chunk, fn, part) for part in islice(chunks, 1))
+            yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()

@@ -15,13 +15,24 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
-#: The stat memo of the running operation (see ``stat_memo``): path -> os.stat, and -> is a symlink.
-_stats: dict[str, os.stat_result | None] | None = None
+
+
+class FileStat(NamedTuple):
+    """What localize asks of a file's stat. (A whole ``os.stat_result`` is some twenty
+    objects: the memo of a large run would hold tens of MB of them.)"""
+
+    st_mtime_ns: int
+    st_size: int
+    st_ino: int
+
+
+#: The stat memo of the running operation (see ``stat_memo``): path -> its stat, and -> is a symlink.
+_stats: dict[str, FileStat | None] | None = None
 _links: dict[str, bool] = {}
 _listings: dict[tuple[str, str], Any] = {}
 _resolved: dict[str, str] = {}
@@ -78,15 +89,17 @@ def _start_without_memo() -> None:
 os.register_at_fork(after_in_child=_start_without_memo)
 
 
-def file_stat(path: str) -> os.stat_result | None:
+def file_stat(path: str) -> FileStat | None:
     """``os.stat(path)``, None when there is no such file; from the stat memo when one is entered."""
     memo = _stats
     if memo is not None and path in memo:
         return memo[path]
     try:
-        result: os.stat_result | None = os.stat(path)
+        found = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         result = None
+    else:
+        result = FileStat(found.st_mtime_ns, found.st_size, found.st_ino)
     if memo is not None:
         memo[path] = result
     return result

@@ -3,9 +3,9 @@
 Planning (which locales an article is published in), the build cache and the
 removal of files no longer built are the HTML build's own (``localize.site``);
 this module renders Markdown files instead of pages and records them in
-``<out>/manifest.json`` with ``"format": "markdown"``. Nothing is written
-until every file is rendered, and a file localize did not write is never
-overwritten or removed.
+``<out>/manifest.json`` with ``"format": "markdown"``. Each file is staged
+beside its target as it is rendered and none is put in place until every one
+is, and a file localize did not write is never overwritten or removed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from localize.containment import contained
 from localize.errors import InputError
-from localize.fileio import json_bytes, write_if_changed
+from localize.fileio import StagedWrites, json_bytes, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
 from localize.mdout.render import render_article
@@ -66,7 +66,7 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     """Write the localized Markdown tree of ``project`` into ``out`` (default ``<project>/site-md``).
 
     ``jobs``: processes that read and plan changed articles (None: one per core). Articles are
-    rendered as they are planned, so only their files' bytes are held until the end.
+    rendered as they are planned and their files staged on disk, so memory holds neither.
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -82,26 +82,23 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
     found = find_articles(project, cache, global_key)
     article_files = ArticlePages(frozenset(content_rel for _, _, content_rel, _, _ in found))
-    pending: dict[str, tuple[bytes, str]] = {}  # path -> (content, sha256) to write
     articles: list[PlannedArticle] = []
     entries: list[ArticleEntry] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    for article in iter_planned(project, found, global_key, publish, cache, jobs):  # one article at a time
-        article_files.add(article.plan.content_rel, _files(chosen, article))
-        articles.append(PlannedArticle(article.path, article.plan, article.key, None))
-        try:
-            entries.append(_article(project, article, chosen, publish, article_files, cache, out, pending))
-        except Unplanned:  # links to an article not planned yet: rendered once every one is
-            deferred.append((len(entries), article))
-            entries.append(ArticleEntry(article.plan.slug, article.plan.source_rel, ()))
-    for index, article in deferred:
-        entries[index] = _article(project, article, chosen, publish, article_files, cache, out, pending)
-    previous = previous_pages(out)
-    targets = {path: contained(out, path, "Markdown file") for path in pending}  # no symlink out of out
-    _refuse_foreign(out, pending, previous)
-    written = [path for path, (data, _) in sorted(pending.items()) if write_if_changed(targets[path], data)]
-    for path, (_, sha) in pending.items():
-        cache.digests.remember_digest(targets[path], sha)  # the next build need not read them back
+    with _Output(out, previous_pages(out)) as output:
+        for article in iter_planned(project, found, global_key, publish, cache, jobs):  # one article at a time
+            article_files.add(article.plan.content_rel, _files(chosen, article))
+            articles.append(PlannedArticle(article.path, article.plan, article.key, None))
+            try:
+                entries.append(_article(project, article, chosen, publish, article_files, cache, output))
+            except Unplanned:  # links to an article not planned yet: rendered once every one is
+                deferred.append((len(entries), article))
+                entries.append(ArticleEntry(article.plan.slug, article.plan.source_rel, ()))
+        for index, article in deferred:
+            entries[index] = _article(project, article, chosen, publish, article_files, cache, output)
+        written = output.commit()
+    for target, sha in output.digests:
+        cache.digests.remember_digest(target, sha)  # the next build need not read them back
     kept = {p.path for e in entries for p in e.pages}
     removed = remove_unpublished(out, kept, cache, set())
     if write_if_changed(contained(out, MANIFEST_NAME, "manifest"), _manifest(project, chosen, entries)):
@@ -124,13 +121,12 @@ def _files(layout: Layout, article: PlannedArticle) -> dict[str, str]:
 
 
 def _article(project: Project, article: PlannedArticle, layout: Layout, publish: str,
-             article_files: Mapping[str, Mapping[str, str]], cache: BuildCache, out: Path,
-             pending: dict[str, tuple[bytes, str]]) -> ArticleEntry:
-    """The article's manifest entry; its files go to ``pending`` unless last build's still stand."""
+             article_files: Mapping[str, Mapping[str, str]], cache: BuildCache, output: _Output) -> ArticleEntry:
+    """The article's manifest entry; its files go to ``output`` unless last build's still stand."""
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
     targets = {t: target_state(project, t, article_files) for t in previous.get("targets", {})}
-    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, out):
+    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
         shas = dict(previous["pages"])
     else:
         inputs = article.inputs
@@ -139,8 +135,7 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
         rendered = render_article(project, plan, inputs, layout, publish, article_files)
         shas = {}
         for file in rendered.files:
-            shas[file.path] = hashlib.sha256(file.content).hexdigest()
-            pending[file.path] = (file.content, shas[file.path])
+            shas[file.path] = output.add(file.path, file.content)
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, (), shas)
     settings = project.settings
@@ -156,16 +151,40 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
     return ArticleEntry(plan.slug, plan.source_rel, tuple(pages))
 
 
-def _refuse_foreign(out: Path, pending: Mapping[str, tuple[bytes, str]], previous: Mapping[str, str]) -> None:
-    """Exit 2, before writing anything, when a file to write exists and localize did not write it."""
-    for path, (data, _) in sorted(pending.items()):
-        target = out / path
-        if path in previous or not target.exists():
-            continue
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        raise InputError("exists and was not written by localize (not in its manifest.json): "
-                         "move it away or build into another --out", target)
+class _Output:
+    """The files of one build, each staged beside its target as it is rendered (so memory
+    holds none of their bytes) and put in place together by :meth:`commit`: a file that
+    exists and that localize did not write stops the build, exit 2, before any is."""
+
+    def __init__(self, out: Path, previous: Mapping[str, str]) -> None:
+        self.out, self.previous = out, previous
+        self.staged = StagedWrites()
+        self.digests: list[tuple[Path, str]] = []  # every file's target and sha256
+        self.written: list[str] = []
+
+    def __enter__(self) -> _Output:
+        self.staged.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.staged.__exit__(*exc_info)  # staged files not committed are removed
+
+    def add(self, path: str, data: bytes) -> str:
+        """Stage ``data`` for ``path`` under ``out`` unless it is there already; its sha256."""
+        target = contained(self.out, path, "Markdown file")  # no symlink out of out
+        if path not in self.previous and target.exists() and not (target.is_file() and target.read_bytes() == data):
+            raise InputError("exists and was not written by localize (not in its manifest.json): "
+                             "move it away or build into another --out", target)
+        if self.staged.stage(target, data):
+            self.written.append(path)
+        sha = hashlib.sha256(data).hexdigest()
+        self.digests.append((target, sha))
+        return sha
+
+    def commit(self) -> list[str]:
+        """Every staged file put in place; their paths under ``out``, sorted."""
+        self.staged.commit()
+        return sorted(set(self.written))
 
 
 def _manifest(project: Project, layout: Layout, entries: list[ArticleEntry]) -> bytes:

@@ -70,7 +70,7 @@ from localize.translate.work import (
 #: A locale's catalogs are translated in groups of about this many entries, each parsed,
 #: translated, saved and let go before the next is read: memory holds one group, not the
 #: locale. Identical texts in two groups reach a cached engine once (offline ones twice).
-GROUP_ENTRIES = 20_000
+GROUP_ENTRIES = 10_000
 
 
 #: Catalogs to parse at least, for ``--jobs`` processes to parse them (fewer: a pool costs more).
