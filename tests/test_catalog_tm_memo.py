@@ -67,6 +67,14 @@ def test_memory_from_the_memo_is_the_memory_of_the_parsed_catalogs(tmp_path: Pat
     assert warm.near("Tablets run it as well!", 0.75).translation == "タブレットでも。"
 
 
+def test_memories_read_from_the_memo_share_one_string_per_source(tmp_path: Path) -> None:
+    project = project_with_memory(tmp_path)
+    TranslationMemory.for_locale(project, JA)  # writes the memo
+    first, second = TranslationMemory.for_locale(project, JA), TranslationMemory.for_locale(project, JA)
+    # one locale's memory after another (a run takes all of them): the sources are not copied
+    assert first.exact("Gemma 4 is open.").source is second.exact("Gemma 4 is open.").source
+
+
 def test_only_a_changed_catalog_is_parsed_again(tmp_path: Path, parses: list[str]) -> None:
     project = project_with_memory(tmp_path)
     TranslationMemory.for_locale(project, JA)

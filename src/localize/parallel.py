@@ -89,7 +89,7 @@ def _release_free_memory() -> None:
     would otherwise be counted again in every worker that shares it (glibc only)."""
     import ctypes  # here: only a run that forks pays for it
 
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc, or not a C library by name
         ctypes.CDLL(None).malloc_trim(0)
 
 
@@ -124,9 +124,9 @@ def parallel_iter(
     methods = multiprocessing.get_all_start_methods()
     mp_context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(len(items) // (workers * 4), MAX_CHUNK))
+    _release_free_memory()
     # A forked worker's collections would walk (and so copy, page by page) the whole heap it
     # inherited; frozen, the parent's objects are left out of them.
-    _release_free_memory()
     gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,))
     chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))

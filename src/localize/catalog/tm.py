@@ -20,6 +20,7 @@ sources, but score only the sources a :class:`NearIndex` bound cannot rule out
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,6 +330,8 @@ def _loaded_facts(stored: Any) -> dict[str, Any] | None:
             return None
         if len(flat) % 2:
             return None
+        # every locale's memo holds the same sources: one string each, not one per locale
+        flat[0::2] = map(sys.intern, flat[0::2])
         facts[kind] = flat
     return facts
 
