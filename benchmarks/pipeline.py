@@ -378,9 +378,13 @@ def main() -> None:
 
     rows: list[tuple[str, ...]] = []
     per_article: dict[str, dict[int, float]] = {}
+    peaks: dict[str, dict[int, float]] = {}  # the most memory any localize run of a size took
     print(f"{'N':>5} {'work':<34} {'wall s':>8} {'RSS MB':>7}  stages / notes", flush=True)
 
-    def row(size: int, label: str, measured: Measured, note: str = "") -> None:
+    def row(size: int, label: str, measured: Measured, note: str = "", locales: str = "") -> None:
+        if locales:
+            sized = peaks.setdefault(locales, {})
+            sized[size] = max(sized.get(size, 0.0), measured.rss_mb)
         line = (f"{size:>5} {label:<34} {measured.wall:>8.2f} {measured.rss_mb:>7.0f}  "
                 f"{fmt_stages(measured.stages)} {note}".rstrip())
         print(line, flush=True)
@@ -392,7 +396,7 @@ def main() -> None:
                 project = Path(tmp) / "project"
                 write_corpus(project, size, locales)
                 cold = localize_run(project, None)
-                row(size, f"localize run, {locales} locale(s), cold", cold, cold.cpu_note())
+                row(size, f"localize run, {locales} locale(s), cold", cold, cold.cpu_note(), locales)
                 per_article.setdefault(locales, {})[size] = cold.wall / size
                 before = snapshot(project)
                 noop = localize_run(project, None)
@@ -400,12 +404,12 @@ def main() -> None:
                 touched = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
                 changed = f"{len(touched)} {' '.join(touched[:3])}".strip()
                 row(size, "  no-op", noop, f"= {noop.wall / cold.wall:.0%} of cold "
-                    f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); files touched: {changed}")
+                    f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); files touched: {changed}", locales)
                 (project / "content/news/a00001.md").write_text(article(1, edit=1), "utf-8")
                 edited = localize_run(project, None)
                 edited_goal = max(0.05 * cold.wall, 1.0) + cold.wall / size  # the no-op's, plus its share
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
-                    f"(goal <= {edited_goal:.2f} s)")
+                    f"(goal <= {edited_goal:.2f} s)", locales)
                 if locales == "one":
                     cpu: dict[int, float] = {}
                     for count in jobs:
@@ -414,7 +418,7 @@ def main() -> None:
                         measured = localize_run(project, count)
                         cpu[count] = sum(measured.stages.get(s, 0.0) for s in CPU_STAGES)
                         row(size, f"  cold, --jobs {count}", measured,
-                            f"CPU stages {cpu[count]:.2f} s; {measured.cpu_note()}")
+                            f"CPU stages {cpu[count]:.2f} s; {measured.cpu_note()}", locales)
                     if len(cpu) > 1:
                         least, most = min(cpu), max(cpu)
                         print(f"{size:>5}   --jobs {most} against --jobs {least} on the CPU stages "
@@ -433,6 +437,10 @@ def main() -> None:
             small, large = min(costs), max(costs)
             print(f"cost per article, {locales} locale(s): N={large} is {costs[large] / costs[small]:.2f}x "
                   f"N={small} (goal <= 1.25x)")
+    for locales, sized in peaks.items():
+        largest = max(sized)
+        print(f"peak memory, {locales} locale(s): {sized[largest]:.0f} MB at N={largest}, the most of its cold, "
+              f"no-op, edited and --jobs runs (goal < 300 MB at N=3000)")
 
 
 if __name__ == "__main__":
