@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -108,6 +109,22 @@ def test_noop_rerun_rewrites_nothing_and_skips_articles(tmp_path: Path) -> None:
     assert report.skipped == 2 and report.written == ()
     assert catalogs(project) == before
     assert {p: (project.root / p).stat().st_mtime_ns for p in before} == stamps
+
+
+def test_catalogs_restored_with_new_stamps_but_the_same_bytes_are_not_merged_again(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    extract_project(project)
+    before = catalogs(project)
+    for relative, data in before.items():  # as a cache restore or a fresh copy leaves them
+        path = project.root / relative
+        copy = path.with_name(path.name + ".copy")
+        copy.write_bytes(data)
+        copy.replace(path)
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    assert extract_project(project).skipped == 2
+    (project.root / "locales/ja/LC_MESSAGES/plain.po").write_bytes(before["locales/ja/LC_MESSAGES/plain.po"] + b"\n")
+    assert extract_project(project).skipped == 1  # other bytes: merged (and so validated) again
+    assert catalogs(project) == before
 
 
 def test_source_edits_merge_and_translator_work_survives(tmp_path: Path) -> None:

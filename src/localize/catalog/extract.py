@@ -138,7 +138,7 @@ def extract_project(
     for plan, (_, source, digest, _) in zip(plans, found, strict=True):
         if plan.merged:
             stats.add(plan.stats)
-            state.record(project, source, digest, plan.slug, [path for path, _ in plan.outputs])
+            state.record(project, source, digest, plan.slug, plan.outputs)
     state.forget_missing({source for _, source, _, _ in found})
     state.save()
     digests = project_digests(project.state_dir)

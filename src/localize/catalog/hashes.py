@@ -2,10 +2,12 @@
 
 ``.localize/extract.json`` records, per source file, a content hash (source
 bytes + glossary fingerprint + the settings that shape catalogs + the tool
-version) and the stamp (mtime, size, inode) of every catalog it wrote. An article is
-skipped only when its hash matches and none of its catalogs was touched since
-(a translator's edit, a ``translate`` run or a deleted file makes it merge again,
-which also re-validates that PO).
+version) and the stamp (mtime, size, inode) and digest of every catalog it wrote.
+An article is skipped only when its hash matches and none of its catalogs changed
+since (a translator's edit, a ``translate`` run or a deleted file makes it merge
+again, which also re-validates that PO). A catalog whose stamp moved but whose
+bytes did not (the project copied, restored from a cache or checked out again)
+is unchanged: its digest says so, and its new stamp is recorded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from localize import __version__
 from localize.fileio import json_bytes, write_if_changed
 from localize.project import Project
-from localize.stamps import stamp_of
+from localize.stamps import project_digests, stamp_of
 
 #: Bump when the catalog layout changes so every article is extracted again.
 CATALOG_FORMAT = "1"
@@ -73,16 +75,29 @@ class ExtractState:
         if not isinstance(outputs, dict) or not outputs:
             return None
         for relative, stamp in outputs.items():
-            if stamp_of(os.path.join(project.root, relative)) != stamp:
+            path = os.path.join(project.root, relative)
+            now = stamp_of(path)
+            if now != stamp and not self._same_bytes(project, record, relative, path):
                 return None
+            outputs[relative] = now
         slug = record.get("slug")
         return slug if isinstance(slug, str) else None
 
-    def record(self, project: Project, source: str, digest: str, slug: str, outputs: list[Path]) -> None:
+    @staticmethod
+    def _same_bytes(project: Project, record: dict[str, Any], relative: str, path: str) -> bool:
+        """Whether the catalog at ``path`` holds the bytes last recorded for it (read only
+        when its stamp moved)."""
+        known = record.get("digests")
+        recorded = known.get(relative) if isinstance(known, dict) else None
+        return isinstance(recorded, str) and recorded == project_digests(project.state_dir)(path)
+
+    def record(self, project: Project, source: str, digest: str, slug: str, outputs: list[tuple[Path, str]]) -> None:
+        """``source`` merged: its hash and slug, and each catalog written (path, digest of its bytes)."""
         self.files[source] = {
             "sha": digest,
             "slug": slug,
-            "outputs": {project.relative(p): stamp_of(os.fspath(p)) for p in outputs},
+            "outputs": {project.relative(p): stamp_of(os.fspath(p)) for p, _ in outputs},
+            "digests": {project.relative(p): bytes_digest for p, bytes_digest in outputs},
         }
 
     def output_stamps(self, project: Project) -> dict[str, list[int] | None]:
@@ -100,13 +115,18 @@ class ExtractState:
         already out of date before (a translator's edit of an article extract did not merge)
         keep their old stamp and are merged next time, as before.
         """
+        digests = project_digests(project.state_dir)  # translate recorded what it wrote: nothing is read
         for record in self.files.values():
             outputs = record.get("outputs") if isinstance(record, dict) else None
             if not isinstance(outputs, dict):
                 continue
+            known = record.get("digests")
             for relative, stamp in outputs.items():
-                if before.get(relative) == stamp:
-                    outputs[relative] = stamp_of(os.path.join(project.root, relative))
+                path = os.path.join(project.root, relative)
+                if before.get(relative) == stamp and (now := stamp_of(path)) != stamp:
+                    outputs[relative] = now
+                    if isinstance(known, dict):
+                        known[relative] = digests(path)
         self.save()
 
     def forget_missing(self, present: set[str]) -> None:
