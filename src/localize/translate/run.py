@@ -95,7 +95,7 @@ class _RunState:
         self.store: Store = open_store(project.state_dir, project.settings.store_url)
         self._cache: TranslationCache | None = None
         self._glossary: Glossary | None = None
-        self.memories: dict[str, TranslationMemory] = {}
+        self.imported: dict[str, dict[str, dict[str, str]]] = {}
         self.facts: dict[str, CatalogFacts] = {}
         self.jobs = jobs
 
@@ -110,9 +110,12 @@ class _RunState:
             if number:  # only the first locale's parses are held until its pass (memory)
                 facts.parsed.clear()
             self.facts[locale.posix] = facts
-            self.memories[locale.posix] = TranslationMemory.from_facts(
-                facts, load_imported_pairs(self.project, locale)
-            )
+            self.imported[locale.posix] = load_imported_pairs(self.project, locale)
+
+    def memory(self, locale: LocaleInfo) -> TranslationMemory:
+        """The locale's memory, as the snapshot found it: made when its pass starts and let go
+        with it, so a run holds one locale's look-up tables at a time (the pairs are shared)."""
+        return TranslationMemory.from_facts(self.facts[locale.posix], self.imported[locale.posix])
 
     def catalog_groups(self, locale: LocaleInfo, refresh_stale: bool) -> tuple[list[list[tuple[str, Path]]], int]:
         """(slug, path) of this run's catalogs of ``locale`` that have work (the shard's own), in
@@ -309,7 +312,7 @@ class _LocaleRun:
         self.state, self.locale, self.settings, self.failures = state, locale, settings, failures
         self.flags = flags  # (refresh_stale, retry_failed)
         self.lend = lend  # whether to lend the catalogs it saves (see ``catalog.parsed``)
-        self.memory = state.memories[locale.posix]
+        self.memory = state.memory(locale)
         self.tally = RoundTally()
         self.tm_hits = 0
         self.offset = 0  # items of the groups before: keeps the tallies' item numbers apart
