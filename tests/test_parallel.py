@@ -44,7 +44,7 @@ def _project(root: Path) -> api.Project:
 
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for top in ("locales", "site") for p in sorted((root / top).rglob("*")) if p.is_file()}
+            for top in ("locales", "site", "site-md") for p in sorted((root / top).rglob("*")) if p.is_file()}
 
 
 def test_workers_are_other_processes_and_results_keep_the_items_order() -> None:
@@ -71,6 +71,7 @@ def test_run_with_two_jobs_writes_the_same_bytes_as_one(tmp_path: Path, monkeypa
     written = _files(one.root)
     assert len([f for f in written if f.endswith(".po")]) == ARTICLES * 5
     assert len([f for f in written if f.endswith("index.html")]) >= ARTICLES
+    assert len([f for f in written if f.startswith("site-md/") and f.endswith(".md")]) >= ARTICLES
     assert _files(two.root) == written
     (one.root / "content/news/a03.md").write_text("---\ntitle: 改寫\n---\n\n新的內容[1]。\n", "utf-8")
     (two.root / "content/news/a03.md").write_text("---\ntitle: 改寫\n---\n\n新的內容[1]。\n", "utf-8")

@@ -21,7 +21,7 @@ from localize.errors import InputError
 from localize.fileio import StagedWrites, json_bytes, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
-from localize.mdout.render import render_article
+from localize.mdout.render import RenderedArticle, render_article
 from localize.project import Project
 from localize.site.build import (
     ArticlePages,
@@ -34,7 +34,7 @@ from localize.site.build import (
 )
 from localize.site.incremental import BuildCache, code_fingerprint, combined_key, file_sha256
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
-from localize.site.plan import read_article
+from localize.site.plan import ArticleInputs, ArticlePlan, read_article
 from localize.site.urls import absolute_url, page_url_path
 from localize.statmemo import in_stat_memo
 
@@ -86,8 +86,9 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     entries: list[ArticleEntry] = []
     deferred: list[tuple[int, PlannedArticle]] = []
     with _Output(out, previous_pages(out)) as output:
-        for article in iter_planned(project, found, global_key, publish, cache, jobs):  # one article at a time
-            article_files.add(article.plan.content_rel, _files(chosen, article))
+        ahead = _MarkdownAhead(chosen, frozenset(article_files.articles))
+        for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):  # one at a time
+            article_files.add(article.plan.content_rel, _files(chosen, article.plan))
             articles.append(PlannedArticle(article.path, article.plan, article.key, None))
             try:
                 entries.append(_article(project, article, chosen, publish, article_files, cache, output))
@@ -114,10 +115,25 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     )
 
 
-def _files(layout: Layout, article: PlannedArticle) -> dict[str, str]:
-    plan = article.plan
+def _files(layout: Layout, plan: ArticlePlan) -> dict[str, str]:
     return {lp.locale.posix: layout.path(plan.content_rel, plan.slug, lp.locale)
             for lp in plan.published if not lp.locale.is_pseudo}
+
+
+@dataclass(frozen=True)
+class _MarkdownAhead:
+    """An article's Markdown files, rendered where it is read (a ``--jobs`` worker) unless
+    it links to an article not planned yet (``site.build.Ahead``)."""
+
+    layout: Layout
+    articles: frozenset[str]
+
+    def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
+               publish: str) -> tuple[RenderedArticle, dict[str, str]]:
+        files = ArticlePages(self.articles)
+        files.add(plan.content_rel, _files(self.layout, plan))
+        rendered = render_article(project, plan, inputs, self.layout, publish, files)
+        return rendered, {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
 
 
 def _article(project: Project, article: PlannedArticle, layout: Layout, publish: str,
@@ -126,16 +142,15 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
     targets = {t: target_state(project, t, article_files) for t in previous.get("targets", {})}
-    if article.inputs is None and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
+    if article.inputs is None and article.rendered is None and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
         shas = dict(previous["pages"])
     else:
-        inputs = article.inputs
-        if inputs is None:
-            _, inputs = read_article(project, article.path)
-        rendered = render_article(project, plan, inputs, layout, publish, article_files)
-        shas = {}
-        for file in rendered.files:
-            shas[file.path] = output.add(file.path, file.content)
+        if article.rendered is not None:
+            rendered = article.rendered[0]
+        else:
+            inputs = article.inputs or read_article(project, article.path)[1]
+            rendered = render_article(project, plan, inputs, layout, publish, article_files)
+        shas = {file.path: output.add(file.path, file.content) for file in rendered.files}
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, (), shas)
     settings = project.settings

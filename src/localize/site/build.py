@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from localize.containment import contained, is_contained
 from localize.errors import InputError
@@ -75,7 +75,7 @@ class PlannedArticle:
     plan: ArticlePlan
     key: str
     inputs: ArticleInputs | None
-    rendered: tuple[RenderedArticle, dict[str, str]] | None = None  # pages rendered as it was read
+    rendered: tuple[Any, dict[str, str]] | None = None  # files rendered as it was read, and their sha256
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
@@ -206,15 +206,32 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str, diges
     return combined_key(parts)
 
 
+class Ahead(Protocol):
+    """How a reader renders an article as soon as it is planned (in a ``--jobs`` worker):
+    its files and their sha256, or None when it cannot here; :class:`Unplanned` when the
+    article links to another one, which waits for the build's plans."""
+
+    def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
+               publish: str) -> tuple[Any, dict[str, str]] | None: ...
+
+
 @dataclass(frozen=True)
 class RenderAhead:
-    """What a reader needs to render an article's pages as soon as it is planned: the template
-    (loaded again in a worker, by name, and used only if its content is what the build loaded)
-    and every article of the build (a link to another one waits for the build's plans)."""
+    """The site's pages: the template (loaded again in a worker, by name, and used only if
+    its content is what the build loaded) and every article of the build."""
 
     template: str
     fingerprint: str
     articles: frozenset[str]
+
+    def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
+               publish: str) -> tuple[RenderedArticle, dict[str, str]] | None:
+        template = _template(project.root, self.template, self.fingerprint)
+        if template is None:
+            return None
+        pages = ArticlePages(self.articles)
+        pages.add(plan.content_rel, url_paths(project, plan))
+        return render_pages(project, plan, inputs, pages, template, publish)
 
 
 @lru_cache(maxsize=4)
@@ -225,11 +242,10 @@ def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
 
 #: What reading one changed article gives: its cache key, its inputs (unless rendered), its
 #: plan, its pages and their sha256 (when rendered), and the stamps of the files it hashed.
-ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, tuple[RenderedArticle, dict[str, str]] | None,
-                 dict[str, list[Any]]]
+ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, tuple[Any, dict[str, str]] | None, dict[str, list[Any]]]
 
 
-def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path) -> ReadPlan:
+def _read_plan(context: tuple[Project, str, str, Ahead | None], path: Path) -> ReadPlan:
     """One changed article read and planned, and rendered unless it links to another article
     (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
     project, global_key, publish, ahead = context
@@ -237,15 +253,11 @@ def _read_plan(context: tuple[Project, str, str, RenderAhead | None], path: Path
     digests = StampedDigests(digest=sha256_digest)
     key = _article_key(project, path, slug, global_key, digests)
     plan = plan_article(project, path, slug, inputs, publish)
-    template = _template(project.root, ahead.template, ahead.fingerprint) if ahead is not None else None
-    if ahead is None or template is None:
-        return key, inputs, plan, None, digests.used
-    pages = ArticlePages(ahead.articles)
-    pages.add(plan.content_rel, url_paths(project, plan))
     try:
-        return key, None, plan, render_pages(project, plan, inputs, pages, template, publish), digests.used
+        rendered = ahead.render(project, plan, inputs, publish) if ahead is not None else None
     except Unplanned:
-        return key, inputs, plan, None, digests.used
+        rendered = None
+    return key, None if rendered is not None else inputs, plan, rendered, digests.used
 
 
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
@@ -271,7 +283,7 @@ def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[
 
 
 def iter_planned(project: Project, found: list[Found], global_key: str, publish: str, cache: BuildCache,
-                 jobs: int | None = 1, ahead: RenderAhead | None = None) -> Iterator[PlannedArticle]:
+                 jobs: int | None = 1, ahead: Ahead | None = None) -> Iterator[PlannedArticle]:
     """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
     inputs, or with ``ahead`` their pages when those depend on no other article); the stamps
     of the files hashed to read them go to ``cache``."""
