@@ -95,11 +95,12 @@ class Project:
     def site_dir(self) -> Path:
         return self.root / "site"
 
+    # one joinpath, not a Path per part: every stage asks for each article's catalogs
     def pot_path(self, slug: str) -> Path:
-        return self.locales_dir / "templates" / f"{check_slug(slug)}.pot"
+        return self.root.joinpath("locales", "templates", f"{check_slug(slug)}.pot")
 
     def po_path(self, slug: str, locale: LocaleInfo) -> Path:
-        return self.locales_dir / locale.posix / "LC_MESSAGES" / f"{check_slug(slug)}.po"
+        return self.root.joinpath("locales", locale.posix, "LC_MESSAGES", f"{check_slug(slug)}.po")
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""
