@@ -21,7 +21,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-
 class FileStat(NamedTuple):
     """What localize asks of a file's stat. (A whole ``os.stat_result`` is some twenty
     objects: the memo of a large run would hold tens of MB of them.)"""

@@ -142,15 +142,18 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
     plan = article.plan
     previous = cache.previous_entry(plan.source_rel)
     targets = {t: target_state(project, t, article_files) for t in previous.get("targets", {})}
-    if article.inputs is None and article.rendered is None and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
+    fresh = article.inputs is not None or article.rendered is not None
+    if not fresh and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
         shas = dict(previous["pages"])
     else:
         if article.rendered is not None:
-            rendered = article.rendered[0]
+            rendered, shas = article.rendered  # the worker hashed them
         else:
             inputs = article.inputs or read_article(project, article.path)[1]
             rendered = render_article(project, plan, inputs, layout, publish, article_files)
-        shas = {file.path: output.add(file.path, file.content) for file in rendered.files}
+            shas = {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
+        for file in rendered.files:
+            output.add(file.path, file.content, shas[file.path])
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, (), shas)
     settings = project.settings
@@ -184,17 +187,16 @@ class _Output:
     def __exit__(self, *exc_info: object) -> None:
         self.staged.__exit__(*exc_info)  # staged files not committed are removed
 
-    def add(self, path: str, data: bytes) -> str:
-        """Stage ``data`` for ``path`` under ``out`` unless it is there already; its sha256."""
+    def add(self, path: str, data: bytes, sha: str) -> None:
+        """Stage ``data`` (whose sha256 is ``sha``) for ``path`` under ``out`` unless it is there already."""
         target = contained(self.out, path, "Markdown file")  # no symlink out of out
-        if path not in self.previous and target.exists() and not (target.is_file() and target.read_bytes() == data):
-            raise InputError("exists and was not written by localize (not in its manifest.json): "
-                             "move it away or build into another --out", target)
-        if self.staged.stage(target, data):
+        if path not in self.previous and target.exists():
+            if not (target.is_file() and target.read_bytes() == data):
+                raise InputError("exists and was not written by localize (not in its manifest.json): "
+                                 "move it away or build into another --out", target)
+        elif self.staged.stage(target, data):
             self.written.append(path)
-        sha = hashlib.sha256(data).hexdigest()
         self.digests.append((target, sha))
-        return sha
 
     def commit(self) -> list[str]:
         """Every staged file put in place; their paths under ``out``, sorted."""
