@@ -16,6 +16,16 @@ import yaml
 from localize.errors import InputError
 from localize.readers.text import collapse_whitespace, join_wrapped
 
+#: PyYAML's loader on libyaml, when it was built with it.
+_CSafeLoader: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+#: Plain scalars (style None from PyYAML's parser, "" from libyaml's) and folded ones.
+_FOLDED_STYLES = (None, "", ">")
+#: What libyaml reads otherwise than PyYAML: a tab (PyYAML refuses some), a byte-order mark
+#: (libyaml skips it, shifting offsets), a block scalar header running into a comment
+#: (``|#``: libyaml accepts it), an empty tag (``k: !``: libyaml gives "", PyYAML None) and
+#: a ``[...]`` or ``{...}`` running over lines (libyaml accepts more in its plain scalars).
+_READ_APART = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s,\[{])!(?![^\s,\]}])|[\[{][^\]}\n]*$",
+                         re.MULTILINE)
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -46,7 +56,7 @@ def _unwrap(yaml_text: str, node: yaml.Node, value: Any) -> str | None:
 
     YAML folds every line break into a space, which is wrong between two CJK characters.
     """
-    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ">"):
+    if not isinstance(node, yaml.ScalarNode) or node.style not in _FOLDED_STYLES:
         return None
     if node.start_mark.line == node.end_mark.line or not isinstance(value, str):
         return None
@@ -101,9 +111,18 @@ def _parse_yaml(
     Every failure is an InputError with a line: bad syntax, nesting too deep to parse,
     a value YAML cannot build (``2026-02-30``, a 100,000-digit integer), a duplicate key.
     """
-    loader = yaml.SafeLoader(yaml_text)
+    loader, node = _fast_parse(yaml_text) or _parse(yaml_text, origin)
     try:  # one parse: the node tree gives key lines, the same tree gives the values
-        node = loader.get_single_node()
+        return _top_level(loader, node, yaml_text, origin, offset)
+    finally:
+        loader.dispose()
+
+
+def _parse(yaml_text: str, origin: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """PyYAML's own node tree; an InputError with the line of what it cannot read."""
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        return loader, loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -114,16 +133,36 @@ def _parse_yaml(
         line = getattr(loader, "line", 0) + 2
         loader.dispose()
         raise InputError("front matter is nested too deep to read", origin, line) from None
+
+
+def _fast_parse(yaml_text: str) -> tuple[yaml.SafeLoader, yaml.Node] | None:
+    """libyaml's node tree of a mapping (several times faster than PyYAML's own parser), or
+    None to parse in Python.
+
+    Only text both read alike takes this path: what ``_READ_APART`` finds goes to PyYAML,
+    and so does anything libyaml does not read as a mapping, so errors keep PyYAML's words.
+    """
+    if _CSafeLoader is None or _READ_APART.search(yaml_text):
+        return None
+    loader = _CSafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        node = None
+    if isinstance(node, yaml.MappingNode):
+        return loader, node
+    loader.dispose()
+    return None
+
+
+def _top_level(
+    loader: yaml.SafeLoader, node: yaml.Node | None, yaml_text: str, origin: str, offset: int
+) -> tuple[dict[str, Any], dict[str, int], dict[str, str], dict[str, tuple[Scalar, ...]]]:
     if node is None:
-        loader.dispose()
         return {}, {}, {}, {}
     if not isinstance(node, yaml.MappingNode):
-        loader.dispose()
         raise InputError("front matter must be a mapping of keys to values", origin, 2)
-    try:
-        return _mapping(loader, node, yaml_text, origin, offset)
-    finally:
-        loader.dispose()
+    return _mapping(loader, node, yaml_text, origin, offset)
 
 
 def _mapping(
