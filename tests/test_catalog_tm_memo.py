@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import localize.catalog.tm as tm
+from localize.catalog.memo import FactsLog
 from localize.catalog.tm import (
     TranslationMemory,
     catalog_pairs,
@@ -147,6 +148,18 @@ def test_catalogs_extract_merged_are_remembered_without_a_parse(tmp_path: Path, 
     assert snapshot(memory) == snapshot(TranslationMemory.for_locale(project, JA, load_catalogs(project, JA)))
     report = fill_from_memory(project, JA)
     assert report.exact == 1  # "Phones run it." from one.po: five.po was known to lack entries
+
+
+def test_memo_lines_read_back_as_written_and_bad_lines_are_skipped(tmp_path: Path) -> None:
+    log = FactsLog(tmp_path / "memo.jsonl", "tm/test")
+    records = [("a.po", "d1", {"pairs": ["語", "\x1f", "\u2028"], "missing": 2}), ("b.po", "d2", {"pairs": []})]
+    log.append(records)
+    version = log.version.encode()
+    with open(log.path, "ab") as handle:  # another version, not UTF-8, not JSON, cut short
+        handle.write(b'["other", "c.po", "d3", {}]\n\xff\xfe\n["' + version + b'", "d.po", "d4", NaN]\n["' + version + b'", "to')
+    loaded, lines = log.load()
+    assert loaded == {relative: (digest, facts) for relative, digest, facts in records}
+    assert lines == 6
 
 
 def test_the_memo_is_appended_to_and_compacted_when_mostly_dead(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from localize.config import CONFIG_NAME, Settings, load_settings
@@ -24,6 +25,13 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _SLUG = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
 _SEGMENT = re.compile(r"^[a-z0-9_-]+$")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9_-]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _catalog_path(root: Path, directory: str, slug: str, suffix: str) -> Path:
+    """``root/locales/directory/slug.suffix``, made once: every stage asks for each article's
+    catalogs in every locale (15,000 paths a run at 1,000 articles and five locales)."""
+    return root.joinpath("locales", directory, check_slug(slug) + suffix)
 
 
 def check_slug(slug: str, origin: str | Path | None = None, line: int | None = None) -> str:
@@ -95,12 +103,11 @@ class Project:
     def site_dir(self) -> Path:
         return self.root / "site"
 
-    # one joinpath, not a Path per part: every stage asks for each article's catalogs
     def pot_path(self, slug: str) -> Path:
-        return self.root.joinpath("locales", "templates", f"{check_slug(slug)}.pot")
+        return _catalog_path(self.root, "templates", slug, ".pot")
 
     def po_path(self, slug: str, locale: LocaleInfo) -> Path:
-        return self.root.joinpath("locales", locale.posix, "LC_MESSAGES", f"{check_slug(slug)}.po")
+        return _catalog_path(self.root, os.path.join(locale.posix, "LC_MESSAGES"), slug, ".po")
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""

@@ -10,9 +10,10 @@ run are kept, so deleted catalogs drop out.
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from localize import __version__
 from localize.fileio import json_bytes, read_cache, write_cache, write_if_changed
@@ -60,11 +61,11 @@ class FactsLog:
         """(the live record of each path, how many lines the file holds)."""
         records: dict[str, tuple[str, Any]] = {}
         lines = 0
-        with contextlib.suppress(OSError, UnicodeDecodeError), open(self.path, encoding="utf-8") as handle:
+        with contextlib.suppress(OSError), open(self.path, "rb") as handle:
             for line in handle:
                 lines += 1
-                with contextlib.suppress(ValueError):
-                    record = json.loads(line)
+                with contextlib.suppress(ValueError):  # orjson: thousands of lines, each a call
+                    record = orjson.loads(line)
                     if isinstance(record, list) and len(record) == 4 and record[0] == self.version:
                         records[str(record[1])] = (str(record[2]), record[3])
         return records, lines

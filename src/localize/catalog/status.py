@@ -22,7 +22,7 @@ from localize.failures import FailureLog
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.stamps import blake2_digest, project_digests, save_project_digests
-from localize.statmemo import in_stat_memo
+from localize.statmemo import file_stat, in_stat_memo
 from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
@@ -97,8 +97,8 @@ class _CountsMemo:
 
 def _digest(file_digest: str, failures: dict[str, str]) -> str:
     """The memo's key: the catalog's bytes (by their digest) and the failures counted with them."""
-    return blake2_digest(file_digest.encode("ascii"),
-                        json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8"))
+    listed = json.dumps(sorted(failures.items()), ensure_ascii=False).encode("utf-8") if failures else b"[]"
+    return blake2_digest(file_digest.encode("ascii"), listed)
 
 
 def remember_counts(project: Project, counted: Sequence[tuple[Path, str, dict[str, str], dict[str, int]]]) -> None:
@@ -129,7 +129,7 @@ def project_status(project: Project) -> dict[str, Any]:
         for locale in locales:
             po_path = project.po_path(slug, locale)
             failures = logs[locale.posix].for_slug(slug)
-            if po_path.exists():
+            if file_stat(str(po_path)) is not None:  # stat'ed once in a run (its digest is next)
                 counts = memo.count(po_path, project.relative(po_path), failures, catalog_counts)
             else:  # every entry of the template is missing in this locale
                 counts = memo.count(template_path, f"{locale.posix}:{project.relative(template_path)}",
