@@ -27,10 +27,11 @@ _SEGMENT = re.compile(r"^[a-z0-9_-]+$")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9_-]+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=8192)
 def _catalog_path(root: Path, directory: str, slug: str, suffix: str) -> Path:
     """``root/locales/directory/slug.suffix``, made once: every stage asks for each article's
-    catalogs in every locale (15,000 paths a run at 1,000 articles and five locales)."""
+    catalogs in every locale (15,000 times a run at 1,000 articles and five locales). The
+    bound keeps what it holds under 6 MB (a larger project makes some paths again)."""
     return root.joinpath("locales", directory, check_slug(slug) + suffix)
 
 
