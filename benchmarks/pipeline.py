@@ -5,8 +5,8 @@ articles like the sample ones (front matter, sections, citation runs, product
 names, inline code, links, a source list) and runs, in the same process tree:
 
 * localize ``run`` with one locale (zh-Hans-CN through OpenCC) and with five
-  (the sample config): cold, no-op (nothing changed) and one article edited;
-  optionally ``--jobs 2`` against ``--jobs 1``;
+  (the sample config): cold, no-op (nothing changed) and one article edited
+  (the median of three runs each); optionally ``--jobs 2`` against ``--jobs 1``;
 * translate-toolkit ``md2po`` + ``podebug`` + ``po2md`` (installed by this script
   into its own venv under ``~/.cache/localize-bench``);
 * po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,6 +151,7 @@ class Measured:
     stages: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
     returncode: int = 0
+    spread: str = ""  # for the median of several runs: how many, and their range
 
     def cpu_note(self) -> str:
         """How busy the cores were in the stages, and the least wall time that CPU allows."""
@@ -228,6 +229,39 @@ def localize_run(project: Path, jobs: int | None) -> Measured:
     if jobs is not None:
         argv += ["--child-jobs", str(jobs)]
     return measure(argv, stdout=subprocess.PIPE)
+
+
+#: No-op and edited runs take about a second, where a busy moment on a shared machine shows:
+#: each is run this many times and the median reported, with the range.
+REPEATS = 3
+
+
+def median_of(runs: list[Measured]) -> Measured:
+    """The run of median wall time, with the most memory any of them took and the range."""
+    walls = sorted(run.wall for run in runs)
+    median = sorted(runs, key=lambda run: run.wall)[len(runs) // 2]
+    return replace(median, rss_mb=max(run.rss_mb for run in runs),
+                   spread=f"median of {len(runs)}, {walls[0]:.2f}-{walls[-1]:.2f} s")
+
+
+def noop_runs(project: Path) -> tuple[Measured, list[str]]:
+    """``REPEATS`` runs with nothing changed, and every file any of them touched."""
+    runs, touched = [], set()
+    for _ in range(REPEATS):
+        before = snapshot(project)
+        runs.append(localize_run(project, None))
+        after = snapshot(project)
+        touched |= {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    return median_of(runs), sorted(touched)
+
+
+def edited_runs(project: Path) -> Measured:
+    """``REPEATS`` runs after each of which one article was edited again (a new sentence each time)."""
+    runs = []
+    for edit in range(1, REPEATS + 1):
+        (project / "content/news/a00001.md").write_text(article(1, edit=edit), "utf-8")
+        runs.append(localize_run(project, None))
+    return median_of(runs)
 
 
 def _cpu_seconds() -> float:
@@ -398,18 +432,15 @@ def main() -> None:
                 cold = localize_run(project, None)
                 row(size, f"localize run, {locales} locale(s), cold", cold, cold.cpu_note(), locales)
                 per_article.setdefault(locales, {})[size] = cold.wall / size
-                before = snapshot(project)
-                noop = localize_run(project, None)
-                after = snapshot(project)
-                touched = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+                noop, touched = noop_runs(project)
                 changed = f"{len(touched)} {' '.join(touched[:3])}".strip()
                 row(size, "  no-op", noop, f"= {noop.wall / cold.wall:.0%} of cold "
-                    f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); files touched: {changed}", locales)
-                (project / "content/news/a00001.md").write_text(article(1, edit=1), "utf-8")
-                edited = localize_run(project, None)
+                    f"(goal <= {max(0.05 * cold.wall, 1.0):.1f} s); {noop.spread}; files touched: {changed}",
+                    locales)
+                edited = edited_runs(project)
                 edited_goal = max(0.05 * cold.wall, 1.0) + cold.wall / size  # the no-op's, plus its share
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
-                    f"(goal <= {edited_goal:.2f} s)", locales)
+                    f"(goal <= {edited_goal:.2f} s); {edited.spread}", locales)
                 if locales == "one":
                     cpu: dict[int, float] = {}
                     for count in jobs:
