@@ -122,6 +122,8 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
+        if unicodedata.is_normalized("NFKC", char) and not unicodedata.combining(char):
+            continue  # most characters: decided without building their normal form
         normal = unicodedata.normalize("NFKC", char)
         # _non_starter(char), reusing ``normal``
         attaches = unicodedata.combining(char) != 0 or (bool(normal) and unicodedata.combining(normal[0]) != 0)

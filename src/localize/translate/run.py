@@ -98,6 +98,8 @@ class _RunState:
         self.imported: dict[str, dict[str, dict[str, str]]] = {}
         self.facts: dict[str, CatalogFacts] = {}
         self.jobs = jobs
+        #: counts of the catalogs the passes saved, for ``status`` (one write of its memo at close)
+        self.counted: list[tuple[Path, str, dict[str, str], dict[str, int]]] = []
 
     def snapshot(self, targets: Sequence[LocaleInfo]) -> None:
         """Take every locale's translation memory now, before this run writes anything.
@@ -177,6 +179,8 @@ class _RunState:
     def close(self) -> None:
         self.progress.close()
         self.store.close()
+        if self.counted:
+            remember_counts(self.project, self.counted)
 
 
 @in_stat_memo
@@ -365,11 +369,11 @@ class _LocaleRun:
         digests = project_digests(project.state_dir)  # what it wrote is recorded as written
         known = [(c, digests.remember(c.path, data)) for c, data in saved]
         known += [(c, digests(c.path)) for i, c in enumerate(catalogs) if i not in touched]  # saved by the TM pass, if at all
-        remember_counts(project, [
+        self.state.counted += [
             (c.path, digest, reasons, catalog_counts(c.po, reasons))
             for c, digest in known
             for reasons in (self.failures.for_slug(c.slug),)
-        ])
+        ]
         self._lend(catalogs)
         remember_facts(project, self.locale, [(c.path, digest, catalog_pairs(c.po)) for c, digest in known])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
