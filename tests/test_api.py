@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,24 @@ def test_a_second_run_extracts_nothing_and_rewrites_nothing(sample: api.Project)
     again = api.run_pipeline(sample, progress=False, quiet=True)
     assert again.reports["extract"].skipped == again.reports["extract"].articles == 2
     assert _tree(sample.root) == before
+
+
+def test_a_run_that_changes_nothing_never_imports_the_readers(sample: api.Project) -> None:
+    """The sample config builds HTML and Markdown: with nothing changed neither reads an article."""
+    code = (
+        "import sys\n"
+        "from localize.cli import main\n"
+        "try:\n"
+        f"    main(['--quiet', '--project', {str(sample.root)!r}, 'run'])\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print(sorted(m for m in ('markdown_it', 'yaml', 'localize.readers', 'localize.segmentation')"
+        " if m in sys.modules))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "markdown_it" in first.stdout.splitlines()[-1]  # the first run reads every article
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines()[-1] == "[]"  # after the run's summary
 
 
 def test_a_translators_edit_after_a_run_is_merged_by_the_next(sample: api.Project) -> None:

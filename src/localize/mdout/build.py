@@ -15,13 +15,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from localize.containment import contained
 from localize.errors import InputError
 from localize.fileio import StagedWrites, json_bytes, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
-from localize.mdout.render import RenderedArticle, render_article
 from localize.project import Project
 from localize.site.build import (
     ArticlePages,
@@ -37,6 +37,9 @@ from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previ
 from localize.site.plan import ArticleInputs, ArticlePlan, read_article
 from localize.site.urls import absolute_url, page_url_path
 from localize.statmemo import in_stat_memo
+
+if TYPE_CHECKING:
+    from localize.mdout.render import RenderedArticle
 
 CACHE_NAME = "markdown-build.json"
 
@@ -130,6 +133,8 @@ class _MarkdownAhead:
 
     def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
                publish: str) -> tuple[RenderedArticle, dict[str, str]]:
+        from localize.mdout.render import render_article
+
         files = ArticlePages(self.articles)
         files.add(plan.content_rel, _files(self.layout, plan))
         rendered = render_article(project, plan, inputs, self.layout, publish, files)
@@ -149,6 +154,9 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
         if article.rendered is not None:
             rendered, shas = article.rendered  # the worker hashed them
         else:
+            # imported here: a run that renders nothing (a no-op) never imports the readers
+            from localize.mdout.render import render_article
+
             inputs = article.inputs or read_article(project, article.path)[1]
             rendered = render_article(project, plan, inputs, layout, publish, article_files)
             shas = {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
