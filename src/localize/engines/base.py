@@ -10,7 +10,6 @@ surrounding whitespace of every text.
 
 from __future__ import annotations
 
-import email.utils
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -136,6 +135,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # here: most runs never see an HTTP date, and it imports socket
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

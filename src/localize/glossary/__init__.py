@@ -51,7 +51,6 @@ from localize.errors import InputError
 from localize.glossary.automaton import TermMatcher
 from localize.glossary.merge import merge_records
 from localize.glossary.tables import read_table
-from localize.glossary.tbx import read_tbx
 from localize.glossary.terms import Term, TermMatch, TermRecord, Warn
 from localize.locales import LocaleInfo
 from localize.stamps import stamp_of
@@ -144,6 +143,8 @@ def read_records(path: Path, source: LocaleInfo, name: str, warn: Warn) -> list[
     """Records of one glossary file, by suffix."""
     suffix = path.suffix.lower()
     if suffix == ".tbx":
+        from localize.glossary.tbx import read_tbx  # here: lxml is imported only for a TBX file
+
         return read_tbx(path, source, name, warn)
     if suffix in (".csv", ".tsv"):
         return read_table(path, source, name, warn)
