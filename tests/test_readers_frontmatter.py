@@ -7,6 +7,8 @@ over several lines, anything not a mapping) to PyYAML, whose error messages user
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -62,6 +64,17 @@ def test_pyyaml_has_libyaml() -> None:
 @example("title:\tAndroid\n")
 def test_libyaml_and_pyyaml_read_alike(yaml_text: str) -> None:
     assert _read(yaml_text, True) == _read(yaml_text, False)
+
+
+@pytest.mark.parametrize("yaml_text", [
+    "tags: " + "[" * 900 + "]" * 900 + "\n",
+    "k:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 900)) + "  " * 900 + "v\n",
+])
+def test_nesting_too_deep_is_worded_alike(yaml_text: str) -> None:
+    """(Outside hypothesis, which raises the recursion limit while it runs a test.)"""
+    assert sys.getrecursionlimit() <= 1000
+    assert _read(yaml_text, True) == _read(yaml_text, False)
+    assert "nested too deep" in str(_read(yaml_text, False))
 
 
 def test_an_ordinary_front_matter_is_parsed_on_libyaml() -> None:

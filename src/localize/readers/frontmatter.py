@@ -26,6 +26,10 @@ _FOLDED_STYLES = (None, "", ">")
 #: a ``[...]`` or ``{...}`` running over lines (libyaml accepts more in its plain scalars).
 _READ_APART = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s,\[{])!(?![^\s,\]}])|[\[{][^\]}\n]*$",
                          re.MULTILINE)
+#: Deep nesting: libyaml composes what PyYAML's parser gives up on, so the error would name
+#: the key instead of the front matter; past these, PyYAML reads it (real front matter is flat).
+_MAX_FLOW_OPENERS = 64
+_DEEP_INDENT = re.compile(r"^ {128}", re.MULTILINE)
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -142,7 +146,9 @@ def _fast_parse(yaml_text: str) -> tuple[yaml.SafeLoader, yaml.Node] | None:
     Only text both read alike takes this path: what ``_READ_APART`` finds goes to PyYAML,
     and so does anything libyaml does not read as a mapping, so errors keep PyYAML's words.
     """
-    if _CSafeLoader is None or _READ_APART.search(yaml_text):
+    if _CSafeLoader is None or _READ_APART.search(yaml_text) or _DEEP_INDENT.search(yaml_text):
+        return None
+    if yaml_text.count("[") + yaml_text.count("{") > _MAX_FLOW_OPENERS:
         return None
     loader = _CSafeLoader(yaml_text)
     try:
