@@ -31,7 +31,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import polib
-from rapidfuzz import fuzz, process
 
 from localize.catalog.pofile import PREVIOUS_PREFIX, add_translator_comment, new_catalog, set_fuzzy
 
@@ -76,6 +75,8 @@ def citation_key(text: str) -> str:
 
 def similarity(a: str, b: str) -> float:
     """The documented scorer: Indel ratio of the whitespace-normalised texts, 0..1."""
+    from rapidfuzz import fuzz  # here: a run that matches nothing never imports it
+
     return fuzz.ratio(normalise_space(a), normalise_space(b)) / 100.0
 
 
@@ -205,6 +206,8 @@ def _pass_fuzzy(
     stats: MergeStats,
     threshold: float,
 ) -> None:
+    from rapidfuzz import fuzz, process  # here: a run that matches nothing never imports it
+
     pool = {i: e for i, e in enumerate(candidates) if id(e) not in claimed and e.msgstr and _plain(e)}
     choices = {i: normalise_space(e.msgid) for i, e in pool.items()}
     for index, source in enumerate(sources):

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 if TYPE_CHECKING:
     import numpy as np  # imported where used: start-up of every command pays for it otherwise
 
@@ -102,6 +100,8 @@ class NearIndex:
         return shared
 
     def _extract(self, positions: Sequence[int], query: str, cutoff: float) -> tuple[int, float] | None:
+        from rapidfuzz import fuzz, process  # here: a run that matches nothing never imports it
+
         candidates = [self._choices[i] for i in positions]
         found = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
         return None if found is None else (positions[found[2]], found[1])

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import polib
-from rapidfuzz import fuzz, process
 
 from localize.catalog.memo import FactsLog
 from localize.catalog.merge import normalise_space
@@ -201,6 +200,8 @@ class TranslationMemory:
         """``near`` by scoring every source: the reference the index must agree with."""
         if not self._exact:
             return None
+        from rapidfuzz import fuzz, process  # here: a run that matches nothing never imports it
+
         found = process.extractOne(
             normalise_space(msgid), self._near_choices(), scorer=fuzz.ratio, score_cutoff=threshold * 100.0
         )
