@@ -75,7 +75,8 @@ def test_a_second_run_extracts_nothing_and_rewrites_nothing(sample: api.Project)
 
 
 def test_a_run_that_changes_nothing_never_imports_the_readers(sample: api.Project) -> None:
-    """The sample config builds HTML and Markdown: with nothing changed neither reads an article."""
+    """The sample config builds HTML and Markdown: with nothing changed neither reads an article,
+    renders a page (Jinja2) or scores a fuzzy match (rapidfuzz)."""
     code = (
         "import sys\n"
         "from localize.cli import main\n"
@@ -83,8 +84,8 @@ def test_a_run_that_changes_nothing_never_imports_the_readers(sample: api.Projec
         f"    main(['--quiet', '--project', {str(sample.root)!r}, 'run'])\n"
         "except SystemExit as exit:\n"
         "    assert not exit.code, exit.code\n"
-        "print(sorted(m for m in ('markdown_it', 'yaml', 'localize.readers', 'localize.segmentation')"
-        " if m in sys.modules))\n"
+        "print(sorted(m for m in ('markdown_it', 'yaml', 'jinja2', 'rapidfuzz', 'localize.readers',"
+        " 'localize.segmentation') if m in sys.modules))\n"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "markdown_it" in first.stdout.splitlines()[-1]  # the first run reads every article

@@ -91,9 +91,11 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     if publish not in ("reviewed", "machine"):
         raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
     out = Path(out).resolve() if out is not None else project.site_dir
-    template = load_template(project.root, settings.template)
+    template = load_template(project.root, settings.template, compiled=False)
     global_key = site_global_key(project, template, publish)
     cache = BuildCache(project.state_dir, out, global_key)
+    if not cache.same_settings:  # else the last build compiled these very bytes
+        template.check()
     memo.load(project.state_dir)  # QA verdicts of earlier checks: pages publish only safe text
     found = find_articles(project, cache, global_key)
     all_articles = frozenset(content_rel for _, _, content_rel, _, _ in found)

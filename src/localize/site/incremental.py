@@ -92,6 +92,7 @@ class BuildCache:
         self.digests = StampedDigests(digest=sha256_digest)
         self.previous_outputs: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}  # whole-site files (manifest, sitemaps) as last written
+        self.same_settings = False  # whether the last build here had this global key
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -102,6 +103,7 @@ class BuildCache:
             self.digests = StampedDigests(data.get("stamps"), sha256_digest)
         self.previous_assets = dict(data.get("assets", {}))
         if data.get("format") == FORMAT and data.get("global") == global_key:
+            self.same_settings = True
             self.previous = dict(data.get("articles", {}))
             outputs = data.get("outputs")
             self.previous_outputs = outputs if isinstance(outputs, dict) else {}

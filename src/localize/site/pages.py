@@ -12,16 +12,17 @@ escaped pieces, are Markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from localize.containment import is_contained
 from localize.errors import InputError
+
+if TYPE_CHECKING:
+    import jinja2
 
 BUILTIN_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "page.html"
 
@@ -76,13 +77,33 @@ class PageModel:
 
 @dataclass(frozen=True)
 class PageTemplate:
-    """A loaded template and the bytes it came from (part of every page's input key)."""
+    """A template's source and the digest of its bytes (part of every page's input key).
 
-    template: jinja2.Template
+    Compiled on first use: a build whose pages all stand (a no-op) never imports Jinja2.
+    """
+
+    source: str
     fingerprint: str
     path: str = ""
 
+    @cached_property
+    def template(self) -> jinja2.Template:
+        """The compiled template; a syntax error is an InputError naming the line."""
+        import jinja2
+
+        try:
+            return _environment().from_string(self.source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError(f"template syntax error: {exc.message}", self.path, exc.lineno) from exc
+
+    def check(self) -> PageTemplate:
+        """Compile now (see ``template``)."""
+        _ = self.template
+        return self
+
     def render(self, page: PageModel) -> bytes:
+        from jinja2.exceptions import SecurityError
+
         try:
             text = self.template.render(page=page)
         except SecurityError as exc:
@@ -92,8 +113,9 @@ class PageTemplate:
         return text.encode("utf-8")
 
 
-def load_template(root: Path, name: str) -> PageTemplate:
-    """The project's template (``name`` relative to ``root``) or the built-in one."""
+def load_template(root: Path, name: str, compiled: bool = True) -> PageTemplate:
+    """The project's template (``name`` relative to ``root``) or the built-in one; ``compiled``
+    False leaves compiling (and its syntax errors) to the first page rendered."""
     import hashlib
 
     path = (root / name) if name else BUILTIN_TEMPLATE
@@ -106,15 +128,15 @@ def load_template(root: Path, name: str) -> PageTemplate:
         raise InputError("template not found", path) from exc
     except UnicodeDecodeError as exc:
         raise InputError("template is not valid UTF-8", path) from exc
-    try:
-        template = _environment().from_string(source)
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"template syntax error: {exc.message}", path, exc.lineno) from exc
-    return PageTemplate(template, hashlib.sha256(source.encode("utf-8")).hexdigest(), str(path))
+    template = PageTemplate(source, hashlib.sha256(source.encode("utf-8")).hexdigest(), str(path))
+    return template.check() if compiled else template
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
