@@ -238,10 +238,9 @@ REPEATS = 3
 
 def median_of(runs: list[Measured]) -> Measured:
     """The run of median wall time, with the most memory any of them took and the range."""
-    walls = sorted(run.wall for run in runs)
-    median = sorted(runs, key=lambda run: run.wall)[len(runs) // 2]
-    return replace(median, rss_mb=max(run.rss_mb for run in runs),
-                   spread=f"median of {len(runs)}, {walls[0]:.2f}-{walls[-1]:.2f} s")
+    ordered = sorted(runs, key=lambda run: run.wall)
+    return replace(ordered[len(ordered) // 2], rss_mb=max(run.rss_mb for run in runs),
+                   spread=f"median of {len(runs)}, {ordered[0].wall:.2f}-{ordered[-1].wall:.2f} s")
 
 
 def noop_runs(project: Path) -> tuple[Measured, list[str]]:

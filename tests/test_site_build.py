@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 from pathlib import Path
 from urllib.parse import urljoin
@@ -16,6 +17,7 @@ from sitekit import make_project, reopen, tagged, write_catalog  # noqa: E402
 
 from localize.errors import InputError  # noqa: E402
 from localize.site import build_site  # noqa: E402
+from localize.site.pages import load_template  # noqa: E402
 
 BASE = "https://example.com/docs"
 UNTRANSLATED = "架構如下圖所示"  # no catalog translates it: the source text shows, marked zh-Hant-TW
@@ -257,6 +259,14 @@ def test_custom_template_replaces_builtin(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         build_site(project)
     assert caught.value.line == 2 and caught.value.file.endswith("page.html")
+
+
+def test_a_template_pickles_as_its_source_and_compiles_again(tmp_path: Path) -> None:
+    """How the build hands its template to a worker started afresh (no fork)."""
+    template = load_template(tmp_path, "")
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy == template and "template" not in vars(copy)  # not the compiled one
+    assert copy.check().template is not template.template
 
 
 def test_removed_asset_rebuilds_the_page_without_it(project) -> None:  # type: ignore[no-untyped-def]

@@ -93,11 +93,12 @@ class ExtractState:
 
     def record(self, project: Project, source: str, digest: str, slug: str, outputs: list[tuple[Path, str]]) -> None:
         """``source`` merged: its hash and slug, and each catalog written (path, digest of its bytes)."""
+        written = [(project.relative(path), path, bytes_digest) for path, bytes_digest in outputs]
         self.files[source] = {
             "sha": digest,
             "slug": slug,
-            "outputs": {project.relative(p): stamp_of(os.fspath(p)) for p, _ in outputs},
-            "digests": {project.relative(p): bytes_digest for p, bytes_digest in outputs},
+            "outputs": {relative: stamp_of(os.fspath(path)) for relative, path, _ in written},
+            "digests": {relative: bytes_digest for relative, _, bytes_digest in written},
         }
 
     def output_stamps(self, project: Project) -> dict[str, list[int] | None]:

@@ -23,13 +23,14 @@ _FOLDED_STYLES = (None, "", ">")
 #: What libyaml reads otherwise than PyYAML: a tab (PyYAML refuses some), a byte-order mark
 #: (libyaml skips it, shifting offsets), a block scalar header running into a comment
 #: (``|#``: libyaml accepts it), an empty tag (``k: !``: libyaml gives "", PyYAML None) and
-#: a ``[...]`` or ``{...}`` running over lines (libyaml accepts more in its plain scalars).
-_READ_APART = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s,\[{])!(?![^\s,\]}])|[\[{][^\]}\n]*$",
-                         re.MULTILINE)
+#: a ``[...]`` or ``{...}`` running over lines (libyaml accepts more in its plain scalars),
+#: and a line indented 128 spaces (see ``_MAX_FLOW_OPENERS``).
+_READ_APART = re.compile(
+    r"[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s,\[{])!(?![^\s,\]}])|[\[{][^\]}\n]*$|^ {128}", re.MULTILINE
+)
 #: Deep nesting: libyaml composes what PyYAML's parser gives up on, so the error would name
-#: the key instead of the front matter; past these, PyYAML reads it (real front matter is flat).
+#: the key instead of the front matter; past this (or that indent), PyYAML reads it.
 _MAX_FLOW_OPENERS = 64
-_DEEP_INDENT = re.compile(r"^ {128}", re.MULTILINE)
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -146,7 +147,7 @@ def _fast_parse(yaml_text: str) -> tuple[yaml.SafeLoader, yaml.Node] | None:
     Only text both read alike takes this path: what ``_READ_APART`` finds goes to PyYAML,
     and so does anything libyaml does not read as a mapping, so errors keep PyYAML's words.
     """
-    if _CSafeLoader is None or _READ_APART.search(yaml_text) or _DEEP_INDENT.search(yaml_text):
+    if _CSafeLoader is None or _READ_APART.search(yaml_text):
         return None
     if yaml_text.count("[") + yaml_text.count("{") > _MAX_FLOW_OPENERS:
         return None

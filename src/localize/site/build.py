@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -103,7 +102,7 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     articles: list[PlannedArticle] = []
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
-    ahead = RenderAhead(settings.template, template.fingerprint, all_articles)
+    ahead = RenderAhead(template, all_articles)
     for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
@@ -210,36 +209,25 @@ def _article_key(project: Project, path: Path, slug: str, global_key: str, diges
 
 class Ahead(Protocol):
     """How a reader renders an article as soon as it is planned (in a ``--jobs`` worker):
-    its files and their sha256, or None when it cannot here; :class:`Unplanned` when the
-    article links to another one, which waits for the build's plans."""
+    its files and their sha256; :class:`Unplanned` when the article links to another one,
+    which waits for the build's plans."""
 
     def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
-               publish: str) -> tuple[Any, dict[str, str]] | None: ...
+               publish: str) -> tuple[Any, dict[str, str]]: ...
 
 
 @dataclass(frozen=True)
 class RenderAhead:
-    """The site's pages: the template (loaded again in a worker, by name, and used only if
-    its content is what the build loaded) and every article of the build."""
+    """The site's pages: the build's template and every article of the build."""
 
-    template: str
-    fingerprint: str
+    template: PageTemplate
     articles: frozenset[str]
 
     def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
-               publish: str) -> tuple[RenderedArticle, dict[str, str]] | None:
-        template = _template(project.root, self.template, self.fingerprint)
-        if template is None:
-            return None
+               publish: str) -> tuple[RenderedArticle, dict[str, str]]:
         pages = ArticlePages(self.articles)
         pages.add(plan.content_rel, url_paths(project, plan))
-        return render_pages(project, plan, inputs, pages, template, publish)
-
-
-@lru_cache(maxsize=4)
-def _template(root: Path, name: str, fingerprint: str) -> PageTemplate | None:
-    template = load_template(root, name)
-    return template if template.fingerprint == fingerprint else None
+        return render_pages(project, plan, inputs, pages, self.template, publish)
 
 
 #: What reading one changed article gives: its cache key, its inputs (unless rendered), its

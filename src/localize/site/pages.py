@@ -96,6 +96,10 @@ class PageTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise InputError(f"template syntax error: {exc.message}", self.path, exc.lineno) from exc
 
+    def __getstate__(self) -> dict[str, str]:
+        """Pickled without the compiled template: a worker started afresh compiles its own."""
+        return {"source": self.source, "fingerprint": self.fingerprint, "path": self.path}
+
     def check(self) -> PageTemplate:
         """Compile now (see ``template``)."""
         _ = self.template
