@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import localize.fileio as fileio
-from localize.fileio import atomic_write_bytes, json_bytes, write_if_changed
+from localize.fileio import atomic_write_bytes, json_bytes, read_json, write_if_changed
 
 
 def test_rewrite_keeps_the_files_permissions(tmp_path: Path) -> None:
@@ -134,3 +134,21 @@ def test_json_bytes_are_the_standard_encoders_bytes(value: object, sort_keys: bo
     expected = json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, indent=2 if indent else None,
                           separators=(",", ": ") if indent else (",", ":"))
     assert json_bytes(value, sort_keys=sort_keys, indent=indent) == expected.encode("utf-8")
+
+
+@given(_json_values, st.booleans())
+def test_read_json_reads_what_json_bytes_wrote(value: object, indent: bool) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.json"
+        path.write_bytes(json_bytes(value, indent=indent))  # integers past 64 bits included
+        assert read_json(path) == value
+
+
+def test_read_json_of_a_damaged_file_raises_value_error(tmp_path: Path) -> None:
+    for damaged in (b'{"files": {"a": ', b"\xff\xfe{}", b""):
+        path = tmp_path / "state.json"
+        path.write_bytes(damaged)
+        with pytest.raises(ValueError):
+            read_json(path)

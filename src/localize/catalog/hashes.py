@@ -13,14 +13,13 @@ is unchanged: its digest says so, and its new stamp is recorded.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import json_bytes, write_if_changed
+from localize.fileio import json_bytes, read_json, write_if_changed
 from localize.project import Project
 from localize.stamps import project_digests, stamp_of
 
@@ -60,7 +59,7 @@ class ExtractState:
         """The state in ``.localize/`` (or a shard's ``state_dir``)."""
         path = (state_dir or project.state_dir) / "extract.json"
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = read_json(path)
         except (FileNotFoundError, ValueError, UnicodeDecodeError):
             data = {}
         files = data.get("files") if isinstance(data, dict) else None

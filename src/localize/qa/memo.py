@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from localize import __version__
-from localize.fileio import json_bytes, write_if_changed
+from localize.fileio import json_bytes, read_json, write_if_changed
 from localize.stamps import blake2_digest
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class QAMemo:
             return
         self._project, self.files = state_dir, {}
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = read_json(path)
         except (OSError, ValueError, UnicodeDecodeError):
             return
         if not isinstance(data, dict) or data.get("code") != code_version():

@@ -15,13 +15,12 @@ build with nothing changed stats its files and reads none.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from localize.fileio import json_bytes, write_if_changed
+from localize.fileio import json_bytes, read_json, write_if_changed
 from localize.locales import parse_locale
 from localize.site.manifest import Completion
 from localize.site.plan import ArticlePlan, LocalePlan
@@ -94,7 +93,7 @@ class BuildCache:
         self.outputs: dict[str, Any] = {}  # whole-site files (manifest, sitemaps) as last written
         self.same_settings = False  # whether the last build here had this global key
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = read_json(self.path)
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("out") != self.out:

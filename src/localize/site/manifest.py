@@ -6,13 +6,12 @@ removes pages no longer published and never touches files it did not write.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from localize.fileio import json_bytes
+from localize.fileio import json_bytes, read_json
 
 MANIFEST_NAME = "manifest.json"
 
@@ -75,7 +74,7 @@ def render_manifest(base_url: str, source_locale: str, articles: Sequence[Articl
 def previous_pages(out: Path) -> dict[str, str]:
     """Page path -> sha256 from the manifest of the last build in ``out`` ({} if none or unreadable)."""
     try:
-        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = read_json(out / MANIFEST_NAME)
     except (OSError, ValueError):
         return {}
     pages: dict[str, str] = {}

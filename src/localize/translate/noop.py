@@ -25,7 +25,7 @@ from localize import __version__
 from localize.catalog.state import entry_state
 from localize.catalog.tm import imported_pairs_path
 from localize.catalog.tm import locale_catalogs as catalog_paths
-from localize.fileio import atomic_write_bytes, read_cache, write_cache
+from localize.fileio import atomic_write_bytes, read_cache, read_json, write_cache
 from localize.locales import LocaleInfo
 from localize.project import Project
 from localize.shard import Shard
@@ -73,7 +73,7 @@ class NoopMemo:
         """True when the last run left this locale settled and no input changed since."""
         self._engines[locale.posix] = engine_settings
         try:
-            recorded = json.loads(self._path(locale).read_text("utf-8")).get("key")
+            recorded = read_json(self._path(locale)).get("key")
         except (OSError, ValueError, AttributeError):
             recorded = None
         return recorded is not None and recorded == self.key(locale, engine_settings)
