@@ -82,6 +82,33 @@ def test_paths_resolved_in_a_stat_memo_follow_symlinks_as_pathlib_does(tmp_path:
         assert statmemo.resolved_text(real / "news" / "page.html") == str(tmp_path / "elsewhere.html")
 
 
+def test_a_forked_worker_resolves_paths_as_pathlib_does_and_sees_files_turn_into_symlinks(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real"
+    (real / "news").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(real)
+    (real / "news" / "page.html").write_bytes(b"")
+    paths = [tmp_path / "link" / "news" / "page.html", real / "news" / "page.html",
+             real / "news" / "new" / "x.html", tmp_path / "link" / "news" / ".." / "news", tmp_path]
+    expected = [str(path.resolve()) for path in paths] + [str(tmp_path / "elsewhere.html")]
+    read, write = os.pipe()
+    with statmemo.stat_memo():
+        pid = os.fork()
+        if pid == 0:  # the child: a worker, as parallel_iter forks them
+            seen = [statmemo.resolved_text(path) for path in paths * 2]
+            (real / "news" / "page.html").unlink()
+            (real / "news" / "page.html").symlink_to(tmp_path / "elsewhere.html")
+            seen.append(statmemo.resolved_text(real / "news" / "page.html"))
+            os.write(write, "\n".join(seen).encode())
+            os._exit(0)
+        os.waitpid(pid, 0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        seen = pipe.read().split("\n")
+    assert seen == expected[:-1] * 2 + expected[-1:]
+
+
 def test_a_stage_runs_in_a_stat_memo_of_its_own_or_the_one_around_it(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
 

@@ -75,14 +75,19 @@ def _leave_stat_memo() -> None:
 
 
 _inherited: list[object] = []
+#: In a forked worker (which lives for one stage): directory -> its resolved form. A worker
+#: resolves a few paths an article, each a lstat per component; the directories of a
+#: project do not turn into symlinks while a stage runs, its files may.
+_worker_directories: dict[str, str] | None = None
 
 
 def _start_without_memo() -> None:
     """In a forked worker: no memo, and the parent's left untouched. Clearing or freeing it
     here would write to every string it holds, copying those pages into the worker."""
-    global _stats, _links, _listings, _resolved
+    global _stats, _links, _listings, _resolved, _worker_directories
     _inherited.append((_stats, _links, _listings, _resolved))
     _stats, _links, _listings, _resolved = None, {}, {}, {}
+    _worker_directories = {}
 
 
 os.register_at_fork(after_in_child=_start_without_memo)
@@ -118,9 +123,24 @@ def resolved_text(path: Path | str) -> str:
     """``str(Path(path).resolve())``; in a stat memo each directory on the way is resolved once
     (pathlib lstat's every component of every path: a dozen calls for each page a build writes)."""
     text = os.fspath(path)
-    if _stats is None or not os.path.isabs(text) or os.path.normpath(text) != text:
+    if not os.path.isabs(text) or os.path.normpath(text) != text:
         return str(Path(text).resolve())
-    return _resolve_normal(text)
+    if _stats is not None:
+        return _resolve_normal(text)
+    if _worker_directories is not None:
+        return _resolve_in_worker(text, _worker_directories)
+    return str(Path(text).resolve())
+
+
+def _resolve_in_worker(text: str, directories: dict[str, str]) -> str:
+    """A normal absolute path resolved with its directory's resolution remembered."""
+    directory, name = os.path.split(text)
+    if not name or os.path.islink(text):
+        return str(Path(text).resolve())
+    known = directories.get(directory)
+    if known is None:
+        known = directories[directory] = str(Path(directory).resolve())
+    return os.path.join(known, name)
 
 
 def _resolve_normal(text: str) -> str:
