@@ -12,12 +12,13 @@ names, inline code, links, a source list) and runs, in the same process tree:
 * po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
   ``po4a --no-update``; Debian's package ``po4a``, installed with apt-get if missing).
 
-localize is byte-compiled first, as ``pip install`` leaves it. It prints wall
-times, stage times, peak memory (the process tree summed, each process by its
-proportional set size, so forked workers are not charged for pages they share;
-sampled every 50 ms, and never below the largest single process's maximum RSS
-the kernel reports) and the acceptance figures of issue 14 as ratios; it asserts
-nothing.
+The projects live in a temporary directory (``TMPDIR`` chooses where); the
+script first prints how long creating a file takes there. localize is
+byte-compiled first, as ``pip install`` leaves it. It prints wall times, stage
+times, peak memory (the process tree summed, each process by its proportional
+set size, so forked workers are not charged for pages they share; sampled every
+50 ms, and never below the largest single process's maximum RSS the kernel
+reports) and the acceptance figures of issue 14 as ratios; it asserts nothing.
 
     .venv/bin/python benchmarks/pipeline.py --sizes 250,1000 --locales one
     .venv/bin/python benchmarks/pipeline.py                      # 250, 1000, 3000; one and five
@@ -223,6 +224,18 @@ def snapshot(root: Path) -> dict[str, tuple[int, str]]:
 # --- the three tools ------------------------------------------------------------------------
 
 
+def file_creation_us(count: int = 300) -> float:
+    """Microseconds to create (and close) one empty file under the work directory.
+
+    A machine's filesystem can make this vary twentyfold between directories (18 us
+    to 700 us were seen on one machine), which moves every tool's figures here."""
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        started = time.perf_counter()
+        for number in range(count):
+            os.close(os.open(os.path.join(tmp, f"f{number}"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        return (time.perf_counter() - started) / count * 1e6
+
+
 def localize_run(project: Path, jobs: int | None) -> Measured:
     """``localize run`` in a child that also reports each stage's time (see ``--child``)."""
     argv = [sys.executable, __file__, "--child", str(project)]
@@ -409,6 +422,8 @@ def main() -> None:
     ttk = None if args.no_peers else ensure_translate_toolkit()
     has_po4a = False if args.no_peers else ensure_po4a()
 
+    print(f"work directory {tempfile.gettempdir()} (TMPDIR): {file_creation_us():.0f} us to create a file "
+          "(every tool here pays it for each file it writes)", flush=True)
     rows: list[tuple[str, ...]] = []
     per_article: dict[str, dict[int, float]] = {}
     peaks: dict[str, dict[int, float]] = {}  # the most memory any localize run of a size took
