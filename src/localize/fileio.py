@@ -6,7 +6,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -247,22 +246,16 @@ def json_bytes(data: Any, sort_keys: bool = False, indent: bool = False) -> byte
         return text.encode("utf-8")
 
 
-#: A number orjson may read as a float, not exactly: beyond 64 bits (and, conservatively,
-#: some within). ``mtime_ns`` has 19 digits, so only 20 or more (or below -10**18) count.
-_WIDE_INTEGER = re.compile(rb"(?:\A|[\[,:])\s*(?:-[0-9]{19}|[0-9]{20})")
-
-
 def read_json(path: Path) -> Any:
     """``json.loads`` of a file ``json_bytes`` wrote (the state files every run reads): orjson
-    reads it two to three times faster. A file with an integer orjson would round goes to
-    ``json``, as does one orjson refuses, so ``ValueError`` means a damaged file as before."""
+    reads it two to three times faster. What orjson refuses goes to ``json``, so ``ValueError``
+    means a damaged file as before. (An integer beyond 64 bits, which no state file holds,
+    would come back as the nearest float: a cache key or stamp that then matches nothing.)"""
     data = Path(path).read_bytes()
-    if _WIDE_INTEGER.search(data) is None:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(data.decode("utf-8"))
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data.decode("utf-8"))
 
 
 def _same_content(path: Path, data: bytes) -> bool:
