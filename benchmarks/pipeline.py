@@ -6,7 +6,8 @@ names, inline code, links, a source list) and runs, in the same process tree:
 
 * localize ``run`` with one locale (zh-Hans-CN through OpenCC) and with five
   (the sample config): cold, no-op (nothing changed) and one article edited
-  (the median of three runs each); optionally ``--jobs 2`` against ``--jobs 1``;
+  (the median of three runs each); optionally ``--jobs 2`` against ``--jobs 1``
+  (cold runs alternating between the two, twice);
 * translate-toolkit ``md2po`` + ``podebug`` + ``po2md`` (installed by this script
   into its own venv under ``~/.cache/localize-bench``);
 * po4a (one config over all articles: ``po4a --no-translations``, ``msgen``,
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -234,6 +236,30 @@ def file_creation_us(count: int = 300) -> float:
         for number in range(count):
             os.close(os.open(os.path.join(tmp, f"f{number}"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         return (time.perf_counter() - started) / count * 1e6
+
+
+JOBS_ROUNDS = 2
+
+
+def jobs_runs(size: int, project: Path, jobs: list[int], row: Callable[..., None]) -> None:
+    """Cold runs with each ``--jobs`` value, alternating for ``JOBS_ROUNDS`` rounds (a machine
+    whose load drifts between two runs would otherwise favour one value), and the ratio of
+    the CPU stages' total time per value."""
+    cpu: dict[int, list[float]] = {count: [] for count in jobs}
+    for _ in range(JOBS_ROUNDS):
+        for count in jobs:
+            shutil.rmtree(project)
+            write_corpus(project, size, "one")
+            measured = localize_run(project, count)
+            cpu[count].append(sum(measured.stages.get(s, 0.0) for s in CPU_STAGES))
+            row(size, f"  cold, --jobs {count}", measured,
+                f"CPU stages {cpu[count][-1]:.2f} s; {measured.cpu_note()}", "one")
+    if len(cpu) > 1:
+        least, most = min(cpu), max(cpu)
+        rounds = ", ".join(f"{a / b:.2f}x" for a, b in zip(cpu[least], cpu[most], strict=True))
+        print(f"{size:>5}   --jobs {most} against --jobs {least} on the CPU stages ({', '.join(CPU_STAGES)}): "
+              f"{sum(cpu[least]) / sum(cpu[most]):.2f}x over {JOBS_ROUNDS} alternating rounds "
+              f"({rounds}) (goal >= 1.5x)")
 
 
 def localize_run(project: Path, jobs: int | None) -> Measured:
@@ -455,19 +481,8 @@ def main() -> None:
                 edited_goal = max(0.05 * cold.wall, 1.0) + cold.wall / size  # the no-op's, plus its share
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
                     f"(goal <= {edited_goal:.2f} s); {edited.spread}", locales)
-                if locales == "one":
-                    cpu: dict[int, float] = {}
-                    for count in jobs:
-                        shutil.rmtree(project)
-                        write_corpus(project, size, locales)
-                        measured = localize_run(project, count)
-                        cpu[count] = sum(measured.stages.get(s, 0.0) for s in CPU_STAGES)
-                        row(size, f"  cold, --jobs {count}", measured,
-                            f"CPU stages {cpu[count]:.2f} s; {measured.cpu_note()}", locales)
-                    if len(cpu) > 1:
-                        least, most = min(cpu), max(cpu)
-                        print(f"{size:>5}   --jobs {most} against --jobs {least} on the CPU stages "
-                              f"({', '.join(CPU_STAGES)}): {cpu[least] / cpu[most]:.2f}x (goal >= 1.5x)")
+                if locales == "one" and jobs:
+                    jobs_runs(size, project, jobs, row)
                     if ttk is not None:
                         peer = translate_toolkit(ttk, project)
                         row(size, "translate-toolkit md2po+podebug+po2md", peer,
