@@ -121,7 +121,8 @@ def is_symlink(path: str) -> bool:
 
 def resolved_text(path: Path | str) -> str:
     """``str(Path(path).resolve())``; in a stat memo each directory on the way is resolved once
-    (pathlib lstat's every component of every path: a dozen calls for each page a build writes)."""
+    (pathlib lstat's every component of every path: a dozen calls for each page a build writes),
+    and in a forked worker each path's directory."""
     text = os.fspath(path)
     if not os.path.isabs(text) or os.path.normpath(text) != text:
         return str(Path(text).resolve())
