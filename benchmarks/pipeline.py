@@ -481,8 +481,9 @@ def main() -> None:
                 edited_goal = max(0.05 * cold.wall, 1.0) + cold.wall / size  # the no-op's, plus its share
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
                     f"(goal <= {edited_goal:.2f} s); {edited.spread}", locales)
-                if locales == "one" and jobs:
-                    jobs_runs(size, project, jobs, row)
+                if locales == "one":
+                    if jobs:
+                        jobs_runs(size, project, jobs, row)
                     if ttk is not None:
                         peer = translate_toolkit(ttk, project)
                         row(size, "translate-toolkit md2po+podebug+po2md", peer,
