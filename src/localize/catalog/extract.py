@@ -107,8 +107,13 @@ def extract_project(
     wanted = None if slugs is None else frozenset(slugs)
     context = _Context(project, glossary, wanted, shard)
     changed = [(path, source) for path, source, _, slug in found if slug is None]
-    if changed and jobs != 1:
+    if changed and jobs != 1:  # once here, not once per worker (nor again in later stages' workers)
+        from localize.readers import prepare_readers
+        from localize.segmentation import prepare_segmentation
+
         glossary.prepare()
+        prepare_readers()
+        prepare_segmentation(project.settings.source_locale.language)
     plans: list[_Plan] = []
     by_slug: dict[str, str] = {}
     with StagedWrites() as staged, contextlib.closing(

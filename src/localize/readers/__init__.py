@@ -17,14 +17,15 @@ from localize.project import Project
 from localize.readers.html import read_html, render_html_body, render_html_inline
 from localize.readers.markdown import (
     MarkdownBody,
+    markdown_parser,
     read_markdown_body,
     render_markdown_body,
     render_markdown_inline,
 )
 from localize.readers.text import read_source_text
 
-__all__ = ["ParsedBody", "document_format", "read_document", "read_document_body", "read_project",
-           "render_body", "render_inline"]
+__all__ = ["ParsedBody", "document_format", "prepare_readers", "read_document", "read_document_body",
+           "read_project", "render_body", "render_inline"]
 
 #: What a reader keeps of a document's parse for ``render_body`` (None: the renderer parses again).
 ParsedBody = MarkdownBody | None
@@ -113,3 +114,11 @@ def render_body(
     if document.format == "markdown":
         return render_markdown_body(document, block_html, rewrite_url, parsed)
     return render_html_body(document, block_html, rewrite_url)
+
+
+def prepare_readers() -> None:
+    """Build the Markdown parsers in this process now, before ``--jobs`` workers are forked:
+    they inherit them (and the readers' imports) instead of each worker of each stage
+    importing and building them again."""
+    markdown_parser()
+    markdown_parser(inline_only=True)

@@ -19,6 +19,7 @@ from localize.segmentation.languages import LanguageRules, rules_for
 __all__ = [
     "LanguageRules",
     "join_sentences",
+    "prepare_segmentation",
     "rules_for",
     "segment_document",
     "sentence_gaps",
@@ -26,3 +27,9 @@ __all__ = [
     "split_sentences",
     "split_text",
 ]
+
+
+def prepare_segmentation(language: str) -> None:
+    """Compile the patterns that split ``language`` in this process now, before ``--jobs``
+    workers are forked (see ``localize.readers.prepare_readers``): a short sample is split."""
+    split_text("一。Two. 三", rules_for(language))
