@@ -244,7 +244,7 @@ JOBS_ROUNDS = 2
 def jobs_runs(size: int, project: Path, jobs: list[int], row: Callable[..., None]) -> None:
     """Cold runs with each ``--jobs`` value, alternating for ``JOBS_ROUNDS`` rounds (a machine
     whose load drifts between two runs would otherwise favour one value), and the ratio of
-    the CPU stages' total time per value."""
+    the CPU stages' total time per value; nothing without values."""
     cpu: dict[int, list[float]] = {count: [] for count in jobs}
     for _ in range(JOBS_ROUNDS):
         for count in jobs:
@@ -482,8 +482,7 @@ def main() -> None:
                 row(size, "  one article edited", edited, f"= {edited.wall / cold.wall:.0%} of cold "
                     f"(goal <= {edited_goal:.2f} s); {edited.spread}", locales)
                 if locales == "one":
-                    if jobs:
-                        jobs_runs(size, project, jobs, row)
+                    jobs_runs(size, project, jobs, row)
                     if ttk is not None:
                         peer = translate_toolkit(ttk, project)
                         row(size, "translate-toolkit md2po+podebug+po2md", peer,

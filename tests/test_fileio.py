@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -145,8 +146,6 @@ _state_values = st.recursive(  # what state files hold: integers within 64 bits 
 
 @given(_state_values, st.booleans())
 def test_read_json_reads_what_json_bytes_wrote(value: object, indent: bool) -> None:
-    import tempfile
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.json"
         path.write_bytes(json_bytes(value, indent=indent))

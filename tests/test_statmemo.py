@@ -96,12 +96,14 @@ def test_a_forked_worker_resolves_paths_as_pathlib_does_and_sees_files_turn_into
     with statmemo.stat_memo():
         pid = os.fork()
         if pid == 0:  # the child: a worker, as parallel_iter forks them
-            seen = [statmemo.resolved_text(path) for path in paths * 2]
-            (real / "news" / "page.html").unlink()
-            (real / "news" / "page.html").symlink_to(tmp_path / "elsewhere.html")
-            seen.append(statmemo.resolved_text(real / "news" / "page.html"))
-            os.write(write, "\n".join(seen).encode())
-            os._exit(0)
+            try:
+                seen = [statmemo.resolved_text(path) for path in paths * 2]
+                (real / "news" / "page.html").unlink()
+                (real / "news" / "page.html").symlink_to(tmp_path / "elsewhere.html")
+                seen.append(statmemo.resolved_text(real / "news" / "page.html"))
+                os.write(write, "\n".join(seen).encode())
+            finally:  # never back into the test session
+                os._exit(0)
         os.waitpid(pid, 0)
     os.close(write)
     with os.fdopen(read) as pipe:

@@ -107,13 +107,8 @@ def extract_project(
     wanted = None if slugs is None else frozenset(slugs)
     context = _Context(project, glossary, wanted, shard)
     changed = [(path, source) for path, source, _, slug in found if slug is None]
-    if changed and jobs != 1:  # once here, not once per worker (nor again in later stages' workers)
-        from localize.readers import prepare_readers
-        from localize.segmentation import prepare_segmentation
-
-        glossary.prepare()
-        prepare_readers()
-        prepare_segmentation(project.settings.source_locale.language)
+    if changed and jobs != 1:
+        prepare_workers(project, glossary)
     plans: list[_Plan] = []
     by_slug: dict[str, str] = {}
     with StagedWrites() as staged, contextlib.closing(
@@ -197,6 +192,18 @@ class _Context:
     def selects(self, slug: str) -> bool:
         """Whether this run extracts the article ``slug`` (asked for, and the shard's own)."""
         return (self.wanted is None or slug in self.wanted) and (self.shard is None or self.shard.owns(slug))
+
+
+def prepare_workers(project: Project, glossary: Glossary) -> None:
+    """Build here what every ``--jobs`` worker reading articles needs (the glossary's matchers,
+    the Markdown parsers, the source language's sentence patterns): forked, each inherits them
+    instead of building its own, and in ``run`` so do the build's workers."""
+    from localize.readers import prepare_readers
+    from localize.segmentation import prepare_segmentation
+
+    glossary.prepare()
+    prepare_readers()
+    prepare_segmentation(project.settings.source_locale.language)
 
 
 def _extract_article(context: _Context, item: tuple[Path, str]) -> _Plan:

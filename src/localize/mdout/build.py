@@ -133,12 +133,19 @@ class _MarkdownAhead:
 
     def render(self, project: Project, plan: ArticlePlan, inputs: ArticleInputs,
                publish: str) -> tuple[RenderedArticle, dict[str, str]]:
-        from localize.mdout.render import render_article
-
         files = ArticlePages(self.articles)
         files.add(plan.content_rel, _files(self.layout, plan))
-        rendered = render_article(project, plan, inputs, self.layout, publish, files)
-        return rendered, {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
+        return _render(project, plan, inputs, self.layout, publish, files)
+
+
+def _render(project: Project, plan: ArticlePlan, inputs: ArticleInputs, layout: Layout, publish: str,
+            article_files: Mapping[str, Mapping[str, str]]) -> tuple[RenderedArticle, dict[str, str]]:
+    """The article's Markdown files and the sha256 of each by path."""
+    # imported here: a run that renders nothing (a no-op) never imports the readers
+    from localize.mdout.render import render_article
+
+    rendered = render_article(project, plan, inputs, layout, publish, article_files)
+    return rendered, {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
 
 
 def _article(project: Project, article: PlannedArticle, layout: Layout, publish: str,
@@ -154,12 +161,8 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
         if article.rendered is not None:
             rendered, shas = article.rendered  # the worker hashed them
         else:
-            # imported here: a run that renders nothing (a no-op) never imports the readers
-            from localize.mdout.render import render_article
-
             inputs = article.inputs or read_article(project, article.path)[1]
-            rendered = render_article(project, plan, inputs, layout, publish, article_files)
-            shas = {file.path: hashlib.sha256(file.content).hexdigest() for file in rendered.files}
+            rendered, shas = _render(project, plan, inputs, layout, publish, article_files)
         for file in rendered.files:
             output.add(file.path, file.content, shas[file.path])
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}

@@ -279,13 +279,10 @@ def iter_planned(project: Project, found: list[Found], global_key: str, publish:
     of the files hashed to read them go to ``cache``."""
     by_slug: dict[str, Path] = {}
     to_read = [path for path, _, _, _, plan in found if plan is None]
-    if to_read and jobs != 1:  # once here, not once per worker
-        from localize.readers import prepare_readers
-        from localize.segmentation import prepare_segmentation
+    if to_read and jobs != 1:
+        from localize.catalog.extract import prepare_workers
 
-        load_project_glossary(project).prepare()
-        prepare_readers()
-        prepare_segmentation(project.settings.source_locale.language)
+        prepare_workers(project, load_project_glossary(project))
     # one pool for the whole build; each result is let go as soon as its pages are written
     fresh = parallel_iter(_read_plan, to_read, jobs, (project, global_key, publish, ahead))
     for path, source_rel, _, key, plan in found:
