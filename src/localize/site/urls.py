@@ -39,7 +39,8 @@ def relative_url(from_url_path: str, to_url_path: str) -> str:
     """A link from one page (or asset) to another that works wherever the site is served."""
     start = from_url_path if from_url_path.endswith("/") else posixpath.dirname(from_url_path)
     target = to_url_path.rstrip("/") or "."
-    rel = posixpath.relpath(target, start.rstrip("/") or ".")
+    # both rooted at "/": relpath then needs no working directory (a getcwd call each)
+    rel = posixpath.relpath("/" + target, "/" + (start.rstrip("/") or "."))
     if to_url_path.endswith("/") and not rel.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
