@@ -35,6 +35,25 @@ def test_new_file_gets_the_umask_mode_not_a_private_temp_mode(tmp_path: Path) ->
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["index.html"]
 
 
+def test_a_temp_file_left_by_a_killed_process_is_neither_reused_nor_removed(tmp_path: Path, monkeypatch) -> None:
+    import itertools
+
+    monkeypatch.setattr(fileio, "_temp_numbers", itertools.count())
+    stale = tmp_path / f".ja.po.{os.getpid()}.0.tmp"  # the name the next write would pick first
+    stale.write_bytes(b"half a catalog")
+    assert write_if_changed(tmp_path / "ja.po", b"whole")
+    assert (tmp_path / "ja.po").read_bytes() == b"whole"
+    assert stale.read_bytes() == b"half a catalog"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "ja.po"]
+
+
+def test_a_write_that_cannot_create_its_file_names_that_file_not_the_temp(tmp_path: Path) -> None:
+    (tmp_path / "site").write_bytes(b"a file where a directory should be")
+    with pytest.raises(NotADirectoryError) as failure:
+        write_if_changed(tmp_path / "site" / "index.html", b"<p>page</p>", durable=False)
+    assert failure.value.filename == str(tmp_path / "site" / "index.html")
+
+
 def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "a.pot"
     path.write_bytes(b"same")

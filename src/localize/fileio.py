@@ -148,17 +148,18 @@ def _write_temp(path: Path, data: bytes, durable: bool) -> str:
         mode = None
     fd, tmp = _create_temp(path)
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)  # replacing a file: keep what its readers rely on
-        _write_all(fd, data)
-        if durable:
-            os.fsync(fd)
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)  # replacing a file: keep what its readers rely on
+            _write_all(fd, data)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException as exc:
-        os.close(fd)
         _discard(tmp)
         _name_the_file(exc, path)
         raise
-    os.close(fd)
     return tmp
 
 
@@ -176,11 +177,9 @@ def _create_temp(path: Path) -> tuple[int, str]:
         except FileExistsError:  # left by a killed process whose pid came round again
             continue
         except FileNotFoundError:
-            try:
-                os.makedirs(directory, exist_ok=True)
-            except OSError as exc:
-                _name_the_file(exc, path)
-                raise
+            os.makedirs(directory, exist_ok=True)  # an error names the directory it could not make
+        except OSError as exc:  # a read-only directory: name the file being written, not the temp
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     raise FileExistsError(errno.EEXIST, "no free temp file name", str(path))
 
 
