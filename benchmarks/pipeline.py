@@ -153,6 +153,7 @@ class Measured:
     rss_mb: float
     stages: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
+    kernel: dict[str, float] = field(default_factory=dict)  # of those, the system (kernel) seconds
     returncode: int = 0
     spread: str = ""  # for the median of several runs: how many, and their range
 
@@ -164,7 +165,9 @@ class Measured:
 
         cores = default_jobs()  # the cores this process may use, as --jobs counts them
         busy, wall = sum(self.cpu.values()), sum(self.stages.values())
-        return (f"CPU {busy:.1f} s in {wall:.1f} s of stages ({busy / wall:.2f} of {cores} cores; "
+        # the kernel's share is mostly making files and directories: it varies with the filesystem
+        kernel = f" ({sum(self.kernel.values()):.1f} s of it in the kernel)" if self.kernel else ""
+        return (f"CPU {busy:.1f} s{kernel} in {wall:.1f} s of stages ({busy / wall:.2f} of {cores} cores; "
                 f"{busy / cores:.1f} s at best)")
 
 
@@ -191,7 +194,7 @@ def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None
     result = Measured(wall, max(peak, usage_peak) / 1024, returncode=process.returncode)
     if out:
         report = json.loads(out.decode().strip().splitlines()[-1])
-        result.stages, result.cpu = report["stages"], report["cpu"]
+        result.stages, result.cpu, result.kernel = report["stages"], report["cpu"], report.get("kernel", {})
     if process.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace")[-2000:])
     return result
@@ -302,12 +305,14 @@ def edited_runs(project: Path) -> Measured:
     return median_of(runs)
 
 
-def _cpu_seconds() -> float:
-    """CPU time of this process and of the children it has waited for (a stage's workers)."""
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of the children it has waited for (a stage's workers),
+    and the system (kernel) part of it."""
     import resource
 
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    kernel = own.ru_stime + children.ru_stime
+    return own.ru_utime + children.ru_utime + kernel, kernel
 
 
 def child(project_dir: str, jobs: int | None) -> None:
@@ -319,6 +324,7 @@ def child(project_dir: str, jobs: int | None) -> None:
     import localize.translate as translate
     stages: dict[str, float] = {}
     cpu: dict[str, float] = {}
+    kernel: dict[str, float] = {}
 
     def timed(module: object, name: str, label: str) -> None:
         original = getattr(module, name)
@@ -329,7 +335,9 @@ def child(project_dir: str, jobs: int | None) -> None:
                 return original(*args, **kwargs)
             finally:
                 stages[label] = stages.get(label, 0.0) + time.perf_counter() - started
-                cpu[label] = cpu.get(label, 0.0) + _cpu_seconds() - cpu_started
+                cpu_now = _cpu_seconds()
+                cpu[label] = cpu.get(label, 0.0) + cpu_now[0] - cpu_started[0]
+                kernel[label] = kernel.get(label, 0.0) + cpu_now[1] - cpu_started[1]
 
         setattr(module, name, wrapper)
 
@@ -341,7 +349,7 @@ def child(project_dir: str, jobs: int | None) -> None:
     if jobs is not None:
         argv.append(f"--jobs={jobs}")
     code = _invoke_cli(argv)
-    sys.stdout.write(json.dumps({"stages": stages, "cpu": cpu}) + "\n")
+    sys.stdout.write(json.dumps({"stages": stages, "cpu": cpu, "kernel": kernel}) + "\n")
     sys.exit(code)
 
 
