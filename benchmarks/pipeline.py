@@ -14,7 +14,11 @@ names, inline code, links, a source list) and runs, in the same process tree:
   ``po4a --no-update``; Debian's package ``po4a``, installed with apt-get if missing).
 
 The projects live in a temporary directory (``TMPDIR`` chooses where); the
-script first prints how long creating a file takes there. localize is
+script first prints how long creating a file takes there, and measures it again
+before localize's cold run and before each peer, which run right after it so that
+all three find the filesystem alike (creating and deleting thousands of files, as
+the ``--jobs`` runs do, can make creating one far slower for minutes on some
+filesystems). For each of them it prints the CPU time and the kernel's share. localize is
 byte-compiled first, as ``pip install`` leaves it. It prints wall times, stage
 times, peak memory (the process tree summed, each process by its proportional
 set size, so forked workers are not charged for pages they share; sampled every
@@ -29,18 +33,18 @@ reports) and the acceptance figures of issue 14 as ratios; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
+
+from measuring import Measured, file_creation_us, measure, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_STAGES = ("extract", "check", "build")  # what --jobs fans out (translate waits on engines)
@@ -104,141 +108,7 @@ def write_corpus(root: Path, size: int, locales: str) -> None:
         (root / f"content/news/a{n:05d}.md").write_text(article(n), "utf-8")
 
 
-# --- measuring a process tree ------------------------------------------------------------
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Memory of ``pid`` and all its descendants, from /proc, summed.
-
-    Each process counts its proportional set size (PSS: a page shared by k processes counts
-    1/k in each), so ``--jobs`` workers forked from the parent are not charged for the
-    pages they share with it; RSS where PSS is not available.
-    """
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(stat[1]), []).append(int(entry))
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        total += _process_kb(current)
-        stack.extend(children.get(current, []))
-    return total
-
-
-def _process_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-@dataclass
-class Measured:
-    wall: float
-    rss_mb: float
-    stages: dict[str, float] = field(default_factory=dict)
-    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
-    kernel: dict[str, float] = field(default_factory=dict)  # of those, the system (kernel) seconds
-    returncode: int = 0
-    spread: str = ""  # for the median of several runs: how many, and their range
-
-    def cpu_note(self) -> str:
-        """How busy the cores were in the stages, and the least wall time that CPU allows."""
-        if not self.cpu:
-            return ""
-        from localize.parallel import default_jobs
-
-        cores = default_jobs()  # the cores this process may use, as --jobs counts them
-        busy, wall = sum(self.cpu.values()), sum(self.stages.values())
-        # the kernel's share is mostly making files and directories: it varies with the filesystem
-        kernel = f" ({sum(self.kernel.values()):.1f} s of it in the kernel)" if self.kernel else ""
-        return (f"CPU {busy:.1f} s{kernel} in {wall:.1f} s of stages ({busy / wall:.2f} of {cores} cores; "
-                f"{busy / cores:.1f} s at best)")
-
-
-def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-            stdout: int | None = subprocess.DEVNULL) -> Measured:
-    """Run argv; wall time and peak memory (max of the sampled tree sum and the kernel's maxrss)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.05):
-            peak = max(peak, _tree_rss_kb(process.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate()
-    wall = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    usage_peak = _child_maxrss_kb()
-    result = Measured(wall, max(peak, usage_peak) / 1024, returncode=process.returncode)
-    if out:
-        report = json.loads(out.decode().strip().splitlines()[-1])
-        result.stages, result.cpu, result.kernel = report["stages"], report["cpu"], report.get("kernel", {})
-    if process.returncode not in (0, 1):
-        sys.stderr.write(err.decode(errors="replace")[-2000:])
-    return result
-
-
-_last_children_maxrss = 0
-
-
-def _child_maxrss_kb() -> int:
-    """The largest single process so far (getrusage keeps a running maximum): 0 when not new."""
-    import resource
-
-    global _last_children_maxrss
-    now = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    grew, _last_children_maxrss = now > _last_children_maxrss, max(now, _last_children_maxrss)
-    return now if grew else 0
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, str]]:
-    """mtime and content hash of every file under the project (what a no-op must not touch).
-
-    Left out: ``.localize/lock``, where every run writes its pid (the project lock, by design).
-    """
-    files = {}
-    for path in root.rglob("*"):
-        if path.is_file() and path.relative_to(root).as_posix() != ".localize/lock":
-            files[str(path.relative_to(root))] = (path.stat().st_mtime_ns,
-                                                  hashlib.sha256(path.read_bytes()).hexdigest())
-    return files
-
-
 # --- the three tools ------------------------------------------------------------------------
-
-
-def file_creation_us(count: int = 300) -> float:
-    """Microseconds to create (and close) one empty file under the work directory.
-
-    A machine's filesystem can make this vary twentyfold between directories (18 us
-    to 700 us were seen on one machine), which moves every tool's figures here."""
-    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
-        started = time.perf_counter()
-        for number in range(count):
-            os.close(os.open(os.path.join(tmp, f"f{number}"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        return (time.perf_counter() - started) / count * 1e6
 
 
 JOBS_ROUNDS = 2
@@ -397,6 +267,7 @@ def translate_toolkit(bin_dir: Path, project: Path) -> Measured:
     work = project / "ttk"
     work.mkdir()
     stages, rss, total = {}, 0.0, 0.0
+    cpu = (0.0, 0.0)
     for label, argv in [
         ("md2po", [bin_dir / "md2po", "-i", project / "content", "-o", work / "po"]),
         ("podebug", [bin_dir / "podebug", "--rewrite=xxx", "-i", work / "po", "-o", work / "po-debug"]),
@@ -404,9 +275,10 @@ def translate_toolkit(bin_dir: Path, project: Path) -> Measured:
     ]:
         step = measure([str(a) for a in argv])
         stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+        cpu = (cpu[0] + step.process_cpu[0], cpu[1] + step.process_cpu[1])
     if len(list((work / "out").rglob("*.md"))) != len(list((project / "content").rglob("*.md"))):
         print("translate-toolkit failed: see above", file=sys.stderr)
-    return Measured(total, rss, stages)
+    return Measured(total, rss, stages, process_cpu=cpu)
 
 
 def po4a(project: Path) -> Measured:
@@ -420,14 +292,38 @@ def po4a(project: Path) -> Measured:
         lines.append(f"[type: text] {source} $lang:out/{source.name}")
     (work / "po4a.cfg").write_text("\n".join(lines) + "\n", "utf-8")
     stages, rss, total = {}, 0.0, 0.0
+    cpu = (0.0, 0.0)
     for label, argv in [("gettextize", ["po4a", "-q", "--no-translations", "po4a.cfg"]),
                         ("msgen", ["msgen", "po/zh.po", "-o", "po/zh.po"]),
                         ("translate", ["po4a", "-q", "--no-update", "po4a.cfg"])]:
         step = measure(argv, cwd=work)
         stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+        cpu = (cpu[0] + step.process_cpu[0], cpu[1] + step.process_cpu[1])
     if len(list((work / "out").glob("*.md"))) != len(list((project / "content/news").glob("*.md"))):
         print("po4a failed: see above", file=sys.stderr)
-    return Measured(total, rss, stages)
+    return Measured(total, rss, stages, process_cpu=cpu)
+
+
+def peer_rows(size: int, project: Path, cold: Measured, peers: tuple[Path | None, bool],
+              row: Callable[..., None]) -> None:
+    """translate-toolkit and po4a on ``project``'s articles, each against localize's cold run.
+
+    Run right after it: creating and deleting thousands of files (each ``--jobs`` run starts
+    from a new copy) can make creating one cost ten times more for minutes afterwards on
+    some filesystems, and every tool here creates thousands."""
+    ttk, has_po4a = peers
+    if ttk is not None:
+        created = file_creation_us()
+        peer = translate_toolkit(ttk, project)
+        row(size, "translate-toolkit md2po+podebug+po2md", peer,
+            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000, a run of "
+            f"{peer.wall / 5:.1f} s); {peer.process_cpu_note()}; a file took {created:.0f} us before it")
+    if has_po4a:
+        created = file_creation_us()
+        peer = po4a(project)
+        row(size, "po4a gettextize+msgen+translate", peer,
+            f"localize is {peer.wall / cold.wall:.1f}x faster; {peer.process_cpu_note()}; "
+            f"a file took {created:.0f} us before it")
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -477,9 +373,13 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
                 project = Path(tmp) / "project"
                 write_corpus(project, size, locales)
+                created = file_creation_us()
                 cold = localize_run(project, None)
-                row(size, f"localize run, {locales} locale(s), cold", cold, cold.cpu_note(), locales)
+                row(size, f"localize run, {locales} locale(s), cold", cold,
+                    f"{cold.cpu_note()}; a file took {created:.0f} us to create before it", locales)
                 per_article.setdefault(locales, {})[size] = cold.wall / size
+                if locales == "one":  # next, so that they find the filesystem as the cold run did
+                    peer_rows(size, project, cold, (ttk, has_po4a), row)
                 noop, touched = noop_runs(project)
                 changed = f"{len(touched)} {' '.join(touched[:3])}".strip()
                 row(size, "  no-op", noop, f"= {noop.wall / cold.wall:.0%} of cold "
@@ -491,15 +391,6 @@ def main() -> None:
                     f"(goal <= {edited_goal:.2f} s); {edited.spread}", locales)
                 if locales == "one":
                     jobs_runs(size, project, jobs, row)
-                    if ttk is not None:
-                        peer = translate_toolkit(ttk, project)
-                        row(size, "translate-toolkit md2po+podebug+po2md", peer,
-                            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000, "
-                            f"a run of {peer.wall / 5:.1f} s)")
-                    if has_po4a:
-                        peer = po4a(project)
-                        row(size, "po4a gettextize+msgen+translate", peer,
-                            f"localize is {peer.wall / cold.wall:.1f}x faster")
     for locales, costs in per_article.items():
         if len(costs) > 1:
             small, large = min(costs), max(costs)
