@@ -87,7 +87,7 @@ class Measured:
 def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
             stdout: int | None = subprocess.DEVNULL) -> Measured:
     """Run argv; wall time and peak memory (max of the sampled tree sum and the kernel's maxrss)."""
-    cpu_before = _children_cpu()
+    cpu_before = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
     peak = 0
@@ -105,7 +105,7 @@ def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None
     done.set()
     sampler.join()
     usage_peak = _child_maxrss_kb()
-    cpu_after = _children_cpu()
+    cpu_after = children_cpu()
     result = Measured(wall, max(peak, usage_peak) / 1024, returncode=process.returncode,
                       process_cpu=(cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]))
     if out:
@@ -114,6 +114,18 @@ def measure(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None
     if process.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace")[-2000:])
     return result
+
+
+def measure_steps(steps: list[tuple[str, list[str]]], cwd: Path | None = None) -> Measured:
+    """Run each (label, argv) in turn, as one tool's work: each step's wall time as its stage,
+    their wall and CPU times added up, and the most memory any step took."""
+    stages: dict[str, float] = {}
+    rss = total = cpu = kernel = 0.0
+    for label, argv in steps:
+        step = measure(argv, cwd=cwd)
+        stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
+        cpu, kernel = cpu + step.process_cpu[0], kernel + step.process_cpu[1]
+    return Measured(total, rss, stages, process_cpu=(cpu, kernel))
 
 
 _last_children_maxrss = 0
@@ -142,7 +154,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, str]]:
     return files
 
 
-def _children_cpu() -> tuple[float, float]:
+def children_cpu() -> tuple[float, float]:
     """CPU seconds of the children this process has waited for (their own children included),
     and the kernel's part."""
     import resource

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from measuring import Measured, file_creation_us, measure, snapshot
+from measuring import Measured, children_cpu, file_creation_us, measure, measure_steps, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_STAGES = ("extract", "check", "build")  # what --jobs fans out (translate waits on engines)
@@ -180,9 +180,9 @@ def _cpu_seconds() -> tuple[float, float]:
     and the system (kernel) part of it."""
     import resource
 
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    kernel = own.ru_stime + children.ru_stime
-    return own.ru_utime + children.ru_utime + kernel, kernel
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children, children_kernel = children_cpu()
+    return own.ru_utime + own.ru_stime + children, own.ru_stime + children_kernel
 
 
 def child(project_dir: str, jobs: int | None) -> None:
@@ -266,19 +266,15 @@ def translate_toolkit(bin_dir: Path, project: Path) -> Measured:
     """md2po the content, podebug (the peer's offline 'translation'), po2md back to Markdown."""
     work = project / "ttk"
     work.mkdir()
-    stages, rss, total = {}, 0.0, 0.0
-    cpu = (0.0, 0.0)
-    for label, argv in [
+    steps = [
         ("md2po", [bin_dir / "md2po", "-i", project / "content", "-o", work / "po"]),
         ("podebug", [bin_dir / "podebug", "--rewrite=xxx", "-i", work / "po", "-o", work / "po-debug"]),
         ("po2md", [bin_dir / "po2md", "-t", project / "content", "-i", work / "po-debug", "-o", work / "out"]),
-    ]:
-        step = measure([str(a) for a in argv])
-        stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
-        cpu = (cpu[0] + step.process_cpu[0], cpu[1] + step.process_cpu[1])
+    ]
+    measured = measure_steps([(label, [str(a) for a in argv]) for label, argv in steps])
     if len(list((work / "out").rglob("*.md"))) != len(list((project / "content").rglob("*.md"))):
         print("translate-toolkit failed: see above", file=sys.stderr)
-    return Measured(total, rss, stages, process_cpu=cpu)
+    return measured
 
 
 def po4a(project: Path) -> Measured:
@@ -291,17 +287,12 @@ def po4a(project: Path) -> Measured:
     for source in sorted((project / "content/news").glob("*.md")):
         lines.append(f"[type: text] {source} $lang:out/{source.name}")
     (work / "po4a.cfg").write_text("\n".join(lines) + "\n", "utf-8")
-    stages, rss, total = {}, 0.0, 0.0
-    cpu = (0.0, 0.0)
-    for label, argv in [("gettextize", ["po4a", "-q", "--no-translations", "po4a.cfg"]),
-                        ("msgen", ["msgen", "po/zh.po", "-o", "po/zh.po"]),
-                        ("translate", ["po4a", "-q", "--no-update", "po4a.cfg"])]:
-        step = measure(argv, cwd=work)
-        stages[label], rss, total = step.wall, max(rss, step.rss_mb), total + step.wall
-        cpu = (cpu[0] + step.process_cpu[0], cpu[1] + step.process_cpu[1])
+    measured = measure_steps([("gettextize", ["po4a", "-q", "--no-translations", "po4a.cfg"]),
+                              ("msgen", ["msgen", "po/zh.po", "-o", "po/zh.po"]),
+                              ("translate", ["po4a", "-q", "--no-update", "po4a.cfg"])], cwd=work)
     if len(list((work / "out").glob("*.md"))) != len(list((project / "content/news").glob("*.md"))):
         print("po4a failed: see above", file=sys.stderr)
-    return Measured(total, rss, stages, process_cpu=cpu)
+    return measured
 
 
 def peer_rows(size: int, project: Path, cold: Measured, peers: tuple[Path | None, bool],
@@ -312,18 +303,18 @@ def peer_rows(size: int, project: Path, cold: Measured, peers: tuple[Path | None
     from a new copy) can make creating one cost ten times more for minutes afterwards on
     some filesystems, and every tool here creates thousands."""
     ttk, has_po4a = peers
+
+    def compare(label: str, run: Callable[[], Measured], goal: bool = False) -> None:
+        created = file_creation_us()
+        peer = run()
+        target = f" (goal >= 5x at N=1000, a run of {peer.wall / 5:.1f} s)" if goal else ""
+        row(size, label, peer, f"localize is {peer.wall / cold.wall:.1f}x faster{target}; "
+            f"{peer.process_cpu_note()}; a file took {created:.0f} us before it")
+
     if ttk is not None:
-        created = file_creation_us()
-        peer = translate_toolkit(ttk, project)
-        row(size, "translate-toolkit md2po+podebug+po2md", peer,
-            f"localize is {peer.wall / cold.wall:.1f}x faster (goal >= 5x at N=1000, a run of "
-            f"{peer.wall / 5:.1f} s); {peer.process_cpu_note()}; a file took {created:.0f} us before it")
+        compare("translate-toolkit md2po+podebug+po2md", lambda: translate_toolkit(ttk, project), goal=True)
     if has_po4a:
-        created = file_creation_us()
-        peer = po4a(project)
-        row(size, "po4a gettextize+msgen+translate", peer,
-            f"localize is {peer.wall / cold.wall:.1f}x faster; {peer.process_cpu_note()}; "
-            f"a file took {created:.0f} us before it")
+        compare("po4a gettextize+msgen+translate", lambda: po4a(project))
 
 
 # --- the table ------------------------------------------------------------------------------

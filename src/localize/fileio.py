@@ -164,6 +164,9 @@ def _write_temp(path: Path, data: bytes, durable: bool) -> str:
 
 
 _temp_numbers = itertools.count()
+#: The files this module writes or compares: not inherited by a child process, binary on Windows.
+_OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _OPEN_FLAGS
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
@@ -181,9 +184,6 @@ def _create_temp(path: Path) -> tuple[int, str]:
         except OSError as exc:  # a read-only directory: name the file being written, not the temp
             raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     raise FileExistsError(errno.EEXIST, "no free temp file name", str(path))
-
-
-_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -300,7 +300,7 @@ def read_json(path: Path) -> Any:
 def _same_content(path: Path, data: bytes) -> bool:
     """Whether ``path`` holds exactly ``data`` (read with ``os`` calls: no file object)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
     except FileNotFoundError:
         return False
     try:
