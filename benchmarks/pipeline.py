@@ -189,6 +189,7 @@ def child(project_dir: str, jobs: int | None) -> None:
     """Run the CLI's ``run`` with each stage function wrapped in a timer; print each stage's
     wall and CPU seconds (its workers' included) as JSON."""
     import localize.catalog.extract as extract
+    import localize.mdout as mdout
     import localize.qa as qa
     import localize.site as site
     import localize.translate as translate
@@ -215,6 +216,7 @@ def child(project_dir: str, jobs: int | None) -> None:
     timed(translate, "translate_project", "translate")
     timed(qa, "check_project", "check")
     timed(site, "build_site", "build")
+    timed(mdout, "build_markdown", "markdown")  # the sample config's second format
     argv = ["--quiet", "--project", project_dir, "run"]
     if jobs is not None:
         argv.append(f"--jobs={jobs}")

@@ -116,6 +116,28 @@ def test_status_after_translate_counts_without_parsing(
     assert parsed == [project.root / "locales/en/LC_MESSAGES/a.po"]
 
 
+def test_status_after_a_memory_pass_counts_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory engine's pass leaves the counts of every catalog it read, filled or not
+    (b.po lacks nothing, so the pass never reads it: status counts it itself)."""
+    import localize.catalog.status as status
+
+    project = make_project(tmp_path, "http://127.0.0.1:9")
+    config = project.root / "localize.toml"
+    config.write_text(config.read_text("utf-8").replace('name = "libre"', 'name = "memory"'), "utf-8")
+    project = Project.open(project.root)
+    write_po_with(project.root / "locales/en/LC_MESSAGES/b.po", {SENTENCES[0]: "Reviewed."})
+    run(project)  # fills a.po's copy of SENTENCES[0]; the rest of a.po stays missing
+    parsed: list[Path] = []
+    real = status.load_po
+    monkeypatch.setattr(status, "load_po", lambda path: parsed.append(Path(path)) or real(path))
+    remembered = status.project_status(project)
+    assert [p.name for p in parsed] == ["b.po"]
+    assert remembered["totals"]["en"]["machine"] >= 1 and remembered["totals"]["en"]["missing"] >= 1
+    (project.state_dir / "status-memo.json").unlink()
+    assert status.project_status(project) == remembered  # the memo's counts are the real ones
+    assert sorted(p.name for p in parsed) == ["a.po", "b.po", "b.po"]
+
+
 def test_a_memory_only_locale_that_filled_nothing_is_skipped_until_its_catalogs_change(
     tmp_path: Path, parses: list[Path]
 ) -> None:

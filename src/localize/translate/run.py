@@ -340,7 +340,9 @@ class _LocaleRun:
             # nothing left the locale as it found it, so the next one may skip it too.
             self.settled = self.settled and (filled == 0 or settled([c.po for c in catalogs], self.flags[0]))
             if not state.dry_run:
-                self._lend(catalogs)  # as the memory pass saved them
+                digests = project_digests(project.state_dir)
+                self._count([(c, digests(c.path)) for c in catalogs])  # as the memory pass saved them
+                self._lend(catalogs)
             return
         context = replace(self._context(), part=part)
         llm = self.llm
@@ -369,17 +371,19 @@ class _LocaleRun:
         digests = project_digests(project.state_dir)  # what it wrote is recorded as written
         known = [(c, digests.remember(c.path, data)) for c, data in saved]
         known += [(c, digests(c.path)) for i, c in enumerate(catalogs) if i not in touched]  # saved by the TM pass, if at all
-        self.state.counted += [
-            (c.path, digest, reasons, catalog_counts(c.po, reasons))
-            for c, digest in known
-            for reasons in (self.failures.for_slug(c.slug),)
-        ]
+        self._count(known)
         self._lend(catalogs)
         remember_facts(project, self.locale, [(c.path, digest, catalog_pairs(c.po)) for c, digest in known])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
         if workers > 1 or locale_pass.started:
             self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
         return tally
+
+    def _count(self, known: list[tuple[Catalog, str]]) -> None:
+        """Counts of each catalog (with the digest of the bytes it was saved as) for ``status``:
+        the table ``run`` prints next need not parse them all again."""
+        self.state.counted += [(c.path, digest, reasons, catalog_counts(c.po, reasons))
+                               for c, digest in known for reasons in (self.failures.for_slug(c.slug),)]
 
     def _lend(self, catalogs: list[Catalog]) -> None:
         """Hand the catalogs, as saved, to check and build, which read them next (``catalog.parsed``)."""
