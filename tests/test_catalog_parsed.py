@@ -185,7 +185,7 @@ def test_a_run_past_the_budget_builds_from_spilled_catalogs_the_same_pages(
     api.run_pipeline(parsing, progress=False, jobs=1)
     catalogs = len(list((tmp_path / "parsing/locales").rglob("*.po")))
     assert len(translate_parses) == catalogs
-    assert len(parses) >= 2 * catalogs  # the site and the Markdown output
+    assert len(parses) >= catalogs  # the site (the Markdown output takes what its readers rendered)
     assert _outputs(spilled.root) == _outputs(parsing.root)
     forked = _project(tmp_path / "forked")  # workers unpickle what the parent spilled
     api.run_pipeline(forked, progress=False, jobs=2)

@@ -12,6 +12,7 @@ adds the two compositions the CLI needs (``segment_file`` and ``run_pipeline``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -132,6 +133,17 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
         return _run_stages(project, progress, quiet, shard, jobs, formats, layout)
 
 
+def _markdown_alongside(project: Project, formats: tuple[str, ...], shard: Shard | None,
+                        layout: str | None) -> contextlib.AbstractContextManager[Any]:
+    """With the HTML build first and the Markdown build next, the HTML build's readers render
+    each article's Markdown files too, so the Markdown build need not read them again."""
+    if shard is not None or "html" not in formats or "markdown" not in formats[formats.index("html"):]:
+        return contextlib.nullcontext()
+    from localize.mdout.build import MarkdownAlongside
+
+    return MarkdownAlongside(project, layout)
+
+
 def _run_stages(project: Project, progress: bool, quiet: bool, shard: Shard | None, jobs: int | None,
                 formats: tuple[str, ...] | None, layout: str | None) -> PipelineOutcome:
     from localize.catalog.extract import extract_project
@@ -154,15 +166,19 @@ def _run_stages(project: Project, progress: bool, quiet: bool, shard: Shard | No
     outcome.reports["translate"] = translated
     checked = check_project(project, None, shard=shard, jobs=jobs)
     outcome.reports["check"] = checked
-    for fmt in formats or project.settings.formats:
-        if fmt == "html":
-            outcome.reports["build"] = build_site(project, None, None, shard=shard, jobs=jobs)
-        elif shard is not None:
-            outcome.reports["markdown-skipped"] = True
-        else:
-            from localize.mdout import build_markdown
+    formats = tuple(formats or project.settings.formats)
+    with _markdown_alongside(project, formats, shard, layout) as alongside:
+        for fmt in formats:
+            if fmt == "html":
+                outcome.reports["build"] = build_site(project, None, None, shard=shard, jobs=jobs,
+                                                      companion=alongside)
+            elif shard is not None:
+                outcome.reports["markdown-skipped"] = True
+            else:
+                from localize.mdout import build_markdown
 
-            outcome.reports["markdown"] = build_markdown(project, None, None, layout, jobs=jobs)
+                outcome.reports["markdown"] = build_markdown(project, None, None, layout, jobs=jobs,
+                                                             alongside=alongside)
     if translated.exit_code or checked.errors:
         outcome.exit_code = EXIT_NEEDS_ATTENTION
     outcome.elapsed_s = time.monotonic() - started

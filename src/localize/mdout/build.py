@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from localize.containment import contained
 from localize.errors import InputError
@@ -26,7 +30,9 @@ from localize.project import Project
 from localize.site.build import (
     ArticlePages,
     PlannedArticle,
+    ReadPlan,
     Unplanned,
+    article_key,
     find_articles,
     iter_planned,
     remove_unpublished,
@@ -36,6 +42,7 @@ from localize.site.incremental import BuildCache, code_fingerprint, combined_key
 from localize.site.manifest import MANIFEST_NAME, ArticleEntry, PageEntry, previous_pages
 from localize.site.plan import ArticleInputs, ArticlePlan, read_article
 from localize.site.urls import absolute_url, page_url_path
+from localize.stamps import StampedDigests, stamp_of
 from localize.statmemo import in_stat_memo
 
 if TYPE_CHECKING:
@@ -65,11 +72,13 @@ class MarkdownReport:
 
 @in_stat_memo
 def build_markdown(project: Project, out: Path | None = None, publish: str | None = None,
-                   layout: str | None = None, jobs: int | None = 1) -> MarkdownReport:
+                   layout: str | None = None, jobs: int | None = 1,
+                   alongside: MarkdownAlongside | None = None) -> MarkdownReport:
     """Write the localized Markdown tree of ``project`` into ``out`` (default ``<project>/site-md``).
 
     ``jobs``: processes that read and plan changed articles (None: one per core). Articles are
     rendered as they are planned and their files staged on disk, so memory holds neither.
+    ``alongside``: the files an HTML build of this run rendered as it read the articles.
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -77,20 +86,19 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
         raise InputError(f'publish must be "reviewed" or "machine", not {publish!r}')
     out = Path(out).resolve() if out is not None else project.root / "site-md"
     chosen = make_layout(settings.markdown, layout, settings.source_locale, settings.target_locales)
-    global_key = combined_key([
-        "markdown-build", code_fingerprint(), _own_fingerprint(), file_sha256(project.config_path),
-        publish, load_project_glossary(project).fingerprint, chosen.name, chosen.pattern,
-        json.dumps(dict(chosen.names), sort_keys=True),
-    ])
+    global_key = _global_key(project, publish, chosen)
     cache = BuildCache(project.state_dir, out, global_key, CACHE_NAME)
     found = find_articles(project, cache, global_key)
     article_files = ArticlePages(frozenset(content_rel for _, _, content_rel, _, _ in found))
+    if alongside is not None and not alongside.fits(global_key, article_files.articles):
+        alongside = None
     articles: list[PlannedArticle] = []
     entries: list[ArticleEntry] = []
     deferred: list[tuple[int, PlannedArticle]] = []
     with _Output(out, previous_pages(out)) as output:
         ahead = _MarkdownAhead(chosen, frozenset(article_files.articles))
-        for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):  # one at a time
+        for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead,
+                                    read_already=alongside):  # one at a time
             article_files.add(article.plan.content_rel, _files(chosen, article.plan))
             articles.append(PlannedArticle(article.path, article.plan, article.key, None))
             try:
@@ -118,6 +126,15 @@ def build_markdown(project: Project, out: Path | None = None, publish: str | Non
     )
 
 
+def _global_key(project: Project, publish: str, layout: Layout) -> str:
+    """What every file of a Markdown build into one ``<out>`` depends on (its cache's key)."""
+    return combined_key([
+        "markdown-build", code_fingerprint(), _own_fingerprint(), file_sha256(project.config_path),
+        publish, load_project_glossary(project).fingerprint, layout.name, layout.pattern,
+        json.dumps(dict(layout.names), sort_keys=True),
+    ])
+
+
 def _files(layout: Layout, plan: ArticlePlan) -> dict[str, str]:
     return {lp.locale.posix: layout.path(plan.content_rel, plan.slug, lp.locale)
             for lp in plan.published if not lp.locale.is_pseudo}
@@ -136,6 +153,84 @@ class _MarkdownAhead:
         files = ArticlePages(self.articles)
         files.add(plan.content_rel, _files(self.layout, plan))
         return _render(project, plan, inputs, self.layout, publish, files)
+
+
+class MarkdownAlongside:
+    """``run`` with both formats: each article's Markdown files rendered where the HTML build
+    reads it (a ``site.build.Companion``) and kept, pickled, in an unnamed temporary file
+    beside the project's state until the Markdown build takes them (``ReadAlready``) instead
+    of reading, planning and rendering the article a second time.
+
+    The Markdown build takes an article only while every file its key was hashed from
+    (the source and its catalogs) has the stamp it had then, and only with the same build
+    key and the same articles; anything else it reads again, as without this.
+    """
+
+    def __init__(self, project: Project, layout: str | None) -> None:
+        settings = project.settings
+        self.publish = settings.publish
+        self.layout = make_layout(settings.markdown, layout, settings.source_locale, settings.target_locales)
+        self.global_key = _global_key(project, self.publish, self.layout)
+        self.state_dir = project.state_dir
+        self.articles: frozenset[str] = frozenset()
+        self.file: IO[bytes] | None = None
+        self.index: dict[str, tuple[int, int, dict[str, list[Any]]]] = {}  # path -> offset, length, stamps
+
+    def __enter__(self) -> MarkdownAlongside:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def begin(self, articles: frozenset[str]) -> None:
+        self.articles = articles
+
+    def render(self, project: Project, path: Path, plan: ArticlePlan, inputs: ArticleInputs, publish: str,
+               digests: StampedDigests) -> tuple[dict[str, list[Any]], bytes] | None:
+        """In the HTML build's reader: what the Markdown build's reader would make of the article,
+        pickled here (the build's process only stores it), with the stamps of the files its key
+        was hashed from."""
+        if publish != self.publish:
+            return None
+        files = ArticlePages(self.articles)
+        files.add(plan.content_rel, _files(self.layout, plan))
+        try:
+            rendered = _render(project, plan, inputs, self.layout, publish, files)
+        except Unplanned:  # it links to another article: the Markdown build renders it after all plans
+            return None
+        key = article_key(project, path, plan.slug, self.global_key, digests)
+        stamps = dict(digests.used)
+        return stamps, pickle.dumps((key, plan, rendered, stamps), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def keep(self, path: Path, rendered: tuple[dict[str, list[Any]], bytes]) -> None:
+        """Keep what ``render`` made; on a full disk, nothing more (the Markdown build reads those)."""
+        stamps, data = rendered
+        try:
+            if self.file is None:
+                self.state_dir.mkdir(parents=True, exist_ok=True)
+                self.file = tempfile.TemporaryFile(dir=self.state_dir, buffering=0)  # noqa: SIM115 (closed by __exit__)
+            offset = self.file.seek(0, os.SEEK_END)
+            if self.file.write(data) != len(data):
+                return
+        except OSError:
+            return
+        self.index[os.fspath(path)] = (offset, len(data), stamps)
+
+    def fits(self, global_key: str, articles: AbstractSet[str]) -> bool:
+        """Whether what was kept is what this Markdown build would render."""
+        return global_key == self.global_key and articles == self.articles
+
+    def has(self, path: Path) -> bool:
+        found = self.index.get(os.fspath(path))
+        return found is not None and all(stamp_of(name) == stamp[:3] for name, stamp in found[2].items())
+
+    def take(self, path: Path) -> ReadPlan:
+        offset, length, _ = self.index.pop(os.fspath(path))
+        assert self.file is not None
+        self.file.seek(offset)
+        key, plan, rendered, stamps = pickle.loads(self.file.read(length))  # pickled by this run
+        return key, None, plan, rendered, stamps
 
 
 def _render(project: Project, plan: ArticlePlan, inputs: ArticleInputs, layout: Layout, publish: str,

@@ -78,12 +78,14 @@ class PlannedArticle:
 
 
 def build_site(project: Project, out: Path | None = None, publish: str | None = None,
-               sitemap_limit: int = MAX_URLS, jobs: int | None = 1) -> BuildReport:
+               sitemap_limit: int = MAX_URLS, jobs: int | None = 1,
+               companion: Companion | None = None) -> BuildReport:
     """Build the site of ``project`` into ``out`` (default ``<project>/site``).
 
     ``jobs`` processes read and plan the changed articles (None: one per core). Articles are
     read, planned and rendered one after another, so only the plans stay in memory; an article
-    linking to one not planned yet is rendered once every article is planned.
+    linking to one not planned yet is rendered once every article is planned. ``companion``
+    renders another output from each article read (``run`` with both formats).
     """
     settings = project.settings
     publish = publish or settings.publish
@@ -103,7 +105,9 @@ def build_site(project: Project, out: Path | None = None, publish: str | None = 
     built: list[tuple[ArticleEntry, set[str], list[str]]] = []
     deferred: list[tuple[int, PlannedArticle]] = []
     ahead = RenderAhead(template, all_articles)
-    for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead):
+    if companion is not None:
+        companion.begin(all_articles)
+    for article in iter_planned(project, found, global_key, publish, cache, jobs, ahead, companion):
         article_pages.add(article.plan.content_rel, url_paths(project, article.plan))
         articles.append(PlannedArticle(article.path, article.plan, article.key, None))  # inputs let go
         try:
@@ -200,7 +204,7 @@ def completion_share(completion, publish: str) -> float:  # type: ignore[no-unty
     return round(usable / completion.total, 4) if completion.total else 0.0
 
 
-def _article_key(project: Project, path: Path, slug: str, global_key: str, digests: StampedDigests) -> str:
+def article_key(project: Project, path: Path, slug: str, global_key: str, digests: StampedDigests) -> str:
     parts = [global_key, project.relative(path), digests(path), slug]
     for locale in catalog_locales(project.settings):
         parts += [locale.posix, digests(project.po_path(slug, locale))]
@@ -235,19 +239,44 @@ class RenderAhead:
 ReadPlan = tuple[str, ArticleInputs | None, ArticlePlan, tuple[Any, dict[str, str]] | None, dict[str, list[Any]]]
 
 
-def _read_plan(context: tuple[Project, str, str, Ahead | None], path: Path) -> ReadPlan:
+class Companion(Protocol):
+    """Another build that renders from the same reading of each article, where it is read
+    (in a ``--jobs`` worker): what ``render`` returns (None: nothing) goes to ``keep`` in the
+    build's own process, for that other build to take instead of reading the article again.
+    ``begin`` is told every article of the build (content-relative paths) before any is read."""
+
+    def begin(self, articles: frozenset[str]) -> None: ...
+
+    def render(self, project: Project, path: Path, plan: ArticlePlan, inputs: ArticleInputs,
+               publish: str, digests: StampedDigests) -> Any: ...
+
+    def keep(self, path: Path, rendered: Any) -> None: ...
+
+
+class ReadAlready(Protocol):
+    """Articles another build read and rendered in this run (a :class:`Companion`'s store)."""
+
+    def has(self, path: Path) -> bool: ...
+
+    def take(self, path: Path) -> ReadPlan: ...
+
+
+def _read_plan(context: tuple[Project, str, str, Ahead | None, Companion | None],
+               path: Path) -> tuple[ReadPlan, Any]:
     """One changed article read and planned, and rendered unless it links to another article
-    (a worker's share of ``--jobs``); the inputs are kept only when not rendered."""
-    project, global_key, publish, ahead = context
+    (a worker's share of ``--jobs``); the inputs are kept only when not rendered. Second: what
+    the companion rendered of it."""
+    project, global_key, publish, ahead, companion = context
     slug, inputs = read_article(project, path)
     digests = StampedDigests(digest=sha256_digest)
-    key = _article_key(project, path, slug, global_key, digests)
+    key = article_key(project, path, slug, global_key, digests)
     plan = plan_article(project, path, slug, inputs, publish)
     try:
         rendered = ahead.render(project, plan, inputs, publish) if ahead is not None else None
     except Unplanned:
         rendered = None
-    return key, None if rendered is not None else inputs, plan, rendered, digests.used
+    extra = companion.render(project, path, plan, inputs, publish, digests) if companion is not None else None
+    return (key, None if rendered is not None else inputs, plan, rendered, digests.used), extra
 
 
 #: An article found under content/: path, source_rel, content_rel, and its cache key and plan
@@ -266,29 +295,37 @@ def find_articles(project: Project, cache: BuildCache, global_key: str) -> list[
         cached_slug = cache.previous_entry(source_rel).get("slug")
         plan, key = None, ""
         if isinstance(cached_slug, str):
-            key = _article_key(project, path, cached_slug, global_key, cache.digests)
+            key = article_key(project, path, cached_slug, global_key, cache.digests)
             plan = cache.plan(source_rel, key, content_rel)
         found.append((path, source_rel, content_rel, key, plan))
     return found
 
 
 def iter_planned(project: Project, found: list[Found], global_key: str, publish: str, cache: BuildCache,
-                 jobs: int | None = 1, ahead: Ahead | None = None) -> Iterator[PlannedArticle]:
+                 jobs: int | None = 1, ahead: Ahead | None = None, companion: Companion | None = None,
+                 read_already: ReadAlready | None = None) -> Iterator[PlannedArticle]:
     """Plans in ``found``'s order: cached ones as they are, the others read afresh (with their
-    inputs, or with ``ahead`` their pages when those depend on no other article); the stamps
-    of the files hashed to read them go to ``cache``."""
+    inputs, or with ``ahead`` their pages when those depend on no other article) or taken
+    from ``read_already``; the stamps of the files hashed to read them go to ``cache``."""
     by_slug: dict[str, Path] = {}
-    to_read = [path for path, _, _, _, plan in found if plan is None]
+    taken = {path for path, _, _, _, plan in found
+             if plan is None and read_already is not None and read_already.has(path)}
+    to_read = [path for path, _, _, _, plan in found if plan is None and path not in taken]
     if to_read and jobs != 1:
         from localize.catalog.extract import prepare_workers
 
         prepare_workers(project, load_project_glossary(project))
     # one pool for the whole build; each result is let go as soon as its pages are written
-    fresh = parallel_iter(_read_plan, to_read, jobs, (project, global_key, publish, ahead))
+    fresh = parallel_iter(_read_plan, to_read, jobs, (project, global_key, publish, ahead, companion))
     for path, source_rel, _, key, plan in found:
         inputs = rendered = None
         if plan is None:
-            key, inputs, plan, rendered, stamps = next(fresh)
+            if path in taken:
+                key, inputs, plan, rendered, stamps = read_already.take(path)  # type: ignore[union-attr]
+            else:
+                (key, inputs, plan, rendered, stamps), extra = next(fresh)
+                if extra is not None:
+                    companion.keep(path, extra)  # type: ignore[union-attr]
             cache.digests.used.update(stamps)
         if plan.slug in by_slug:
             raise InputError(f"slug {plan.slug!r} is also used by {project.relative(by_slug[plan.slug])}",
