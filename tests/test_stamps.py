@@ -74,6 +74,23 @@ def test_a_file_this_process_wrote_is_trusted_without_reading(tmp_path: Path) ->
     assert later.calls == 0
 
 
+def test_within_a_stat_memo_a_trusted_digest_holds_until_this_process_writes_the_file(tmp_path: Path) -> None:
+    from localize.statmemo import stat_memo
+
+    page = tmp_path / "a.po"
+    page.write_bytes(b"one")
+    _settle(page)
+    counting = Counting()
+    digests = StampedDigests(digest=counting)
+    with stat_memo():
+        assert digests(page) == digests(page) == blake2_digest(b"one")
+        assert counting.calls == 1
+        page.write_bytes(b"two")  # unseen by the memo, as by any reader in this run
+        digests.remember(page, b"two")  # but this process says what it wrote
+        assert digests(page) == blake2_digest(b"two")
+    assert digests(page) == blake2_digest(b"two")  # outside the memo: by the file's stamp
+
+
 def test_a_missing_file_has_no_digest_and_its_record_is_dropped(tmp_path: Path) -> None:
     page = tmp_path / "a.po"
     page.write_bytes(b"x")

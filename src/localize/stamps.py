@@ -24,7 +24,7 @@ from typing import Any
 
 from localize import __version__
 from localize.fileio import read_cache, write_cache
-from localize.statmemo import file_stat
+from localize.statmemo import FileStat, file_stat
 
 #: A file modified this close (ns) before it was digested may change again within the same
 #: stamp: a few clock ticks, or two seconds where mtimes come in whole seconds (FAT, HFS+).
@@ -56,16 +56,24 @@ class StampedDigests:
         self.previous: dict[str, Any] = previous if isinstance(previous, dict) else {}
         self.digest = digest
         self.used: dict[str, list[Any]] = {}
+        #: path -> (the stat memo's answer, the digest trusted with it): a run asks about each
+        #: catalog several times, and the memo gives the same object while the file is unchanged
+        self._trusted: dict[str, tuple[FileStat, str]] = {}
 
     def __call__(self, path: Path | str) -> str:
         key = os.fspath(path)
-        stamp = stamp_of(key)
-        if stamp is None:
+        stat = file_stat(key)
+        if stat is None:
             return ""
+        trusted = self._trusted.get(key)
+        if trusted is not None and trusted[0] is stat:
+            return trusted[1]
+        stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
         known = self.used.get(key) or self.previous.get(key)
         if (isinstance(known, list) and len(known) == 5 and known[:3] == stamp and known[4]
                 and isinstance(known[3], str)):
             self.used[key] = known
+            self._trusted[key] = (stat, known[3])
             return str(known[3])
         try:
             with open(key, "rb") as file:  # stamped before reading: a change after gives a new stamp
@@ -87,6 +95,7 @@ class StampedDigests:
     def remember_digest(self, path: Path | str, digest: str) -> None:
         """``remember`` for a caller that has the digest of the bytes it wrote."""
         key = os.fspath(path)
+        self._trusted.pop(key, None)
         stamp = stamp_of(key)
         if stamp is not None:
             self.used[key] = [*stamp, digest, True]
