@@ -41,7 +41,7 @@ def test_an_offline_engine_in_two_processes_writes_what_one_process_writes(
     fanned: list[int] = []
     real = run_module.run_fanned_out
     monkeypatch.setattr(run_module, "run_fanned_out",
-                        lambda context, items, workers: fanned.append(workers) or real(context, items, workers))
+                        lambda context, items, workers, **kw: fanned.append(workers) or real(context, items, workers, **kw))
     one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
     for project in (one, two):
         extract_project(project, jobs=1)
@@ -114,6 +114,54 @@ def test_a_locale_in_groups_of_catalogs_writes_and_reports_what_one_group_does(
     assert _entries(in_groups) == _entries(single)
     again = translate_project(grouped, progress=False, jobs=1)  # every group settled: nothing to do
     assert sum(row.translated for row in again.engines) == 0
+
+
+def test_each_group_is_saved_while_the_next_groups_processes_work_and_before_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1776470400")
+    monkeypatch.setattr(fanout, "MIN_ITEMS_PER_WORKER", 8)
+    monkeypatch.setattr(run_module, "GROUP_ENTRIES", 60)  # a few groups per locale, each fanned out
+    whole, grouped, stopped = (_project(tmp_path / name) for name in ("whole", "grouped", "stopped"))
+    for project in (whole, grouped, stopped):
+        extract_project(project, jobs=1)
+    monkeypatch.setattr(run_module, "GROUP_ENTRIES", 10_000)
+    translate_project(whole, progress=False, jobs=1)
+    monkeypatch.setattr(run_module, "GROUP_ENTRIES", 60)
+    fanning: list[bool] = []
+    saves: list[bool] = []  # for each save: whether a later group's processes were at work
+    real_fanned, real_save = run_module.run_fanned_out, run_module.save_catalogs
+
+    def fanned(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fanning.append(True)
+        try:
+            return real_fanned(*args, **kwargs)
+        finally:
+            fanning.pop()
+
+    monkeypatch.setattr(run_module, "run_fanned_out", fanned)
+    monkeypatch.setattr(run_module, "save_catalogs", lambda *a: saves.append(bool(fanning)) or real_save(*a))
+    translate_project(grouped, progress=False, jobs=2)
+    assert _catalogs(grouped.root) == _catalogs(whole.root)
+    engine_locales = 3  # opencc and two pseudo-locales; the memory engine's pass is not fanned out
+    assert saves.count(True) >= 2 * engine_locales and saves.count(False) == engine_locales  # each locale's last
+
+    parsed: list[str] = []  # the catalogs of the groups parsed before the interrupt
+    real_parse = run_module._RunState.parse
+
+    def parse_until_the_third_group(self, locale, group):  # type: ignore[no-untyped-def]
+        if len(parsed) and sum(1 for _ in parsed if _ == "|") == 2:
+            raise KeyboardInterrupt
+        parsed.extend([stopped.relative(path) for _, path in group] + ["|"])
+        return real_parse(self, locale, group)
+
+    monkeypatch.setattr(run_module._RunState, "parse", parse_until_the_third_group)
+    with pytest.raises(KeyboardInterrupt):
+        translate_project(stopped, [parse_locale("zh-Hans-CN")], progress=False, jobs=2)
+    translated = _catalogs(whole.root)
+    done = {name for name, data in _catalogs(stopped.root).items()
+            if "zh_Hans_CN" in name and data == translated[name]}
+    assert done == {name for name in parsed if name != "|"}  # both groups before it, saved
 
 
 def _entries(report: TranslateReport) -> list[dict]:

@@ -98,14 +98,20 @@ def _call_chunk(fn: Callable[[Any, Any], Any], chunk: list[Any]) -> list[Any]:
 
 
 def parallel_map(
-    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None
+    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Result]:
-    """``[fn(context, item) for item in items]``, in up to ``jobs`` processes (None: one per core)."""
-    return list(parallel_iter(fn, items, jobs, context))
+    """``[fn(context, item) for item in items]``, in up to ``jobs`` processes (None: one per core).
+
+    ``meanwhile`` runs in this process once every item is handed out (first, when no process
+    is started): work of the caller's that the processes need not wait for.
+    """
+    return list(parallel_iter(fn, items, jobs, context, meanwhile))
 
 
 def parallel_iter(
-    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None
+    fn: Callable[[Any, Item], Result], items: Iterable[Item], jobs: int | None, context: Any = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
     """``parallel_map`` yielding each result as soon as it and those before it are done, so a
     caller that lets go of each one holds a few at a time, not all of them.
@@ -116,6 +122,8 @@ def parallel_iter(
     items = list(items)
     workers = min(default_jobs() if jobs is None else jobs, len(items) // MIN_PER_WORKER)
     if workers <= 1:
+        if meanwhile is not None:
+            meanwhile()
         yield from (fn(context, item) for item in items)
         return
     import multiprocessing  # here: a run with nothing to share out never pays for importing it
@@ -131,7 +139,10 @@ def parallel_iter(
     pool = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=_install, initargs=(context,))
     chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))
     try:
-        ahead = deque(pool.submit(_call_chunk, fn, part) for part in islice(chunks, workers * CHUNKS_AHEAD))
+        first = None if meanwhile is not None else workers * CHUNKS_AHEAD  # all: busy while it runs
+        ahead = deque(pool.submit(_call_chunk, fn, part) for part in islice(chunks, first))
+        if meanwhile is not None:
+            meanwhile()
         while ahead:
             results = ahead.popleft().result()
             ahead.extend(pool.submit(_call_chunk, fn, part) for part in islice(chunks, 1))

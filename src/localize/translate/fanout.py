@@ -18,7 +18,7 @@ shared between requests), nor for the llm pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from localize.catalog.pofile import mark_machine
@@ -54,14 +54,16 @@ def fan_out_workers(context: PassContext, items: Sequence[WorkItem], jobs: int |
     return max(1, min(wanted, len(items) // MIN_ITEMS_PER_WORKER))
 
 
-def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int) -> RoundTally:
-    """The pass over ``items`` in ``workers`` processes; entries and failures written here."""
+def run_fanned_out(context: PassContext, items: Sequence[WorkItem], workers: int,
+                   meanwhile: Callable[[], None] | None = None) -> RoundTally:
+    """The pass over ``items`` in ``workers`` processes; entries and failures written here.
+    ``meanwhile`` runs here while the processes work (the save of the group before)."""
     groups = text_groups(items, workers * 4)  # a few per process, so a slow one does not hold the rest
     context.progress.start(context.label, len(items))
     if context.glossary is not None:
         context.glossary.prepare()
     quiet = replace(context, progress=Progress())
-    outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)))
+    outcomes = parallel_map(_run_group, groups, workers, (quiet, list(items)), meanwhile)
     tally = RoundTally()
     sent: set[str] = set()
     _apply(context, items, groups, outcomes, tally)

@@ -23,7 +23,7 @@ import polib
 
 from localize import __version__
 from localize.catalog.state import entry_state
-from localize.catalog.tm import imported_pairs_path
+from localize.catalog.tm import TranslationMemory, imported_pairs_path
 from localize.catalog.tm import locale_catalogs as catalog_paths
 from localize.fileio import atomic_write_bytes, read_cache, read_json, write_cache
 from localize.locales import LocaleInfo
@@ -123,3 +123,40 @@ def settled(catalogs: Iterable[polib.POFile], refresh_stale: bool) -> bool:
             if state == "missing" or (state == "stale" and refresh_stale):
                 return False
     return True
+
+
+class UntouchedCatalogs:
+    """A memory-only locale's catalogs its last pass left unchanged, skipped while they and the
+    memory stay as they were: the memory would fill nothing in them again. Without this,
+    an edit to one article made the pass parse every catalog of the locale with a missing
+    entry, which under the memory engine is nearly all of them for good."""
+
+    def __init__(self, project: Project, locale: LocaleInfo, memory: TranslationMemory, memo: NoopMemo) -> None:
+        self.project, self.locale, self.memo = project, locale, memo
+        self.fingerprint = memory.fingerprint()
+        self.known = memo.untouched(locale, self.fingerprint)
+        self.now: dict[str, str] = {}
+        self.digests = project_digests(project.state_dir)
+        self.before: dict[str, str] = {}
+
+    def to_fill(self, group: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+        """The catalogs of ``group`` to fill; the others are kept as untouched."""
+        todo = []
+        for slug, path in group:
+            relative, digest = self.project.relative(path), self.digests(path)
+            if self.known.get(relative) == digest:
+                self.now[relative] = digest
+            else:
+                self.before[relative] = digest
+                todo.append((slug, path))
+        return todo
+
+    def filled(self, group: list[tuple[str, Path]]) -> None:
+        """After the pass over ``group``: those it did not write are untouched."""
+        for _, path in group:
+            relative, digest = self.project.relative(path), self.digests(path)
+            if digest == self.before.pop(relative, None):
+                self.now[relative] = digest
+
+    def save(self) -> None:
+        self.memo.record_untouched(self.locale, self.fingerprint, self.now)

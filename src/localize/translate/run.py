@@ -55,11 +55,12 @@ from localize.store import Store, open_store
 from localize.translate.cache import TranslationCache
 from localize.translate.driver import CharBudget, DriverLimits, TokenBucket
 from localize.translate.fanout import fan_out_workers, run_fanned_out
-from localize.translate.noop import NoopMemo, settled
+from localize.translate.noop import NoopMemo, UntouchedCatalogs, settled
 from localize.translate.progress import Progress, make_progress
 from localize.translate.report import EngineLocaleReport, TranslateReport, estimate_cost
 from localize.translate.rounds import LocalePass, PassContext, RoundTally
 from localize.translate.work import (
+    CallOnce,
     Catalog,
     WorkItem,
     by_slug,
@@ -255,57 +256,23 @@ def _translate_locale(
                      lend=entries <= lending.BUDGET)
     if run.settings.name == "llm":  # its pass plans requests over the whole locale's articles
         groups = [[catalog for group in groups for catalog in group]]
-    skipping = _UntouchedCatalogs(state, locale, run.memory, memo) if (
+    skipping = UntouchedCatalogs(state.project, locale, run.memory, memo) if (
         run.settings.name == MEMORY_ENGINE and memo is not None and not state.dry_run) else None
-    for number, group in enumerate(groups):
-        if skipping is not None:
-            group = skipping.to_fill(group)
-        run.translate(state.parse(locale, group), f"{number + 1}/{len(groups)}" if len(groups) > 1 else "")
-        if skipping is not None:
-            skipping.filled(group)
+    try:
+        for number, group in enumerate(groups):
+            if skipping is not None:
+                group = skipping.to_fill(group)
+            run.translate(state.parse(locale, group), f"{number + 1}/{len(groups)}" if len(groups) > 1 else "")
+            if skipping is not None:
+                skipping.filled(group)
+    finally:
+        run.flush()  # the last group's save, or the one an error came before
     if skipping is not None:
         skipping.save()
     state.facts[locale.posix].parsed.clear()  # another shard's catalogs: not ours to keep
     if memo is not None and not state.dry_run:
         memo.record(locale, run.settled)
     return run.row()
-
-
-class _UntouchedCatalogs:
-    """A memory-only locale's catalogs its last pass left unchanged, skipped while they and the
-    memory stay as they were: the memory would fill nothing in them again. Without this,
-    an edit to one article made the pass parse every catalog of the locale with a missing
-    entry, which under the memory engine is nearly all of them for good."""
-
-    def __init__(self, state: _RunState, locale: LocaleInfo, memory: TranslationMemory, memo: NoopMemo) -> None:
-        self.project, self.locale, self.memo = state.project, locale, memo
-        self.fingerprint = memory.fingerprint()
-        self.known = memo.untouched(locale, self.fingerprint)
-        self.now: dict[str, str] = {}
-        self.digests = project_digests(state.project.state_dir)
-        self.before: dict[str, str] = {}
-
-    def to_fill(self, group: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
-        """The catalogs of ``group`` to fill; the others are kept as untouched."""
-        todo = []
-        for slug, path in group:
-            relative, digest = self.project.relative(path), self.digests(path)
-            if self.known.get(relative) == digest:
-                self.now[relative] = digest
-            else:
-                self.before[relative] = digest
-                todo.append((slug, path))
-        return todo
-
-    def filled(self, group: list[tuple[str, Path]]) -> None:
-        """After the pass over ``group``: those it did not write are untouched."""
-        for _, path in group:
-            relative, digest = self.project.relative(path), self.digests(path)
-            if digest == self.before.pop(relative, None):
-                self.now[relative] = digest
-
-    def save(self) -> None:
-        self.memo.record_untouched(self.locale, self.fingerprint, self.now)
 
 
 class _LocaleRun:
@@ -324,6 +291,7 @@ class _LocaleRun:
         self.context: PassContext | None = None
         self.llm: ModuleType | None = None
         self.locale_pass: LocalePass | None = None
+        self.pending = CallOnce(None)  # the last group's save, when it waits for the next group
 
     def translate(self, catalogs: list[Catalog], part: str) -> None:
         state, project = self.state, self.state.project
@@ -358,15 +326,44 @@ class _LocaleRun:
 
     def _run(self, context: PassContext, locale_pass: LocalePass, catalogs: list[Catalog],
              items: list[WorkItem]) -> RoundTally:
-        """The pass, then every catalog saved and handed on (counts, parse, TM pairs)."""
-        project = self.state.project
-        saved: list[tuple[Catalog, bytes]] = []
+        """The pass, then every catalog saved and handed on (counts, parse, TM pairs).
+
+        With ``--jobs`` processes, the group is saved while the next group's processes work
+        (or when the locale ends: :meth:`flush`); on any error, before it propagates.
+        """
         touched = {item.catalog for item in items}  # the TM pass saved what it filled itself
         workers = 1 if self.llm is not None else fan_out_workers(context, items, self.state.jobs)
+        save = CallOnce(lambda: self._save(catalogs, touched))
+        previous, self.pending = self.pending, CallOnce(None)
         try:
-            tally = run_fanned_out(context, items, workers) if workers > 1 else locale_pass.run()
-        finally:
+            if workers > 1:
+                tally = run_fanned_out(context, items, workers, meanwhile=previous)
+            else:
+                previous()
+                tally = locale_pass.run()
+        except BaseException:
+            try:
+                previous()
+            finally:
+                save()
+            raise
+        if workers > 1 or locale_pass.started:
+            self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
+        self.pending = save
+        if workers == 1:
+            self.flush()
+        return tally
+
+    def flush(self) -> None:
+        """Save the group whose save waits for the next group's processes, if any."""
+        pending, self.pending = self.pending, CallOnce(None)
+        pending()
+
+    def _save(self, catalogs: list[Catalog], touched: set[int]) -> None:
+        project, saved = self.state.project, []
+        try:
             save_catalogs([c for i, c in enumerate(catalogs) if i in touched], saved)
+        finally:
             self.failures.save()
         digests = project_digests(project.state_dir)  # what it wrote is recorded as written
         known = [(c, digests.remember(c.path, data)) for c, data in saved]
@@ -375,9 +372,6 @@ class _LocaleRun:
         self._lend(catalogs)
         remember_facts(project, self.locale, [(c.path, digest, catalog_pairs(c.po)) for c, digest in known])
         self.settled = self.settled and settled([c.po for c in catalogs], self.flags[0])
-        if workers > 1 or locale_pass.started:
-            self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
-        return tally
 
     def _count(self, known: list[tuple[Catalog, str]]) -> None:
         """Counts of each catalog (with the digest of the bytes it was saved as) for ``status``:

@@ -86,6 +86,19 @@ def save_catalogs(catalogs: list[Catalog], saved: list[tuple[Catalog, bytes]] | 
     return len(written)
 
 
+class CallOnce:
+    """A call made at most once (a group's save: when the next group's processes run, or
+    before an error propagates, whichever comes first)."""
+
+    def __init__(self, call: Callable[[], None] | None) -> None:
+        self.call = call
+
+    def __call__(self) -> None:
+        call, self.call = self.call, None
+        if call is not None:
+            call()
+
+
 def masked_translation(
     text: str,
     fmt: DocumentFormat,
