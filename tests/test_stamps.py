@@ -22,16 +22,16 @@ class Counting:
         return blake2_digest(data)
 
 
-def _settle(path: Path) -> None:
-    """Move the file's mtime a minute back: long enough ago that a change would move it."""
+def _settled_file(path: Path, data: bytes) -> Path:
+    """``path`` holding ``data``, its mtime a minute back: long enough ago that a change would move it."""
+    path.write_bytes(data)
     old = time.time_ns() - 60_000_000_000
     os.utime(path, ns=(old, old))
+    return path
 
 
 def test_an_unchanged_file_is_read_once_across_runs(tmp_path: Path) -> None:
-    page = tmp_path / "a.po"
-    page.write_bytes(b"msgid \"x\"\n")
-    _settle(page)
+    page = _settled_file(tmp_path / "a.po", b"msgid \"x\"\n")
     first = Counting()
     digests = StampedDigests(digest=first)
     assert digests(page) == blake2_digest(page.read_bytes())
@@ -42,9 +42,7 @@ def test_an_unchanged_file_is_read_once_across_runs(tmp_path: Path) -> None:
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
-    page = tmp_path / "a.po"
-    page.write_bytes(b"msgstr \"one\"\n")
-    _settle(page)
+    page = _settled_file(tmp_path / "a.po", b"msgstr \"one\"\n")
     digests = StampedDigests()
     digests(page)
     page.write_bytes(b"msgstr \"two\"\n")  # same size, in place: the mtime moves
@@ -77,9 +75,7 @@ def test_a_file_this_process_wrote_is_trusted_without_reading(tmp_path: Path) ->
 def test_within_a_stat_memo_a_trusted_digest_holds_until_this_process_writes_the_file(tmp_path: Path) -> None:
     from localize.statmemo import stat_memo
 
-    page = tmp_path / "a.po"
-    page.write_bytes(b"one")
-    _settle(page)
+    page = _settled_file(tmp_path / "a.po", b"one")
     counting = Counting()
     digests = StampedDigests(digest=counting)
     with stat_memo():
@@ -119,9 +115,7 @@ def test_the_project_record_survives_the_process_and_ignores_other_versions(tmp_
                                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
     state = tmp_path / ".localize"
     state.mkdir()
-    page = tmp_path / "a.po"
-    page.write_bytes(b"x")
-    _settle(page)
+    page = _settled_file(tmp_path / "a.po", b"x")
     project_digests(state)(page)
     save_project_digests(state)
     saved = json.loads((state / stamps.DIGESTS_NAME).read_text("utf-8"))

@@ -10,9 +10,10 @@ import json
 import os
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -124,6 +125,56 @@ class StagedWrites:
             for directory in sorted(directories):
                 _fsync_dir(directory)
         return [path for _, path in staged]
+
+
+class ScratchFile:
+    """Blobs appended to one unnamed temporary file in ``directory``, read back by offset;
+    it vanishes with the processes that hold it. Written only by the process that made it
+    (a forked worker's write would land where that process writes next): workers inherit the
+    descriptor and read with ``pread``. An OSError or a short write (a full disk) ends the
+    writing: ``append`` returns None from then on and callers do without.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.owner = os.getpid()
+        self.file: IO[bytes] | None = None
+        self.end = 0
+        self.broken = not hasattr(os, "pwrite")  # Windows: no positioned I/O
+
+    def writable(self) -> bool:
+        return not self.broken and os.getpid() == self.owner
+
+    def append(self, data: bytes) -> int | None:
+        """Where ``data`` starts in the file, or None when it could not be written."""
+        if not self.writable():
+            return None
+        try:
+            if self.file is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 (closed by close())
+            written = os.pwrite(self.file.fileno(), data, self.end)
+        except OSError:
+            written = -1
+        if written != len(data):
+            self.broken = True
+            return None
+        offset, self.end = self.end, self.end + written
+        return offset
+
+    def read(self, offset: int, length: int) -> bytes | None:
+        """The ``length`` bytes ``append`` put at ``offset``; None when they cannot be read."""
+        if self.file is None:
+            return None
+        try:
+            data = os.pread(self.file.fileno(), length, offset)
+        except OSError:
+            return None
+        return data if len(data) == length else None
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 def _missing_directories(directory: Path) -> list[Path]:

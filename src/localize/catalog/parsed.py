@@ -23,17 +23,15 @@ Markdown output each read every catalog of every locale.
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 import polib
 
 from localize.catalog.pofile import load_po
+from localize.fileio import ScratchFile
 from localize.stamps import stamp_of
 from localize.statmemo import resolved_text
 
@@ -48,43 +46,22 @@ _size = 0
 
 
 class _SpillFile:
-    """Pickled catalogs in one unnamed temporary file: path -> (stamp, offset, length).
-
-    Written by the process that made it only; forked workers inherit the descriptor and the
-    index and read with ``pread``. Any OSError (a full disk) ends spilling: readers then parse.
-    """
+    """Pickled catalogs in a ``ScratchFile``: path -> (stamp, offset, length). Forked workers
+    inherit the index and read; once the file cannot be written, readers parse."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.owner = os.getpid()  # a worker's write would land where the parent writes next
-        self.file: IO[bytes] | None = None
+        self.scratch = ScratchFile(directory)
         self.index: dict[str, tuple[list[int] | None, int, int]] = {}
-        self.end = 0
-        self.broken = not hasattr(os, "pwrite")  # Windows: no positioned I/O, so no spilling
-
-    def writable(self) -> bool:
-        return not self.broken and os.getpid() == self.owner
 
     def put(self, key: str, stamp: list[int] | None, po: polib.POFile) -> None:
-        if self.writable():  # a worker would pickle for nothing
+        if self.scratch.writable():  # a worker would pickle for nothing
             self.put_pickled(key, stamp, pickle.dumps(po, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_pickled(self, key: str, stamp: list[int] | None, data: bytes) -> None:
         """Spill ``data``; a stamp of None is set by ``settle`` once the file is in place."""
-        if not self.writable():
-            return
-        try:
-            if self.file is None:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self.file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 (closed by close())
-            written = os.pwrite(self.file.fileno(), data, self.end)
-        except OSError:
-            written = -1
-        if written != len(data):  # a short write is a full disk too
-            self.broken = True
-            return
-        self.index[key] = (stamp, self.end, written)
-        self.end += written
+        offset = self.scratch.append(data)
+        if offset is not None:
+            self.index[key] = (stamp, offset, len(data))
 
     def settle(self, key: str) -> None:
         found = self.index.get(key)
@@ -97,17 +74,13 @@ class _SpillFile:
 
     def get(self, key: str, stamp: list[int] | None) -> polib.POFile | None:
         found = self.index.get(key)
-        if found is None or found[0] is None or found[0] != stamp or self.file is None:
+        if found is None or found[0] is None or found[0] != stamp:
             return None
-        try:
-            data = os.pread(self.file.fileno(), found[2], found[1])
-        except OSError:
-            return None
-        return pickle.loads(data) if len(data) == found[2] else None  # this process pickled it
+        data = self.scratch.read(found[1], found[2])
+        return pickle.loads(data) if data is not None else None  # this process pickled it
 
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+        self.scratch.close()
 
 
 _spill: _SpillFile | None = None
@@ -127,7 +100,7 @@ def sharing(state_dir: Path) -> Iterator[None]:
 
 def spilling() -> bool:
     """Whether catalogs beyond the budget are spilled (inside :func:`sharing`)."""
-    return _spill is not None and not _spill.broken
+    return _spill is not None and not _spill.scratch.broken
 
 
 def spill(path: Path, po: polib.POFile) -> None:

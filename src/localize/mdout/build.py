@@ -14,16 +14,15 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from localize.containment import contained
 from localize.errors import InputError
-from localize.fileio import StagedWrites, json_bytes, write_if_changed
+from localize.fileio import ScratchFile, StagedWrites, json_bytes, write_if_changed
 from localize.glossary import load_project_glossary
 from localize.mdout.layouts import Layout, make_layout
 from localize.project import Project
@@ -171,17 +170,15 @@ class MarkdownAlongside:
         self.publish = settings.publish
         self.layout = make_layout(settings.markdown, layout, settings.source_locale, settings.target_locales)
         self.global_key = _global_key(project, self.publish, self.layout)
-        self.state_dir = project.state_dir
+        self.scratch = ScratchFile(project.state_dir)
         self.articles: frozenset[str] = frozenset()
-        self.file: IO[bytes] | None = None
         self.index: dict[str, tuple[int, int, dict[str, list[Any]]]] = {}  # path -> offset, length, stamps
 
     def __enter__(self) -> MarkdownAlongside:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.file is not None:
-            self.file.close()
+        self.scratch.close()
 
     def begin(self, articles: frozenset[str]) -> None:
         self.articles = articles
@@ -206,16 +203,9 @@ class MarkdownAlongside:
     def keep(self, path: Path, rendered: tuple[dict[str, list[Any]], bytes]) -> None:
         """Keep what ``render`` made; on a full disk, nothing more (the Markdown build reads those)."""
         stamps, data = rendered
-        try:
-            if self.file is None:
-                self.state_dir.mkdir(parents=True, exist_ok=True)
-                self.file = tempfile.TemporaryFile(dir=self.state_dir, buffering=0)  # noqa: SIM115 (closed by __exit__)
-            offset = self.file.seek(0, os.SEEK_END)
-            if self.file.write(data) != len(data):
-                return
-        except OSError:
-            return
-        self.index[os.fspath(path)] = (offset, len(data), stamps)
+        offset = self.scratch.append(data)
+        if offset is not None:
+            self.index[os.fspath(path)] = (offset, len(data), stamps)
 
     def fits(self, global_key: str, articles: AbstractSet[str]) -> bool:
         """Whether what was kept is what this Markdown build would render."""
@@ -227,9 +217,10 @@ class MarkdownAlongside:
 
     def take(self, path: Path) -> ReadPlan:
         offset, length, _ = self.index.pop(os.fspath(path))
-        assert self.file is not None
-        self.file.seek(offset)
-        key, plan, rendered, stamps = pickle.loads(self.file.read(length))  # pickled by this run
+        data = self.scratch.read(offset, length)
+        if data is None:
+            raise OSError(f"cannot read back the Markdown files of {path} kept in this run")
+        key, plan, rendered, stamps = pickle.loads(data)  # pickled by this run
         return key, None, plan, rendered, stamps
 
 

@@ -334,7 +334,7 @@ class _LocaleRun:
         touched = {item.catalog for item in items}  # the TM pass saved what it filled itself
         workers = 1 if self.llm is not None else fan_out_workers(context, items, self.state.jobs)
         save = CallOnce(lambda: self._save(catalogs, touched))
-        previous, self.pending = self.pending, CallOnce(None)
+        previous = self.pending  # made at most once: here, or before an error propagates
         try:
             if workers > 1:
                 tally = run_fanned_out(context, items, workers, meanwhile=previous)
@@ -349,15 +349,15 @@ class _LocaleRun:
             raise
         if workers > 1 or locale_pass.started:
             self.state.progress.finish(f"{tally.translated} translated, {len(tally.failures)} failed")
-        self.pending = save
-        if workers == 1:
-            self.flush()
+        if workers > 1:
+            self.pending = save
+        else:
+            save()
         return tally
 
     def flush(self) -> None:
         """Save the group whose save waits for the next group's processes, if any."""
-        pending, self.pending = self.pending, CallOnce(None)
-        pending()
+        self.pending()
 
     def _save(self, catalogs: list[Catalog], touched: set[int]) -> None:
         project, saved = self.state.project, []
