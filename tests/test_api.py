@@ -108,3 +108,23 @@ def test_segment_file_uses_the_project_source_locale_or_a_guess(tmp_path: Path) 
     assert [s.text for s in segments] == ["標題", "第一句。", "第二句！"]
     assert api.guess_language("これはテストです。").language == "ja"
     assert api.guess_language("Plain English.").language == "en"
+
+
+def test_a_run_writes_the_digest_record_once_and_its_summary_is_the_status(
+        sample: api.Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from localize import fileio, stamps
+
+    written: list[str] = []
+    real = fileio.write_cache
+
+    def counting(path: Path, version: str, files: dict) -> None:  # type: ignore[type-arg]
+        written.append(path.name)
+        real(path, version, files)
+
+    monkeypatch.setattr(stamps, "write_cache", counting)
+    outcome = api.run_pipeline(sample, progress=False, quiet=True)
+    assert written.count(stamps.DIGESTS_NAME) == 1  # every stage asked; the run saved at its end
+    record = json.loads((sample.state_dir / stamps.DIGESTS_NAME).read_text("utf-8"))["files"]
+    catalog = sample.po_path("news/gemma-4-open-model", sample.settings.target_locales[0])
+    assert str(catalog) in record
+    assert outcome.status == api.project_status(sample)

@@ -86,6 +86,8 @@ class PipelineOutcome:
     reports: dict[str, Any] = field(default_factory=dict)
     exit_code: int = 0
     elapsed_s: float = 0.0
+    #: the ``status --json`` document as the run left the catalogs
+    status: dict[str, Any] | None = None
 
     def to_text(self) -> str:
         from localize.catalog.status import project_status, render_status
@@ -96,7 +98,7 @@ class PipelineOutcome:
         if markdown is not None:
             lines.append(f"Markdown ({markdown.layout} layout) written in {markdown.out} "
                          f"({self.elapsed_s:.1f} s).")
-        lines.append(render_status(project_status(self.project)))
+        lines.append(render_status(self.status if self.status is not None else project_status(self.project)))
         return "\n".join(lines)
 
     @property
@@ -125,12 +127,17 @@ def run_pipeline(project: Project, progress: bool = True, quiet: bool = False,
     output is written whole, so a shard leaves it to ``build --finalize``.
     """
     from localize.catalog.parsed import sharing
+    from localize.catalog.status import project_status
+    from localize.stamps import digests_saved_once
     from localize.statmemo import stat_memo
 
-    # one memo across the stages: each file is stat'ed once in the run; and catalogs
-    # translate holds are handed to check and the builds (spilled when they do not fit)
-    with stat_memo(), sharing(project.state_dir):
-        return _run_stages(project, progress, quiet, shard, jobs, formats, layout)
+    # one memo across the stages: each file is stat'ed once in the run (and its digest saved
+    # once); and catalogs translate holds are handed to check and the builds (spilled when
+    # they do not fit)
+    with stat_memo(), digests_saved_once(), sharing(project.state_dir):
+        outcome = _run_stages(project, progress, quiet, shard, jobs, formats, layout)
+        outcome.status = project_status(project)  # in the run's memo: nothing is stat'ed again
+    return outcome
 
 
 def _markdown_alongside(project: Project, formats: tuple[str, ...], shard: Shard | None,

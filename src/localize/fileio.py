@@ -19,7 +19,41 @@ import orjson
 
 from localize.statmemo import forget_stat
 
-_deferred: set[Path] | None = None  # directories to fsync when the current batch ends
+
+class DeferredOnce:
+    """Work on keys (a directory to sync, a record to save) put off while a ``batch`` is open
+    and done once per key when the outermost batch ends, however it ends."""
+
+    def __init__(self, finish: Callable[[Any], None]) -> None:
+        self.finish = finish
+        self.pending: set[Any] | None = None
+
+    def defer(self, key: Any) -> bool:
+        """Note ``key`` for the batch's end: False when no batch is open (do it now)."""
+        if self.pending is None:
+            return False
+        self.pending.add(key)
+        return True
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        if self.pending is not None:  # already inside a batch: the outer one finishes
+            yield
+            return
+        self.pending = set()
+        try:
+            yield
+        finally:
+            keys, self.pending = self.pending, None
+            for key in sorted(keys):
+                self.finish(key)
+
+
+def _fsync_dir_later(directory: Path) -> None:
+    _fsync_dir(directory)
+
+
+_dir_syncs = DeferredOnce(_fsync_dir_later)  # directories to fsync when the current batch ends
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -37,9 +71,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         _discard(tmp)
         _name_the_file(exc, path)
         raise
-    if durable and _deferred is not None:
-        _deferred.add(path.parent)
-    elif durable:
+    if durable and not _dir_syncs.defer(path.parent):
         _fsync_dir(path.parent)
 
 
@@ -118,11 +150,8 @@ class StagedWrites:
             forget_stat(path)
             staged[index] = ("", path)
             self.committed = True
-        directories = {path.parent for _, path in staged}
-        if _deferred is not None:  # inside batched_dir_sync: its end syncs them
-            _deferred.update(directories)
-        else:
-            for directory in sorted(directories):
+        for directory in sorted({path.parent for _, path in staged}):
+            if not _dir_syncs.defer(directory):  # inside batched_dir_sync: its end syncs them
                 _fsync_dir(directory)
         return [path for _, path in staged]
 
@@ -267,24 +296,13 @@ def _name_the_file(exc: BaseException, path: Path) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
-@contextlib.contextmanager
-def batched_dir_sync() -> Iterator[None]:
+def batched_dir_sync() -> contextlib.AbstractContextManager[None]:
     """Sync each directory written to once, when the block ends, instead of after every file.
 
     Every file is still fsynced before it replaces the old one, so a crash leaves either the
     old or the new catalog, never half of one; only the renames of the block share a sync.
     """
-    global _deferred
-    if _deferred is not None:  # already inside a batch: the outer one syncs
-        yield
-        return
-    _deferred = set()
-    try:
-        yield
-    finally:
-        directories, _deferred = _deferred, None
-        for directory in sorted(directories):
-            _fsync_dir(directory)
+    return _dir_syncs.batch()
 
 
 def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:

@@ -16,6 +16,7 @@ missing, unreadable or other-version file only means reading the files again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from localize import __version__
-from localize.fileio import read_cache, write_cache
+from localize.fileio import DeferredOnce, read_cache, write_cache
 from localize.statmemo import FileStat, file_stat
 
 #: A file modified this close (ns) before it was digested may change again within the same
@@ -140,11 +141,26 @@ def project_digests(state_dir: Path) -> StampedDigests:
     return digests
 
 
+def digests_saved_once() -> contextlib.AbstractContextManager[None]:
+    """Within it, ``save_project_digests`` only notes the project, saved once on leaving.
+
+    ``run`` spans its stages with it: every stage ends by saving, and each save writes the
+    record of every catalog and source (7,000 at 1,000 articles and five locales). The
+    stages share the record in memory, so only the next run needs it on disk.
+    """
+    return _saves.batch()
+
+
 def save_project_digests(state_dir: Path) -> None:
     """Keep this process's records for the next run; never an error (a read-only checkout still runs)."""
+    if _saves.defer(os.fspath(state_dir)):
+        return
     digests = _projects.get(os.fspath(state_dir))
     if digests is None:
         return
     kept = digests.to_json()
     write_cache(state_dir / DIGESTS_NAME, __version__, kept)
     digests.previous, digests.used = kept, {}  # what the next save compares with
+
+
+_saves = DeferredOnce(lambda key: save_project_digests(Path(key)))

@@ -26,6 +26,7 @@ from localize.statmemo import file_stat, in_stat_memo
 from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
+_ZEROS = (0,) * len(COUNT_FIELDS)
 
 
 def template_slugs(project: Project) -> dict[str, Path]:
@@ -77,14 +78,15 @@ class _CountsMemo:
     def __init__(self, project: Project):
         self.memo = DigestMemo(project.state_dir / "status-memo.json", "status")
         self.state_dir = project.state_dir
+        self.digests = project_digests(project.state_dir)
 
     def count(self, path: Path, relative: str, failures: dict[str, str],
               counter: Callable[[polib.POFile, dict[str, str]], dict[str, int]]) -> dict[str, int]:
         """``counter(load_po(path), failures)``, unless the memo has it for these bytes and failures."""
-        digest = _digest(project_digests(self.state_dir)(path), failures)
+        digest = _digest(self.digests(path), failures)
         known = self.memo.get(relative, digest)
         if isinstance(known, dict):
-            counts = {name: int(known.get(name, 0)) for name in COUNT_FIELDS}
+            counts = dict(zip(COUNT_FIELDS, map(int, map(known.get, COUNT_FIELDS, _ZEROS)), strict=True))
         else:
             counts = counter(load_po(path), failures)
         self.memo.put(relative, digest, counts)
@@ -135,10 +137,12 @@ def project_status(project: Project) -> dict[str, Any]:
                 counts = memo.count(template_path, f"{locale.posix}:{project.relative(template_path)}",
                                     failures, untranslated_counts)
             per_locale[locale.bcp47] = counts
-            for name, value in counts.items():
-                totals[locale.bcp47][name] += value
         articles.append({"slug": slug, "locales": per_locale})
     memo.save()
+    for locale in locales:
+        summed = totals[locale.bcp47]
+        for name in COUNT_FIELDS:
+            summed[name] = sum(article["locales"][locale.bcp47][name] for article in articles)
     return {"locales": [loc.bcp47 for loc in locales], "articles": articles, "totals": totals}
 
 
@@ -170,19 +174,19 @@ def _plain_table(rows: list[list[str]], totals: list[list[str]], width: int) -> 
     def line(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (size + 2) for size in sizes) + right
 
-    def row_text(row: list[str], bar: str) -> str:
-        parts = [cell.ljust(size) if i < 2 else cell.rjust(size)
-                 for i, (cell, size) in enumerate(zip(row, sizes, strict=True))]
-        return bar + bar.join(f" {part} " for part in parts) + bar
-
+    # one format per kind of row: 5,000 rows (1,000 articles, five locales) in one call each
+    cells_format = " {{:{}{}}} "
+    body = "│".join(cells_format.format("<" if i < 2 else ">", size) for i, size in enumerate(sizes))
+    head = "┃".join(cells_format.format("<" if i < 2 else ">", size) for i, size in enumerate(sizes))
     title = "Translation status"
     left = (table_width - len(title)) // 2
     out = [" " * left + title + " " * (table_width - len(title) - left),
-           line("┏", "━", "┳", "┓"), row_text(headers, "┃"), line("┡", "━", "╇", "┩")]
-    out += [row_text(row, "│") for row in rows]
+           line("┏", "━", "┳", "┓"), f"┃{head.format(*headers)}┃", line("┡", "━", "╇", "┩")]
+    row_format = f"│{body}│".format
+    out += [row_format(*row) for row in rows]
     if rows:
         out.append(line("├", "─", "┼", "┤"))
-    out += [row_text(row, "│") for row in totals]
+    out += [row_format(*row) for row in totals]
     out.append(line("└", "─", "┴", "┘"))
     return "\n".join(out)
 

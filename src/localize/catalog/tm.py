@@ -20,7 +20,6 @@ sources, but score only the sources a :class:`NearIndex` bound cannot rule out
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,18 +154,17 @@ class TranslationMemory:
         """The memory of catalogs known by their facts (``CatalogFacts.read``) and imported pairs.
 
         The same memory ``TranslationMemory(...)`` makes of the same pairs in ranking order,
-        made without a tuple per pair: reviewed and retired pairs come first, so the first
-        of a source wins; a machine pair only fills a source nothing reviewed has; an
-        imported pair (reviewed) fills a source or replaces a machine one.
+        made without a tuple per pair it does not keep: reviewed and retired pairs come
+        first, so the first of a source wins; a machine pair only fills a source nothing
+        reviewed has; an imported pair (reviewed) fills a source or replaces a machine one.
         """
         best: dict[str, Pair] = {}
         for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
             for file, known in facts.pairs.items():
-                flat = known[kind]
-                for position in range(0, len(flat), 2):
-                    source = flat[position]
+                texts = iter(flat_pairs(known[kind]))
+                for source, translation in zip(texts, texts, strict=True):
                     if source not in best:
-                        best[source] = (source, flat[position + 1], reviewed, file)
+                        best[source] = (source, translation, reviewed, file)
         for source, translation, _, file in _imported_matches(imported or {}):
             current = best.get(source)
             if current is None or not current[2]:
@@ -245,14 +243,21 @@ def catalog_pairs(po: polib.POFile) -> dict[str, Any]:
 
 def pair_count(facts: Mapping[str, Any], kind: str) -> int:
     """How many pairs of ``kind`` a catalog's facts hold."""
-    return len(facts[kind]) // 2
+    flat = facts[kind]
+    return (flat.count(_UNIT) + 1) // 2 if type(flat) is str else len(flat) // 2
+
+
+def flat_pairs(flat: str | list[str]) -> list[str]:
+    """A kind's flat list (source, translation, source, ...), from the facts as the memo keeps
+    them (one string for a kind, split only when the locale's memory is made) or as parsed."""
+    return flat.split(_UNIT) if type(flat) is str else flat
 
 
 def _remembered_matches(pairs: Mapping[str, Mapping[str, Any]]) -> Iterator[Pair]:
     """Every catalog's pairs, in the order ``TranslationMemory`` ranks them."""
     for kind, reviewed in (("reviewed", True), ("retired", True), ("machine", False)):
         for file, facts in pairs.items():
-            flat = iter(facts[kind])
+            flat = iter(flat_pairs(facts[kind]))
             for source, translation in zip(flat, flat, strict=True):
                 yield source, translation, reviewed, file
 
@@ -318,21 +323,20 @@ def _stored_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _loaded_facts(stored: Any) -> dict[str, Any] | None:
-    """Facts as ``catalog_pairs`` makes them from what the memo holds; None when malformed
-    (a memo edited by hand is worked out again). Every run that reads the memo checks every kind."""
+    """Facts as the memo holds them, checked; None when malformed (a memo edited by hand is
+    worked out again). A kind joined into one string stays one string (see ``flat_pairs``):
+    a run's snapshot holds every locale's facts, and one string a kind and catalog is far
+    smaller, and far quicker to read, than a string a text."""
     if not isinstance(stored, dict) or type(stored.get("missing")) is not int:
         return None
     facts = {"missing": stored["missing"]}
     for kind in ("reviewed", "retired", "machine"):
         flat = stored.get(kind)
         if type(flat) is str:
-            flat = flat.split(_UNIT)
-        elif type(flat) is not list or not all(type(text) is str for text in flat):
+            if flat.count(_UNIT) % 2 == 0:  # an odd number of texts
+                return None
+        elif type(flat) is not list or len(flat) % 2 or not all(type(text) is str for text in flat):
             return None
-        if len(flat) % 2:
-            return None
-        # every locale's memo holds the same sources: one string each, not one per locale
-        flat[0::2] = map(sys.intern, flat[0::2])
         facts[kind] = flat
     return facts
 
