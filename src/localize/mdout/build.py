@@ -243,6 +243,7 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
     fresh = article.inputs is not None or article.rendered is not None
     if not fresh and cache.pages_reusable(plan.source_rel, article.key, targets, output.out):
         shas = dict(previous["pages"])
+        cache.keep(plan.source_rel)
     else:
         if article.rendered is not None:
             rendered, shas = article.rendered  # the worker hashed them
@@ -252,7 +253,7 @@ def _article(project: Project, article: PlannedArticle, layout: Layout, publish:
         for file in rendered.files:
             output.add(file.path, file.content, shas[file.path])
         targets = {t: target_state(project, t, article_files) for t in sorted(rendered.link_targets)}
-    cache.record(plan, article.key, targets, (), shas)
+        cache.record(plan, article.key, targets, (), shas)
     settings = project.settings
     pages = []
     for locale_plan in plan.published:

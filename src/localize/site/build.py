@@ -353,17 +353,18 @@ def _build_article(project: Project, article: PlannedArticle, article_pages: Map
     if not fresh and cache.pages_reusable(plan.source_rel, article.key, targets, out):
         shas = dict(previous["pages"])
         assets = set(previous.get("assets", []))
+        cache.keep(plan.source_rel)
+        return manifest_entry(project, plan, shas, article_pages), assets, written
+    if article.rendered is not None:
+        rendered, shas = article.rendered
     else:
-        if article.rendered is not None:
-            rendered, shas = article.rendered
-        else:
-            inputs = article.inputs or read_article(project, article.path)[1]
-            rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
-        write_pages(rendered, out, written, (cache.digests, shas))
-        assets = set(rendered.assets)
-        targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
+        inputs = article.inputs or read_article(project, article.path)[1]
+        rendered, shas = render_pages(project, plan, inputs, article_pages, template, publish)
+    write_pages(rendered, out, written, (cache.digests, shas))
+    assets = set(rendered.assets)
+    targets = {t: target_state(project, t, article_pages) for t in sorted(rendered.link_targets)}
     cache.record(plan, article.key, targets, assets, shas)
-    return manifest_entry(project, plan, shas), assets, written
+    return manifest_entry(project, plan, shas, article_pages), assets, written
 
 
 def render_pages(project: Project, plan: ArticlePlan, inputs: ArticleInputs,
@@ -388,9 +389,11 @@ def write_pages(rendered: RenderedArticle, out: Path, written: list[str],
             digests.remember_digest(target, shas[page.file_path])
 
 
-def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str]) -> ArticleEntry:
+def manifest_entry(project: Project, plan: ArticlePlan, shas: Mapping[str, str],
+                   article_pages: Mapping[str, Mapping[str, str]] | None = None) -> ArticleEntry:
+    """The article's entry in ``manifest.json``; ``article_pages`` may already hold its URL paths."""
     settings = project.settings
-    paths = url_paths(project, plan)
+    paths = article_pages[plan.content_rel] if article_pages is not None else url_paths(project, plan)
     pages = []
     for locale_plan in plan.published:
         locale = locale_plan.locale

@@ -149,6 +149,11 @@ class BuildCache:
         entry = self.previous.get(source_rel)
         return entry if isinstance(entry, dict) else {}
 
+    def keep(self, source_rel: str) -> None:
+        """Record an article as the last build did: its pages stand (``pages_reusable``) and
+        its plan is the one cached, so its entry would be made again the same."""
+        self.articles[source_rel] = self.previous[source_rel]
+
     def record(self, plan: ArticlePlan, key: str, targets: Mapping[str, str], assets: Iterable[str],
                pages: Mapping[str, str]) -> None:
         self.articles[plan.source_rel] = {
