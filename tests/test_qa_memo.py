@@ -29,7 +29,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(source, *args)
 
     monkeypatch.setattr(checks, "_all_results", spy)
-    monkeypatch.setattr(memo, "results", {})
+    memo.clear()
     return judged
 
 
@@ -137,7 +137,41 @@ def test_clean_verdicts_are_stored_as_one_string_of_keys_and_load_back_exactly(t
     assert set(data["results"]) == {"b" * 32, "short"}
     loaded = QAMemo()
     loaded.load(tmp_path)
-    assert loaded.results == saved.results
+    assert {key: loaded.get(key) for key in saved.results} == saved.results
+    assert loaded.get("d" * 32) is None  # a key the file does not hold is not found
+    loaded.put("d" * 32, ())
+    loaded.save(tmp_path)  # the loaded clean keys are kept with the new one
+    assert json.loads((tmp_path / MEMO_NAME).read_text("utf-8"))["clean"] == "a" * 32 + "c" * 32 + "d" * 32
+
+
+def test_clean_keys_are_bisected_for_a_few_look_ups_then_made_a_dict(tmp_path: Path) -> None:
+    saved = QAMemo()
+    keys = [f"{n:032x}" for n in range(0, 3000, 3)]
+    for key in keys:
+        saved.put(key, ())
+    saved.save(tmp_path)
+    loaded = QAMemo()
+    loaded.load(tmp_path)
+    assert loaded.results == {}  # nothing made of the 1,000 keys yet
+    assert all(loaded.get(f"{n:032x}") == (() if n % 3 == 0 else None) for n in range(0, 600))
+    assert len(loaded.results) == 0
+    assert all(loaded.get(f"{n:032x}") == (() if n % 3 == 0 else None) for n in range(600, 3000))
+    assert len(loaded.results) == 1000  # past QAMemo.BISECTED look-ups: one dict
+
+
+def test_a_hand_edited_file_record_is_checked_again(tmp_path: Path) -> None:
+    saved = QAMemo()
+    saved.put_file("locales/ja/LC_MESSAGES/a.po", "k1", (2, (("warning", "numbers", 3, "a", "b"),)))
+    saved.put_file("locales/ja/LC_MESSAGES/b.po", "k2", (1, ()))
+    saved.save(tmp_path)
+    data = json.loads((tmp_path / MEMO_NAME).read_text("utf-8"))
+    data["files"]["locales/ja/LC_MESSAGES/a.po"][1][1] = [7]  # a row that is not a row
+    (tmp_path / MEMO_NAME).write_text(json.dumps(data), "utf-8")
+    loaded = QAMemo()
+    loaded.load(tmp_path)
+    assert loaded.get_file("locales/ja/LC_MESSAGES/a.po", "k1") is None
+    assert loaded.get_file("locales/ja/LC_MESSAGES/b.po", "k2") == (1, ())
+    assert loaded.get_file("locales/ja/LC_MESSAGES/b.po", "k3") is None  # another key: checked again
 
 
 def test_a_key_string_cut_short_makes_the_whole_file_ignored(tmp_path: Path) -> None:
@@ -163,15 +197,13 @@ def test_a_check_after_a_separate_translate_judges_nothing_again(
 
     project = _project(tmp_path / "project")
     extract_project(project, jobs=1)
-    monkeypatch.setattr(memo, "results", {})
-    monkeypatch.setattr(memo, "_project", None)
+    memo.clear()
     translate_project(project, progress=False)
     assert (project.state_dir / MEMO_NAME).is_file()
     judged: list[str] = []
     real = checks._all_results
     monkeypatch.setattr(checks, "_all_results", lambda source, *args: (judged.append(source), real(source, *args))[1])
-    monkeypatch.setattr(memo, "results", {})  # as a new process: only the file remains
-    monkeypatch.setattr(memo, "_project", None)
+    memo.clear()  # as a new process: only the file remains
     report = check_project(project)
     assert report.entries_checked > 50
     assert judged == []

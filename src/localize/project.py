@@ -108,7 +108,8 @@ class Project:
         return _catalog_path(self.root, "templates", slug, ".pot")
 
     def po_path(self, slug: str, locale: LocaleInfo) -> Path:
-        return _catalog_path(self.root, os.path.join(locale.posix, "LC_MESSAGES"), slug, ".po")
+        # an f-string, not os.path.join: asked 15,000 times a run (a posix code has no "/")
+        return _catalog_path(self.root, f"{locale.posix}/LC_MESSAGES", slug, ".po")
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages and ``#:`` references: relative to the project."""

@@ -124,6 +124,8 @@ def resolved_text(path: Path | str) -> str:
     (pathlib lstat's every component of every path: a dozen calls for each page a build writes),
     and in a forked worker each path's directory."""
     text = os.fspath(path)
+    if _stats is not None and (known := _resolved.get(text)) is not None:
+        return known  # only normal absolute paths are kept: asked again, no checks needed
     if not os.path.isabs(text) or os.path.normpath(text) != text:
         return str(Path(text).resolve())
     if _stats is not None:

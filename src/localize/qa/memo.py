@@ -73,18 +73,71 @@ def file_key(file_digest: str, context: tuple[str, ...], glossary: Glossary | No
 FileResult = tuple[int, tuple[tuple[str, str, int, str, str], ...]]
 
 
+class _SortedKeys:
+    """Fixed-width keys kept as the one sorted string the file holds, looked up by bisection:
+    an edited run asks about a few pairs, and splitting 40,000 keys cost more than that."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+    def __contains__(self, key: str) -> bool:
+        text = self.text
+        if len(key) != _KEY_CHARS or not text:
+            return False
+        low, high = 0, len(text) // _KEY_CHARS
+        while low < high:
+            middle = (low + high) // 2
+            probe = text[middle * _KEY_CHARS:(middle + 1) * _KEY_CHARS]
+            if probe == key:
+                return True
+            if probe < key:
+                low = middle + 1
+            else:
+                high = middle
+        return False
+
+    def keys(self) -> list[str]:
+        text = self.text
+        return [text[i:i + _KEY_CHARS] for i in range(0, len(text), _KEY_CHARS)]
+
+
 class QAMemo:
     """key -> unwaived results, in memory for the process, on disk between runs."""
 
+    #: look-ups answered by bisecting the loaded clean keys before they are made a dict
+    BISECTED = 2_000
+
     def __init__(self) -> None:
         self.results: dict[str, tuple[Result, ...]] = {}
-        self.files: dict[str, tuple[str, FileResult]] = {}  # path -> (file key, result)
+        #: path -> (file key, result); as loaded (lists) until asked for
+        self.files: dict[str, tuple[str, FileResult] | list] = {}
         self.added: list[str] = []  # keys put since a ``--jobs`` worker last cleared it
         self._project: Path | None = None  # whose files ``files`` describes
         self._dirty = False
+        self._clean = _SortedKeys()  # loaded keys with no finding, not yet in ``results``
+        self._bisected = 0
+
+    def clear(self) -> None:
+        """Forget every verdict held in this process, as a new process starts (the file stays)."""
+        self.results, self.files, self.added = {}, {}, []
+        self._project, self._dirty, self._clean, self._bisected = None, False, _SortedKeys(), 0
 
     def get(self, key: str) -> tuple[Result, ...] | None:
-        return self.results.get(key)
+        found = self.results.get(key)
+        if found is None and self._clean.text:
+            self._bisected += 1
+            if self._bisected > self.BISECTED:  # a large run: one dict answers faster
+                self._take_clean()
+                return self.results.get(key)
+            if key in self._clean:
+                return ()
+        return found
+
+    def _take_clean(self) -> None:
+        clean, self._clean = self._clean, _SortedKeys()
+        found: dict[str, tuple[Result, ...]] = dict.fromkeys(clean.keys(), ())
+        found.update(self.results)  # equal keys, equal verdicts
+        self.results = found
 
     def put(self, key: str, results: tuple[Result, ...]) -> None:
         if len(self.results) >= _LIMIT:
@@ -96,7 +149,16 @@ class QAMemo:
 
     def get_file(self, path: str, key: str) -> FileResult | None:
         found = self.files.get(path)
-        return found[1] if found is not None and found[0] == key else None
+        if found is None or found[0] != key:
+            return None
+        if type(found) is list:  # as loaded: rows become tuples once asked for
+            count, rows = found[1]
+            try:
+                found = self.files[path] = (key, (count, tuple(tuple(row) for row in rows)))
+            except TypeError:  # a hand-edited memo: check the file again
+                del self.files[path]
+                return None
+        return found[1]
 
     def put_file(self, path: str, key: str, result: FileResult) -> None:
         self.files[path] = (key, result)
@@ -117,25 +179,31 @@ class QAMemo:
         try:
             self._merge(data)
         except (TypeError, ValueError):  # a hand-edited or truncated memo: just judge again
+            self._clean, self.files = _SortedKeys(), {}
             return
 
     def _merge(self, data: dict) -> None:
         clean = data.get("clean", "")
         if not isinstance(clean, str) or len(clean) % _KEY_CHARS:
             raise ValueError("clean keys are not a string of whole keys")
-        found: dict[str, tuple[Result, ...]] = dict.fromkeys(
-            (clean[i : i + _KEY_CHARS] for i in range(0, len(clean), _KEY_CHARS)), ()
-        )
         stored = data.get("results")
+        found: dict[str, tuple[Result, ...]] = {}
         if isinstance(stored, dict):
             for key, results in stored.items():
                 found[key] = tuple(tuple(r) for r in results)  # type: ignore[misc]
-        found.update(self.results)  # equal keys, equal verdicts: the ones in memory stay
-        self.results.update(found)
         files = data.get("files")
         if isinstance(files, dict):
-            for path, (key, (count, rows)) in files.items():
-                self.files.setdefault(path, (key, (count, tuple(tuple(r) for r in rows))))  # type: ignore[misc]
+            for path, entry in files.items():
+                key, (count, rows) = entry  # the shape is checked now, the rows when asked for
+                if not isinstance(key, str) or not isinstance(count, int) or not isinstance(rows, list):
+                    raise ValueError("a file's record is not (key, (count, rows))")
+                self.files.setdefault(path, entry)
+        found.update(self.results)  # equal keys, equal verdicts: the ones in memory stay
+        self.results.update(found)
+        if clean:
+            if self._clean.text:
+                self._take_clean()
+            self._clean = _SortedKeys(clean)
 
     def save(self, state_dir: Path) -> None:
         """Write the verdicts back when something was added since the last load or save."""
@@ -144,6 +212,8 @@ class QAMemo:
         self._dirty = False
         ordered = sorted(self.results.items())
         clean = [key for key, results in ordered if not results and len(key) == _KEY_CHARS]
+        if self._clean.text:  # the loaded keys no look-up needed as a dict
+            clean = sorted(dict.fromkeys([*self._clean.keys(), *clean]))
         data = {"code": code_version(), "clean": "".join(clean),
                 "results": {key: results for key, results in ordered if results or len(key) != _KEY_CHARS},
                 "files": dict(sorted(self.files.items()))}
