@@ -69,13 +69,15 @@ class StampedDigests:
         trusted = self._trusted.get(key)
         if trusted is not None and trusted[0] is stat:
             return trusted[1]
-        stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
         known = self.used.get(key) or self.previous.get(key)
-        if (isinstance(known, list) and len(known) == 5 and known[:3] == stamp and known[4]
-                and isinstance(known[3], str)):
+        # field by field, no list made: a build asks this once of each of thousands of pages
+        if (type(known) is list and len(known) == 5 and known[0] == stat.st_mtime_ns
+                and known[1] == stat.st_size and known[2] == stat.st_ino and known[4]
+                and type(known[3]) is str):
             self.used[key] = known
             self._trusted[key] = (stat, known[3])
-            return str(known[3])
+            return known[3]
+        stamp = [stat.st_mtime_ns, stat.st_size, stat.st_ino]
         try:
             with open(key, "rb") as file:  # stamped before reading: a change after gives a new stamp
                 digest = self.digest(file.read())
