@@ -58,6 +58,23 @@ def test_source_files_and_default_slug(tmp_path: Path) -> None:
     assert project.default_slug(files[0]) == "bad-name"
 
 
+
+def test_source_files_come_in_path_order_by_component(tmp_path: Path) -> None:
+    # by path component, as pathlib sorts paths ("a/x.md" before "a b.md" and "a-b/x.md",
+    # although " " and "-" sort before "/" as characters): runs list articles, and so write
+    # their catalogs and site pages, in this order
+    init_project(tmp_path, "en", [])
+    names = ["a-b/x.md", "a/x.md", "a/b/y.md", "a.md", "a b.md", "ab/z.md", "a/c.md"]
+    for name in names:
+        (tmp_path / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / name).write_text("# x\n", encoding="utf-8")
+    files = Project.open(tmp_path).source_files()
+    assert files == sorted(files)
+    assert [f.relative_to(tmp_path / "content").as_posix() for f in files] == [
+        "a/b/y.md", "a/c.md", "a/x.md", "a b.md", "a-b/x.md", "a.md", "ab/z.md",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "slug"),
     [

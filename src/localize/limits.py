@@ -21,7 +21,7 @@ from localize.statmemo import file_stat
 __all__ = ["check_article_size", "check_segment_sizes"]
 
 
-def check_article_size(path: Path, limit: int, shown: str | Path) -> None:
+def check_article_size(path: Path | str, limit: int, shown: str | Path) -> None:
     """InputError when the file at ``path`` has more than ``limit`` bytes."""
     stat = file_stat(os.fspath(path))
     size = stat.st_size if stat is not None else Path(path).stat().st_size  # (raises as os.stat does)

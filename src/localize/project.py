@@ -134,7 +134,7 @@ class Project:
         return list(remembered_listing(str(self.content_dir), "sources", self._walk_sources))
 
     def _walk_sources(self) -> list[Path]:
-        found: list[tuple[Path, bool]] = []
+        found: list[tuple[list[str], str, bool]] = []  # (components, path, symlink): Path's order
         pending = [str(self.content_dir)]
         while pending:
             with os.scandir(pending.pop()) as entries:
@@ -144,14 +144,16 @@ class Project:
                     elif (not entry.name.startswith(".")
                           and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES
                           and entry.is_file()):
-                        found.append((Path(entry.path), entry.is_symlink()))
+                        found.append((entry.path.split(os.sep), entry.path, entry.is_symlink()))
         found.sort()
-        for path, linked in found:
-            shown = path.relative_to(self.root).as_posix()
+        root = len(str(self.root)) + 1  # every path found is under root/content/
+        for _, text, linked in found:
+            shown = text[root:].replace(os.sep, "/")
             if linked:  # a symlink to a file elsewhere is never read
+                path = Path(text)
                 contained(self.content_dir, path.relative_to(self.content_dir), "article", shown)
-            check_article_size(path, self.settings.max_article_bytes, shown)
-        return [path for path, _ in found]
+            check_article_size(text, self.settings.max_article_bytes, shown)
+        return [Path(text) for _, text, _ in found]
 
     def glossary_files(self) -> list[Path]:
         if not self.glossary_dir.is_dir():

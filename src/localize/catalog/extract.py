@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polib
 
@@ -82,6 +82,14 @@ class _Plan:
     pickles: list[bytes | None] = field(default_factory=list)  # each PO pickled when a run spills (``catalog.parsed``)
 
 
+class _Unchanged(NamedTuple):
+    """An article left as it was: its slug, and nothing to write (thousands a run: no lists)."""
+
+    source: str
+    slug: str
+    merged: bool = False
+
+
 @in_stat_memo
 def extract_project(
     project: Project,
@@ -109,15 +117,18 @@ def extract_project(
     changed = [(path, source) for path, source, _, slug in found if slug is None]
     if changed and jobs != 1:
         prepare_workers(project, glossary)
-    plans: list[_Plan] = []
+    plans: list[_Plan | _Unchanged] = []
     by_slug: dict[str, str] = {}
     with StagedWrites() as staged, contextlib.closing(
             parallel_iter(_extract_article, changed, jobs, context)) as read:
         for _, source, _, slug in found:
-            plan = next(read) if slug is None else _Plan(source, slug)
+            plan = next(read) if slug is None else _Unchanged(source, slug)
             if plan.slug in by_slug:
                 raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
             by_slug[plan.slug] = plan.source
+            plans.append(plan)
+            if not isinstance(plan, _Plan) or not plan.merged:
+                continue
             for number, (path, data) in enumerate(plan.writes):  # staged now: memory holds no article's bytes for long
                 pickled = plan.pickles[number - 1] if number else None  # the template is not spilled
                 if staged.stage(path, data) and pickled is not None:
@@ -127,16 +138,15 @@ def extract_project(
                 plan.outputs.append((path, blake2_digest(data)))
             plan.writes.clear()
             plan.pickles.clear()
-            plans.append(plan)
         for slug in slugs or ():
             if slug not in by_slug:
                 raise InputError(f"no article has the slug {slug!r}")
         written = staged.commit()
-    merged = [plan for plan in plans if plan.merged]
+    merged = [plan for plan in plans if isinstance(plan, _Plan) and plan.merged]
     lending.settle([path for plan in merged for path, _ in plan.outputs[1:]])
     stats = MergeStats()
     for plan, (_, source, digest, _) in zip(plans, found, strict=True):
-        if plan.merged:
+        if isinstance(plan, _Plan) and plan.merged:
             stats.add(plan.stats)
             state.record(project, source, digest, plan.slug, plan.outputs)
     state.forget_missing({source for _, source, _, _ in found})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,14 @@ def plans_to_json(plans: Iterable[LocalePlan]) -> list[list[Any]]:
 
 
 def plans_from_json(rows: Iterable[list[Any]]) -> tuple[LocalePlan, ...]:
-    return tuple(LocalePlan(parse_locale(row[0]), Completion(*row[1:5])) for row in rows)
+    return tuple(_locale_plan(*row[:5]) for row in rows)
+
+
+@lru_cache(maxsize=16_384)
+def _locale_plan(posix: str, *counts: int) -> LocalePlan:
+    """One published locale of a cached plan: made once for each locale and counts, as every
+    build makes the plan of every unchanged article from the cache (thousands of them)."""
+    return LocalePlan(parse_locale(posix), Completion(*counts))
 
 
 class BuildCache:
