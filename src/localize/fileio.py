@@ -49,11 +49,6 @@ class DeferredOnce:
                 self.finish(key)
 
 
-def _fsync_dir_later(directory: Path) -> None:
-    _fsync_dir(directory)
-
-
-_dir_syncs = DeferredOnce(_fsync_dir_later)  # directories to fsync when the current batch ends
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -396,6 +391,9 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+_dir_syncs = DeferredOnce(_fsync_dir)  # directories to fsync when the current batch ends
 
 
 @functools.cache

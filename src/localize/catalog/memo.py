@@ -59,23 +59,16 @@ class FactsLog:
 
     def load(self) -> tuple[dict[str, tuple[str, Any]], int]:
         """(the live record of each path, how many lines the file holds)."""
-        try:
-            with open(self.path, "rb") as handle:
-                lines = handle.read().split(b"\n")
-        except OSError:
-            return {}, 0
-        if lines[-1] == b"":
-            lines.pop()
         records: dict[str, tuple[str, Any]] = {}
-        version = self.version
-        for line in lines:  # a call a line: one document of them all decodes several times slower
-            try:
-                record = orjson.loads(line)
-            except ValueError:  # torn by a killed process, or edited by hand: a cache miss
-                continue
-            if type(record) is list and len(record) == 4 and record[0] == version:
-                records[str(record[1])] = (str(record[2]), record[3])
-        return records, len(lines)
+        lines = 0
+        with contextlib.suppress(OSError), open(self.path, "rb") as handle:
+            for line in handle:
+                lines += 1
+                with contextlib.suppress(ValueError):  # orjson: thousands of lines, each a call
+                    record = orjson.loads(line)
+                    if isinstance(record, list) and len(record) == 4 and record[0] == self.version:
+                        records[str(record[1])] = (str(record[2]), record[3])
+        return records, lines
 
     def append(self, records: list[tuple[str, str, Any]]) -> None:
         """Add (relative, digest, facts) lines in one write; nothing when there is no state directory."""

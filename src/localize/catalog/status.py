@@ -26,7 +26,6 @@ from localize.statmemo import file_stat, in_stat_memo
 from localize.store import open_store
 
 COUNT_FIELDS = ("total", "reviewed", "machine", "stale", "missing", "failed", "obsolete")
-_ZEROS = (0,) * len(COUNT_FIELDS)
 
 
 def template_slugs(project: Project) -> dict[str, Path]:
@@ -86,7 +85,7 @@ class _CountsMemo:
         digest = _digest(self.digests(path), failures)
         known = self.memo.get(relative, digest)
         if isinstance(known, dict):
-            counts = dict(zip(COUNT_FIELDS, map(int, map(known.get, COUNT_FIELDS, _ZEROS)), strict=True))
+            counts = {name: int(known.get(name, 0)) for name in COUNT_FIELDS}
         else:
             counts = counter(load_po(path), failures)
         self.memo.put(relative, digest, counts)
@@ -137,12 +136,10 @@ def project_status(project: Project) -> dict[str, Any]:
                 counts = memo.count(template_path, f"{locale.posix}:{project.relative(template_path)}",
                                     failures, untranslated_counts)
             per_locale[locale.bcp47] = counts
+            for name, value in counts.items():
+                totals[locale.bcp47][name] += value
         articles.append({"slug": slug, "locales": per_locale})
     memo.save()
-    for locale in locales:
-        summed = totals[locale.bcp47]
-        for name in COUNT_FIELDS:
-            summed[name] = sum(article["locales"][locale.bcp47][name] for article in articles)
     return {"locales": [loc.bcp47 for loc in locales], "articles": articles, "totals": totals}
 
 
