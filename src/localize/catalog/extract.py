@@ -112,11 +112,30 @@ def extract_project(
     key = global_key(project, glossary.fingerprint)
     state = ExtractState.load(project, None if shard is None else shard.state_dir(project.state_dir))
     found = _scan(project, state, key, shard)
-    wanted = None if slugs is None else frozenset(slugs)
-    context = _Context(project, glossary, wanted, shard)
+    context = _Context(project, glossary, None if slugs is None else frozenset(slugs), shard)
+    plans, written = _read_and_stage(context, found, slugs, jobs)
+    merged = [plan for plan in plans if isinstance(plan, _Plan) and plan.merged]
+    stats = _record(project, state, plans, found, merged)
+    selected = sum(context.selects(plan.slug) for plan in plans)
+    return ExtractReport(
+        articles=selected,
+        skipped=selected - len(merged),
+        segments=sum(plan.segments for plan in merged),
+        written=tuple(project.relative(path) for path in written),
+        **asdict(stats),
+    )
+
+
+_Found = tuple[Path, str, str, str | None]  # (path, source, digest, slug): see ``_scan``
+
+
+def _read_and_stage(context: _Context, found: list[_Found], slugs: Sequence[str] | None,
+                    jobs: int | None) -> tuple[list[_Plan | _Unchanged], list[Path]]:
+    """Every article's plan in source order (the changed ones read in ``jobs`` processes) and
+    the catalogs written: staged as each article comes, replaced together at the end."""
     changed = [(path, source) for path, source, _, slug in found if slug is None]
     if changed and jobs != 1:
-        prepare_workers(project, glossary)
+        prepare_workers(context.project, context.glossary)
     plans: list[_Plan | _Unchanged] = []
     by_slug: dict[str, str] = {}
     with StagedWrites() as staged, contextlib.closing(
@@ -127,22 +146,31 @@ def extract_project(
                 raise InputError(f"slug {plan.slug!r} is also used by {by_slug[plan.slug]}", plan.source)
             by_slug[plan.slug] = plan.source
             plans.append(plan)
-            if not isinstance(plan, _Plan) or not plan.merged:
-                continue
-            for number, (path, data) in enumerate(plan.writes):  # staged now: memory holds no article's bytes for long
-                pickled = plan.pickles[number - 1] if number else None  # the template is not spilled
-                if staged.stage(path, data) and pickled is not None:
-                    # translate reads this next, unpickled; a file left as it was is not spilled,
-                    # since it may change before the batch ends and the spill takes its stamp
-                    lending.spill_pickled(path, pickled)
-                plan.outputs.append((path, blake2_digest(data)))
-            plan.writes.clear()
-            plan.pickles.clear()
+            if isinstance(plan, _Plan) and plan.merged:
+                _stage(staged, plan)
         for slug in slugs or ():
             if slug not in by_slug:
                 raise InputError(f"no article has the slug {slug!r}")
-        written = staged.commit()
-    merged = [plan for plan in plans if isinstance(plan, _Plan) and plan.merged]
+        return plans, staged.commit()
+
+
+def _stage(staged: StagedWrites, plan: _Plan) -> None:
+    """Stage a merged article's catalogs now, so memory holds no article's bytes for long."""
+    for number, (path, data) in enumerate(plan.writes):
+        pickled = plan.pickles[number - 1] if number else None  # the template is not spilled
+        if staged.stage(path, data) and pickled is not None:
+            # translate reads this next, unpickled; a file left as it was is not spilled,
+            # since it may change before the batch ends and the spill takes its stamp
+            lending.spill_pickled(path, pickled)
+        plan.outputs.append((path, blake2_digest(data)))
+    plan.writes.clear()
+    plan.pickles.clear()
+
+
+def _record(project: Project, state: ExtractState, plans: list[_Plan | _Unchanged],
+            found: list[_Found], merged: list[_Plan]) -> MergeStats:
+    """After the catalogs are replaced: the extract state, the digests and the translation
+    memory's facts learn what was written (so no later stage reads it back to find out)."""
     lending.settle([path for plan in merged for path, _ in plan.outputs[1:]])
     stats = MergeStats()
     for plan, (_, source, digest, _) in zip(plans, found, strict=True):
@@ -159,21 +187,13 @@ def extract_project(
         # the translation memory need not parse what was just merged
         remember_facts(project, locale, [(*plan.outputs[number + 1], plan.facts[number]) for plan in merged])
     save_project_digests(project.state_dir)
-    selected = sum(context.selects(plan.slug) for plan in plans)
-    return ExtractReport(
-        articles=selected,
-        skipped=selected - len(merged),
-        segments=sum(plan.segments for plan in merged),
-        written=tuple(project.relative(path) for path in written),
-        **asdict(stats),
-    )
+    return stats
 
 
-def _scan(project: Project, state: ExtractState, key: str,
-          shard: Shard | None) -> list[tuple[Path, str, str, str | None]]:
+def _scan(project: Project, state: ExtractState, key: str, shard: Shard | None) -> list[_Found]:
     """(path, source, digest, slug) of every source file; slug None: it must be read (changed,
     and the shard's own). Another shard's changed article gets its slug from its front matter."""
-    found: list[tuple[Path, str, str, str | None]] = []
+    found: list[_Found] = []
     digests = project_digests(project.state_dir)  # an unchanged file is stat'ed, not read
     for path in project.source_files():
         source = project.relative(path)
