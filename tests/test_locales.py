@@ -42,6 +42,28 @@ def test_direction_and_names_come_from_babel() -> None:
     assert parse_locale("zh-Hant-TW").display_name.startswith("中文")
 
 
+def test_locale_data_is_read_only_when_a_name_direction_or_plural_rule_is_asked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``status`` and a run that changes nothing parse every configured locale and need none
+    of CLDR's per-locale data: loading it is most of what parsing six locales cost."""
+    import babel.localedata
+
+    from localize import locales
+
+    loaded: list[str] = []
+    real_load = babel.localedata.load
+    monkeypatch.setattr(babel.localedata, "load", lambda name, *a, **k: loaded.append(name) or real_load(name, *a, **k))
+    locales.parse_locale.cache_clear()
+    locales._cldr_facts.cache_clear()
+    korean = parse_locale("ko-KR")
+    assert (korean.posix, korean.hreflang) == ("ko_KR", "ko-KR")
+    assert loaded == []
+    assert korean.direction == "ltr"
+    assert "ko_KR" in loaded
+    assert korean.display_name == "한국어 (대한민국)"
+    locales.parse_locale.cache_clear()
+
+
 def test_plural_forms_header_from_babel() -> None:
     assert parse_locale("ja").plural_forms == "nplurals=1; plural=0;"
     assert parse_locale("en").plural_forms.startswith("nplurals=2;")
