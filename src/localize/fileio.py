@@ -49,8 +49,6 @@ class DeferredOnce:
                 self.finish(key)
 
 
-
-
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Write via a temp file in the same directory, fsync it, then os.replace it over ``path``.
 

@@ -26,6 +26,24 @@ _PSEUDO = {
 _CODE = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$")
 
 
+class _CLDRFacts(NamedTuple):
+    og_locale: str
+    direction: str
+    display_name: str
+    english_name: str
+    plural_forms: str
+
+
+class _FromCLDR:
+    """A ``LocaleInfo`` attribute from CLDR's data of its locale, read on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, locale: LocaleInfo, owner: type | None = None) -> str:
+        return getattr(_cldr_facts(locale.posix), self.name)
+
+
 @dataclass(frozen=True)
 class LocaleInfo:
     """One locale in every spelling the pipeline writes.
@@ -43,29 +61,11 @@ class LocaleInfo:
     hreflang: str  # zh-TW, zh-Hant or zh
     is_pseudo: bool = False
 
-    @property
-    def og_locale(self) -> str:
-        """zh_TW, en_US: the territory filled in from CLDR's likely subtags when missing."""
-        return _cldr_facts(self.posix).og_locale
-
-    @property
-    def direction(self) -> str:
-        """"ltr" or "rtl"."""
-        return _cldr_facts(self.posix).direction
-
-    @property
-    def display_name(self) -> str:
-        """The locale's name in its own language."""
-        return _cldr_facts(self.posix).display_name
-
-    @property
-    def english_name(self) -> str:
-        return _cldr_facts(self.posix).english_name
-
-    @property
-    def plural_forms(self) -> str:
-        """The PO header's Plural-Forms value."""
-        return _cldr_facts(self.posix).plural_forms
+    og_locale = _FromCLDR()  # zh_TW, en_US: the territory filled in from likely subtags
+    direction = _FromCLDR()  # "ltr" or "rtl"
+    display_name = _FromCLDR()  # in its own language
+    english_name = _FromCLDR()
+    plural_forms = _FromCLDR()  # the PO header's Plural-Forms value
 
     @property
     def url_tag(self) -> str:
@@ -79,14 +79,6 @@ class LocaleInfo:
 
     def __str__(self) -> str:
         return self.bcp47
-
-
-class _CLDRFacts(NamedTuple):
-    og_locale: str
-    direction: str
-    display_name: str
-    english_name: str
-    plural_forms: str
 
 
 def _normalise(code: str) -> str:

@@ -19,6 +19,7 @@ verdicts are "no finding": their keys are stored as one string of fixed-width ke
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -80,25 +81,20 @@ class _SortedKeys:
     def __init__(self, text: str = "") -> None:
         self.text = text
 
+    def __len__(self) -> int:
+        return len(self.text) // _KEY_CHARS
+
     def __contains__(self, key: str) -> bool:
-        text = self.text
-        if len(key) != _KEY_CHARS or not text:
+        if len(key) != _KEY_CHARS:
             return False
-        low, high = 0, len(text) // _KEY_CHARS
-        while low < high:
-            middle = (low + high) // 2
-            probe = text[middle * _KEY_CHARS:(middle + 1) * _KEY_CHARS]
-            if probe == key:
-                return True
-            if probe < key:
-                low = middle + 1
-            else:
-                high = middle
-        return False
+        at = bisect.bisect_left(range(len(self)), key, key=self._key)
+        return at < len(self) and self._key(at) == key
 
     def keys(self) -> list[str]:
-        text = self.text
-        return [text[i:i + _KEY_CHARS] for i in range(0, len(text), _KEY_CHARS)]
+        return [self._key(index) for index in range(len(self))]
+
+    def _key(self, index: int) -> str:
+        return self.text[index * _KEY_CHARS:(index + 1) * _KEY_CHARS]
 
 
 class QAMemo:
@@ -213,7 +209,7 @@ class QAMemo:
         ordered = sorted(self.results.items())
         clean = [key for key, results in ordered if not results and len(key) == _KEY_CHARS]
         if self._clean.text:  # the loaded keys no look-up needed as a dict
-            clean = sorted(dict.fromkeys([*self._clean.keys(), *clean]))
+            clean = sorted({*self._clean.keys(), *clean})
         data = {"code": code_version(), "clean": "".join(clean),
                 "results": {key: results for key, results in ordered if results or len(key) != _KEY_CHARS},
                 "files": dict(sorted(self.files.items()))}
